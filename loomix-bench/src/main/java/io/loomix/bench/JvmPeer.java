@@ -1,0 +1,53 @@
+package io.loomix.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** A peer that is a main class on this JVM's classpath, run in a fresh JVM of the same binary. */
+record JvmPeer(String name, String mainClass, List<String> jvmOptions) implements Peer {
+
+    /** Both JVM peers get the same heap for idle, where a million processes or actors must fit. */
+    private static final String IDLE_HEAP = "-Xmx16g";
+
+    static JvmPeer loomix() {
+        // Loomix's scheduler needs java.lang opened; 1 MiB stacks match the project's tests.
+        return new JvmPeer("loomix", "io.loomix.bench.LoomixBench",
+                List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED", "-Xss1m"));
+    }
+
+    static JvmPeer pekko() {
+        // Pekko 1.x still uses sun.misc.Unsafe; allowing it silences JDK 24+'s warning, nothing else changes.
+        return new JvmPeer("pekko", "io.loomix.bench.pekko.PekkoBench",
+                List.of("--sun-misc-unsafe-memory-access=allow"));
+    }
+
+    @Override
+    public Optional<String> unavailable() {
+        try {
+            Class.forName(mainClass, false, JvmPeer.class.getClassLoader());
+            return Optional.empty();
+        } catch (ClassNotFoundException e) {
+            return Optional.of(mainClass + " is not on the classpath");
+        } catch (LinkageError e) {
+            return Optional.of(mainClass + " does not load: " + e);
+        }
+    }
+
+    @Override
+    public ProcessBuilder command(Workload workload, int size) {
+        var command = new ArrayList<String>();
+        command.add(javaBinary());
+        command.addAll(jvmOptions);
+        if (workload == Workload.IDLE) command.add(IDLE_HEAP);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass, workload.id(), String.valueOf(size)));
+        return new ProcessBuilder(command);
+    }
+
+    /** The java running the harness, so every JVM peer uses the same JDK. */
+    static String javaBinary() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+}

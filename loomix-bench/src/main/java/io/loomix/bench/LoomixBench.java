@@ -1,0 +1,294 @@
+package io.loomix.bench;
+
+import io.loomix.Atom;
+import io.loomix.Pid;
+import io.loomix.Ref;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import static io.loomix.Process.*;
+
+/**
+ * The Loomix side of the side-by-side benchmarks: {@code LoomixBench WORKLOAD SIZE} runs one
+ * workload in this JVM and prints one {@code RESULT {json}} line, the protocol BenchMain reads.
+ * The programs mirror the BEAM ones in loomix_bench.erl, written as a Java user would write them.
+ */
+public final class LoomixBench {
+    private static final Atom DONE = Atom.of("done");
+    private static final Atom READY = Atom.of("ready");
+    private static final Atom GO = Atom.of("go");
+    private static final Atom PONG = Atom.of("pong");
+    private static final Atom STOP = Atom.of("stop");
+
+    record Token(int hopsLeft) {}
+
+    record Call(Pid from, Ref ref) {}
+
+    record Reply(Ref ref, Atom value) {}
+
+    private LoomixBench() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 2) {
+            System.err.println("usage: LoomixBench WORKLOAD SIZE");
+            System.exit(2);
+        }
+        String workload = args[0];
+        int size = Integer.parseInt(args[1]);
+        String result = switch (workload) {
+            case "spawn" -> spawnWorkload(size);
+            case "idle" -> idle(size);
+            case "pingpong" -> pingpong(size);
+            case "ring" -> ring(size);
+            case "fanin" -> fanin(size);
+            case "call_backlog" -> callBacklog(size);
+            default -> throw new IllegalArgumentException("unknown workload " + workload
+                    + " (this build has: spawn idle pingpong ring fanin call_backlog)");
+        };
+        System.out.println("RESULT {\"peer\":\"loomix\",\"workload\":\"" + workload + "\",\"size\":" + size + "," + result + "}");
+        System.exit(0);
+    }
+
+    private static String metric(String name, double value, String extra) {
+        return String.format(Locale.ROOT, "\"metric\":\"%s\",\"value\":%.3f,\"extra\":{%s}", name, value, extra);
+    }
+
+    // ---- spawn: N children, each takes one message, says done and exits ----
+
+    static String spawnWorkload(int n) {
+        spawnRound(Math.max(1, n / 10));
+        spawnRound(Math.max(1, n / 10));
+        long ns = spawnRound(n);
+        return metric("ns_per_process", (double) ns / n, "");
+    }
+
+    private static long spawnRound(int n) {
+        return run(() -> {
+            Pid parent = self();
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                Pid child = spawn(() -> {
+                    receive();
+                    send(parent, DONE);
+                });
+                send(child, GO);
+            }
+            for (int i = 0; i < n; i++) {
+                receive();
+            }
+            return System.nanoTime() - start;
+        });
+    }
+
+    // ---- idle: heap per process blocked in receive ----
+
+    static String idle(int n) {
+        idleRound(Math.max(1, n / 10));
+        long before = usedHeapAfterGc();
+        List<Pid> pids = new ArrayList<>(n);
+        run(() -> {
+            Pid parent = self();
+            for (int i = 0; i < n; i++) {
+                pids.add(spawn(() -> {
+                    send(parent, READY);
+                    receive();
+                }));
+            }
+            for (int i = 0; i < n; i++) {
+                receive();
+            }
+        });
+        long after = usedHeapAfterGc();
+        // The list of pids is the harness's, not the processes': subtract it.
+        long listBytes = (long) n * (32 + 4) + 16L * 1024;
+        double perProcess = (double) (after - before - listBytes) / n;
+        pids.forEach(p -> send(p, STOP));
+        return metric("bytes_per_process", perProcess, "\"heap_delta_bytes\":" + (after - before));
+    }
+
+    private static void idleRound(int n) {
+        run(() -> {
+            Pid parent = self();
+            List<Pid> pids = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                pids.add(spawn(() -> {
+                    send(parent, READY);
+                    receive();
+                }));
+            }
+            for (int i = 0; i < n; i++) {
+                receive();
+            }
+            pids.forEach(p -> send(p, STOP));
+        });
+    }
+
+    private static long usedHeapAfterGc() {
+        var mem = ManagementFactory.getMemoryMXBean();
+        long last = Long.MAX_VALUE;
+        for (int i = 0; i < 10; i++) {
+            System.gc();
+            long used = mem.getHeapMemoryUsage().getUsed();
+            if (Math.abs(last - used) < 64 * 1024) {
+                return used;
+            }
+            last = used;
+        }
+        return last;
+    }
+
+    // ---- pingpong: two processes, R round trips ----
+
+    static String pingpong(int rounds) {
+        pingpongRound(Math.max(1, rounds / 10));
+        pingpongRound(Math.max(1, rounds / 10));
+        long ns = pingpongRound(rounds);
+        return metric("round_trips_per_s", rounds * 1e9 / ns, "");
+    }
+
+    private static long pingpongRound(int rounds) {
+        return run(() -> {
+            Pid ponger = spawn(() -> {
+                for (;;) {
+                    Object msg = receive();
+                    if (!(msg instanceof Pid from)) {
+                        return;
+                    }
+                    send(from, PONG);
+                }
+            });
+            Pid me = self();
+            long start = System.nanoTime();
+            for (int i = 0; i < rounds; i++) {
+                send(ponger, me);
+                receive();
+            }
+            long ns = System.nanoTime() - start;
+            send(ponger, STOP);
+            return ns;
+        });
+    }
+
+    // ---- ring: 503 processes pass a token M hops ----
+
+    static String ring(int hops) {
+        ringRound(Math.max(1, hops / 10));
+        long ns = ringRound(hops);
+        return metric("hops_per_s", hops * 1e9 / ns, "");
+    }
+
+    private static long ringRound(int hops) {
+        return run(() -> {
+            Pid main = self();
+            int n = 503;
+            Pid[] ring = new Pid[n];
+            for (int i = 0; i < n; i++) {
+                ring[i] = spawn(() -> ringMember(main));
+            }
+            for (int i = 0; i < n; i++) {
+                send(ring[i], ring[(i + 1) % n]);
+            }
+            long start = System.nanoTime();
+            send(ring[0], new Token(hops));
+            receive(m -> m == DONE ? m : null);
+            long ns = System.nanoTime() - start;
+            for (Pid p : ring) {
+                send(p, STOP);
+            }
+            return ns;
+        });
+    }
+
+    private static void ringMember(Pid main) {
+        Pid next = (Pid) receive();
+        for (;;) {
+            Object msg = receive();
+            if (!(msg instanceof Token(int left))) {
+                return;
+            }
+            if (left == 0) {
+                send(main, DONE);
+            } else {
+                send(next, new Token(left - 1));
+            }
+        }
+    }
+
+    // ---- fanin: 100 senders, one counter ----
+
+    static String fanin(int total) {
+        faninRound(Math.max(100, total / 10));
+        long ns = faninRound(total);
+        return metric("messages_per_s", total * 1e9 / ns, "");
+    }
+
+    private static long faninRound(int total) {
+        int senders = 100;
+        int each = total / senders;
+        int expected = each * senders;
+        return run(() -> {
+            Pid main = self();
+            Pid counter = spawn(() -> {
+                for (int i = 0; i < expected; i++) {
+                    receive();
+                }
+                send(main, DONE);
+            });
+            long start = System.nanoTime();
+            for (int s = 0; s < senders; s++) {
+                spawn(() -> {
+                    Integer one = 1;
+                    for (int i = 0; i < each; i++) {
+                        send(counter, one);
+                    }
+                });
+            }
+            receive(m -> m == DONE ? m : null);
+            return System.nanoTime() - start;
+        });
+    }
+
+    // ---- call_backlog: call/reply with 100k unrelated messages queued ----
+
+    static String callBacklog(int calls) {
+        double[] ns = run(() -> {
+            Pid server = spawn(() -> {
+                for (;;) {
+                    Object msg = receive();
+                    if (!(msg instanceof Call(Pid from, Ref ref))) {
+                        return;
+                    }
+                    send(from, new Reply(ref, PONG));
+                }
+            });
+            for (int i = 0; i < 20; i++) {
+                doCalls(server, calls); // warm up: the figures below are for compiled code
+            }
+            double empty = (double) doCalls(server, calls) / calls;
+            Pid me = self();
+            for (int i = 0; i < 100_000; i++) {
+                send(me, i);
+            }
+            doCalls(server, calls);
+            double backlog = (double) doCalls(server, calls) / calls;
+            send(server, STOP);
+            return new double[] {empty, backlog};
+        });
+        return metric("ns_per_call_backlog", ns[1], String.format(Locale.ROOT,
+                "\"ns_per_call_empty\":%.1f,\"ratio\":%.3f", ns[0], ns[1] / ns[0]));
+    }
+
+    private static long doCalls(Pid server, int calls) {
+        Pid me = self();
+        long start = System.nanoTime();
+        for (int i = 0; i < calls; i++) {
+            Ref ref = makeRef();
+            send(server, new Call(me, ref));
+            receive(ref, m -> m instanceof Reply r && r.ref() == ref ? r.value() : null);
+        }
+        return System.nanoTime() - start;
+    }
+}

@@ -1,0 +1,76 @@
+package io.loomix.bench;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/**
+ * The side-by-side workloads, in report order. Every peer program (BEAM,
+ * Pekko, Loomix) is invoked as {@code <program> <workload> <size>} and
+ * answers with one RESULT line carrying {@link #metric()}.
+ */
+public enum Workload {
+    SPAWN("spawn", "ns_per_process", true, 1_000_000, 100_000),
+    IDLE("idle", "bytes_per_process", true, 1_000_000, 200_000),
+    PINGPONG("pingpong", "round_trips_per_s", false, 2_000_000, 200_000),
+    RING("ring", "hops_per_s", false, 10_000_000, 1_000_000),
+    FANIN("fanin", "messages_per_s", false, 10_000_000, 1_000_000),
+    CALL_BACKLOG("call_backlog", "ns_per_call_backlog", true, 20_000, 2_000),
+    SPINNERS("spinners", "p99_us", true, 20_000, 2_000),
+    GENCALL("gencall", "calls_per_s", false, 1_000_000, 100_000);
+
+    private final String id;
+    private final String metric;
+    private final boolean lowerIsBetter;
+    private final int fullSize;
+    private final int quickSize;
+
+    Workload(String id, String metric, boolean lowerIsBetter, int fullSize, int quickSize) {
+        this.id = id;
+        this.metric = metric;
+        this.lowerIsBetter = lowerIsBetter;
+        this.fullSize = fullSize;
+        this.quickSize = quickSize;
+    }
+
+    /** The name on the command line and in RESULT lines. */
+    public String id() {
+        return id;
+    }
+
+    public String metric() {
+        return metric;
+    }
+
+    public boolean lowerIsBetter() {
+        return lowerIsBetter;
+    }
+
+    public int size(boolean quick) {
+        return quick ? quickSize : fullSize;
+    }
+
+    /**
+     * The spinners run stops after its R round trips or after R milliseconds,
+     * whichever comes first, so a peer whose round trips take hundreds of
+     * milliseconds under load still finishes; peers report the count as "samples".
+     */
+    public static long spinnersTimeLimitNanos(int rounds) {
+        return rounds * 1_000_000L;
+    }
+
+    /** Untimed warm-up size used by every peer before the measured run. */
+    public int warmupSize(int size) {
+        return Math.max(1, size / 10);
+    }
+
+    public static Workload byId(String id) {
+        for (var workload : values()) {
+            if (workload.id.equals(id)) return workload;
+        }
+        throw new IllegalArgumentException("unknown workload '" + id + "', expected one of " + ids());
+    }
+
+    public static String ids() {
+        return Arrays.stream(values()).map(Workload::id).collect(Collectors.joining(","));
+    }
+}

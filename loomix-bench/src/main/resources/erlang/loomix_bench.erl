@@ -1,0 +1,264 @@
+%% BEAM peer of the Loomix side-by-side benchmarks.
+%%
+%% Run as  erl -noshell -pa DIR -eval 'loomix_bench:main(["pingpong","1000000"]), halt().'
+%% and prints one line "RESULT {json}" (the protocol BenchMain reads).
+%% Every workload first runs untimed at a tenth of its size so the JIT,
+%% the allocators and the schedulers are warm, then runs for real.
+%% Each run happens in a fresh process, so a previous run's heap or
+%% mailbox never bleeds into the next.
+%%
+%% A process that is going to hold a large mailbox is set to
+%% message_queue_data = off_heap, as the OTP docs advise: with the default
+%% (on_heap) every garbage collection of that process scans the whole queue,
+%% which makes spawn and call_backlog quadratic (spawn: ~30 us instead of
+%% ~2 us per process on 2 cores; call_backlog ratio ~2-5 instead of ~1).
+-module(loomix_bench).
+-behaviour(gen_server).
+
+-export([main/1]).
+-export([init/1, handle_call/3, handle_cast/2]).
+
+-define(RING_SIZE, 503).
+-define(FANIN_SENDERS, 100).
+-define(BACKLOG, 100000).
+-define(SPINNERS, 100).
+
+main([Workload, SizeText]) ->
+    Size = list_to_integer(SizeText),
+    Run = runner(Workload),
+    _ = in_fresh_process(Run, max(1, Size div 10)),
+    {Metric, Value, Extra} = in_fresh_process(Run, Size),
+    io:format("RESULT ~s~n", [result_json(Workload, Size, Metric, Value, Extra)]).
+
+runner("spawn") -> fun spawn_run/1;
+runner("idle") -> fun idle_run/1;
+runner("pingpong") -> fun pingpong_run/1;
+runner("ring") -> fun ring_run/1;
+runner("fanin") -> fun fanin_run/1;
+runner("call_backlog") -> fun call_backlog_run/1;
+runner("spinners") -> fun spinners_run/1;
+runner("gencall") -> fun gencall_run/1;
+runner(Other) -> error({unknown_workload, Other}).
+
+in_fresh_process(Run, Size) ->
+    {Pid, Ref} = spawn_monitor(fun() -> exit({ok, Run(Size)}) end),
+    receive
+        {'DOWN', Ref, process, Pid, {ok, Result}} -> Result;
+        {'DOWN', Ref, process, Pid, Reason} -> error({run_failed, Reason})
+    end.
+
+now_ns() -> erlang:monotonic_time(nanosecond).
+
+%% ---- spawn: spawn, message, reply, exit -------------------------------
+
+spawn_run(N) ->
+    process_flag(message_queue_data, off_heap),
+    T0 = now_ns(),
+    spawn_children(N, self()),
+    await(done, N),
+    Elapsed = now_ns() - T0,
+    {ns_per_process, Elapsed / N, [{elapsed_ms, Elapsed / 1.0e6}]}.
+
+spawn_children(0, _Parent) -> ok;
+spawn_children(N, Parent) ->
+    Child = spawn(fun() -> receive go -> Parent ! done end end),
+    Child ! go,
+    spawn_children(N - 1, Parent).
+
+await(_Msg, 0) -> ok;
+await(Msg, N) -> receive Msg -> await(Msg, N - 1) end.
+
+%% ---- idle: memory of a process blocked in receive ---------------------
+
+%% The delta includes the parent's list of pids (one cons cell each), the
+%% same bookkeeping the JVM peers pay for keeping their references.
+idle_run(N) ->
+    process_flag(message_queue_data, off_heap),
+    Parent = self(),
+    BaseCount = erlang:system_info(process_count),
+    garbage_collect(),
+    Before = erlang:memory(total),
+    Pids = idle_spawn(N, Parent, []),
+    await(ready, N),
+    garbage_collect(),
+    After = erlang:memory(total),
+    lists:foreach(fun(Pid) -> Pid ! stop end, Pids),
+    %% The warm-up run must be gone before the measured run takes its baseline.
+    wait_process_count(BaseCount),
+    {bytes_per_process, (After - Before) / N,
+     [{memory_before_mb, Before / 1048576}, {memory_after_mb, After / 1048576}]}.
+
+idle_spawn(0, _Parent, Acc) -> Acc;
+idle_spawn(N, Parent, Acc) ->
+    Pid = spawn(fun() -> Parent ! ready, receive stop -> ok end end),
+    idle_spawn(N - 1, Parent, [Pid | Acc]).
+
+wait_process_count(Target) ->
+    case erlang:system_info(process_count) =< Target of
+        true -> ok;
+        false -> timer:sleep(10), wait_process_count(Target)
+    end.
+
+%% ---- pingpong ---------------------------------------------------------
+
+pingpong_run(R) ->
+    Pong = spawn(fun pong/0),
+    T0 = now_ns(),
+    ping(R, Pong),
+    Elapsed = now_ns() - T0,
+    Pong ! stop,
+    {round_trips_per_s, R / (Elapsed / 1.0e9), [{elapsed_ms, Elapsed / 1.0e6}]}.
+
+ping(0, _Pong) -> ok;
+ping(N, Pong) ->
+    Pong ! {ping, self()},
+    receive pong -> ping(N - 1, Pong) end.
+
+pong() ->
+    receive
+        {ping, From} -> From ! pong, pong();
+        stop -> ok
+    end.
+
+%% ---- ring (Savina ThreadRing) -----------------------------------------
+
+ring_run(M) ->
+    Parent = self(),
+    Nodes = [spawn(fun() -> ring_init(Parent) end) || _ <- lists:seq(1, ?RING_SIZE)],
+    [First | Rest] = Nodes,
+    lists:foreach(fun({Node, Next}) -> Node ! {next, Next} end,
+                  lists:zip(Nodes, Rest ++ [First])),
+    T0 = now_ns(),
+    First ! M,
+    receive ring_done -> ok end,
+    Elapsed = now_ns() - T0,
+    lists:foreach(fun(Node) -> exit(Node, kill) end, Nodes),
+    {hops_per_s, M / (Elapsed / 1.0e9), [{elapsed_ms, Elapsed / 1.0e6}]}.
+
+ring_init(Parent) ->
+    receive {next, Next} -> ring_node(Next, Parent) end.
+
+ring_node(Next, Parent) ->
+    receive
+        0 -> Parent ! ring_done, ring_node(Next, Parent);
+        Token -> Next ! Token - 1, ring_node(Next, Parent)
+    end.
+
+%% ---- fanin (Savina Counting, many senders) ----------------------------
+
+fanin_run(M) ->
+    PerSender = M div ?FANIN_SENDERS,
+    Total = PerSender * ?FANIN_SENDERS,
+    Parent = self(),
+    T0 = now_ns(),
+    Receiver = spawn_opt(fun() -> count(Total), Parent ! fanin_done end,
+                         [{message_queue_data, off_heap}]),
+    [spawn(fun() -> send_n(PerSender, Receiver) end) || _ <- lists:seq(1, ?FANIN_SENDERS)],
+    receive fanin_done -> ok end,
+    Elapsed = now_ns() - T0,
+    {messages_per_s, Total / (Elapsed / 1.0e9), [{elapsed_ms, Elapsed / 1.0e6}]}.
+
+count(0) -> ok;
+count(N) -> receive msg -> count(N - 1) end.
+
+send_n(0, _To) -> ok;
+send_n(N, To) -> To ! msg, send_n(N - 1, To).
+
+%% ---- call_backlog: selective receive behind a full mailbox ------------
+
+call_backlog_run(C) ->
+    process_flag(message_queue_data, off_heap),
+    Server = spawn(fun server/0),
+    Empty = time_calls(C, Server),
+    flood(?BACKLOG),
+    %% One untimed call moves the flood from the signal queue into the
+    %% message queue, so the timed calls see a mailbox that is already full.
+    call_loop(1, Server),
+    Backlog = time_calls(C, Server),
+    exit(Server, kill),
+    {ns_per_call_backlog, Backlog,
+     [{ns_per_call_empty, Empty}, {ratio, Backlog / Empty}]}.
+
+time_calls(C, Server) ->
+    T0 = now_ns(),
+    call_loop(C, Server),
+    (now_ns() - T0) / C.
+
+%% make_ref/0 and the receive on that Ref in one function body is the shape
+%% the compiler turns into a receive marker (recv_marker_reserve/use), so the
+%% receive skips the messages that were queued before the ref existed.
+call_loop(0, _Server) -> ok;
+call_loop(N, Server) ->
+    Ref = make_ref(),
+    Server ! {call, self(), Ref},
+    receive {Ref, _Reply} -> call_loop(N - 1, Server) end.
+
+server() ->
+    receive {call, From, Ref} -> From ! {Ref, reply}, server() end.
+
+flood(0) -> ok;
+flood(N) -> self() ! {unrelated, N}, flood(N - 1).
+
+%% ---- spinners: ping-pong latency next to CPU hogs ---------------------
+
+%% R round trips or R milliseconds, whichever ends first (the rule of
+%% io.loomix.bench.Workload.spinnersTimeLimitNanos, shared by all peers).
+spinners_run(R) ->
+    Spinners = [spawn(fun() -> spin(N) end) || N <- lists:seq(1, ?SPINNERS)],
+    Pong = spawn(fun pong/0),
+    Deadline = now_ns() + R * 1000000,
+    Latencies = timed_pings(R, Pong, Deadline, []),
+    lists:foreach(fun(Pid) -> exit(Pid, kill) end, [Pong | Spinners]),
+    Sorted = list_to_tuple(lists:sort(Latencies)),
+    Us = fun(P) -> percentile(Sorted, P) / 1000 end,
+    {p99_us, Us(0.99), [{p50_us, Us(0.50)}, {max_us, Us(1.0)}, {samples, tuple_size(Sorted)}]}.
+
+%% Park-Miller step: stays a small integer (< 2^46), so the loop never
+%% allocates or yields on its own and the schedulers must preempt it.
+spin(X) -> spin((X * 16807) rem 2147483647).
+
+timed_pings(0, _Pong, _Deadline, Acc) -> Acc;
+timed_pings(N, Pong, Deadline, Acc) ->
+    T0 = now_ns(),
+    Pong ! {ping, self()},
+    receive pong -> ok end,
+    T1 = now_ns(),
+    case T1 >= Deadline of
+        true -> [T1 - T0 | Acc];
+        false -> timed_pings(N - 1, Pong, Deadline, [T1 - T0 | Acc])
+    end.
+
+%% Nearest-rank percentile, the same definition io.loomix.bench.Percentiles uses.
+percentile(Sorted, P) ->
+    Count = tuple_size(Sorted),
+    element(max(1, min(Count, ceil(P * Count))), Sorted).
+
+%% ---- gencall: gen_server:call round trips -----------------------------
+
+gencall_run(R) ->
+    {ok, Server} = gen_server:start(?MODULE, [], []),
+    T0 = now_ns(),
+    gencall_loop(R, Server),
+    Elapsed = now_ns() - T0,
+    gen_server:stop(Server),
+    {calls_per_s, R / (Elapsed / 1.0e9), [{elapsed_ms, Elapsed / 1.0e6}]}.
+
+gencall_loop(0, _Server) -> ok;
+gencall_loop(N, Server) ->
+    pong = gen_server:call(Server, ping),
+    gencall_loop(N - 1, Server).
+
+init([]) -> {ok, no_state}.
+handle_call(ping, _From, State) -> {reply, pong, State}.
+handle_cast(_Msg, State) -> {noreply, State}.
+
+%% ---- RESULT line ------------------------------------------------------
+
+result_json(Workload, Size, Metric, Value, Extra) ->
+    ExtraJson = lists:join(",", [[$", atom_to_list(K), "\":", number(V)] || {K, V} <- Extra]),
+    io_lib:format("{\"peer\":\"beam\",\"workload\":\"~s\",\"size\":~b,\"metric\":\"~s\","
+                  "\"value\":~s,\"extra\":{~s}}",
+                  [Workload, Size, Metric, number(Value), ExtraJson]).
+
+number(V) when is_integer(V) -> integer_to_list(V);
+number(V) when is_float(V) -> float_to_list(V, [{decimals, 3}, compact]).

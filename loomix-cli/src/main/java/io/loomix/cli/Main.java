@@ -1,0 +1,20 @@
+package io.loomix.cli;
+
+import java.util.Arrays;
+
+/** The {@code ./loomix} sub-commands that run in the JVM. */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        String command = args.length == 0 ? "demo" : args[0];
+        String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+        switch (command) {
+            case "demo" -> Demo.main(rest);
+            default -> {
+                System.err.println("loomix: unknown command '" + command + "'; try ./loomix help");
+                System.exit(2);
+            }
+        }
+    }
+}

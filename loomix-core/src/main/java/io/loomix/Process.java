@@ -1,0 +1,390 @@
+package io.loomix;
+
+import io.loomix.internal.Kernel;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Erlang's process primitives, as static methods to import: {@code import static io.loomix.Process.*;}.
+ *
+ * {@snippet :
+ * record Ping(Pid from) {}
+ * record Pong() {}
+ *
+ * Pid ponger = spawn(() -> {
+ *     while (true) {
+ *         receive(msg -> switch (msg) {
+ *             case Ping(Pid from) -> send(from, new Pong());
+ *             default -> null;
+ *         });
+ *     }
+ * });
+ * send(ponger, new Ping(self()));
+ * receive(msg -> msg instanceof Pong ? msg : null);
+ * }
+ *
+ * <p>A process is a function running on a virtual thread of its own, scheduled by Loomix over a
+ * few OS threads. Processes share nothing: they talk only by messages, which must be immutable
+ * values (checked in strict mode, {@code -Dloomix.strict=true}). Calls that act on "the calling
+ * process" ({@link #self()}, {@link #receive}, {@link #link}, {@link #monitor}, ...) must run
+ * inside a process; from other threads use {@link #run(Callable)}.
+ */
+public final class Process {
+    private static final Kernel K = Kernel.get();
+
+    private Process() {}
+
+    // ---- spawning ----
+
+    /** Starts a process running {@code body}; returns at once. */
+    public static Pid spawn(Runnable body) {
+        return K.spawn(body, false, false).pid();
+    }
+
+    /** Starts a process linked to the caller: if either exits abnormally, the other is told. */
+    public static Pid spawnLink(Runnable body) {
+        return K.spawn(body, true, false).pid();
+    }
+
+    /** A pid and the monitor that watches it, as {@link #spawnMonitor} returns them. */
+    public record Monitored(Pid pid, Ref ref) {}
+
+    /** Starts a process monitored by the caller: its exit arrives as a {@link Down} message. */
+    public static Monitored spawnMonitor(Runnable body) {
+        Kernel.Spawned s = K.spawn(body, false, true);
+        return new Monitored(s.pid(), s.monitor());
+    }
+
+    /**
+     * Runs {@code body} as a process and waits for it on the calling thread: the bridge from
+     * {@code main}, tests and other plain threads into the process world. Inside a process it
+     * simply calls {@code body}.
+     *
+     * @throws ProcessFailedException if the process exits abnormally
+     */
+    public static <T> T run(Callable<T> body) {
+        Objects.requireNonNull(body, "run needs a function, got null");
+        if (K.selfOrNull() != null) {
+            try {
+                return body.call();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new ProcessFailedException(ExitReason.of(e));
+            }
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Pid pid = spawn(() -> {
+            try {
+                result.complete(body.call());
+            } catch (RuntimeException | Error e) {
+                result.completeExceptionally(e);
+                throw e;
+            } catch (Exception e) {
+                result.completeExceptionally(e);
+                throw new ProcessFailedException(ExitReason.of(e));
+            }
+        });
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            K.exit(pid, ExitReason.KILL);
+            throw new ProcessFailedException(ExitReason.KILLED);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new ProcessFailedException(cause instanceof io.loomix.internal.ProcessExit pe
+                    ? pe.reason() : ExitReason.of(cause));
+        }
+    }
+
+    /** {@link #run(Callable)} for a body that returns nothing. */
+    public static void run(Runnable body) {
+        Objects.requireNonNull(body, "run needs a function, got null");
+        run(() -> {
+            body.run();
+            return null;
+        });
+    }
+
+    // ---- identity ----
+
+    /** The calling process's pid. */
+    public static Pid self() {
+        return K.self();
+    }
+
+    /** A new reference, unique on this node. Inside a process it also marks the mailbox: see {@link #receive(Ref, Clauses)}. */
+    public static Ref makeRef() {
+        return K.makeRef();
+    }
+
+    // ---- messages ----
+
+    /**
+     * Puts {@code message} in the mailbox of {@code dest} and returns it. Never blocks and never
+     * fails for a pid: a message to a process that has exited is dropped, as in Erlang.
+     */
+    public static <T> T send(Pid dest, T message) {
+        Objects.requireNonNull(dest, "send: destination pid must not be null");
+        K.send(dest, message);
+        return message;
+    }
+
+    /**
+     * Sends to the process registered as {@code name} on this node.
+     *
+     * @throws IllegalArgumentException (Erlang's badarg) when no process is registered as {@code name}
+     */
+    public static <T> T send(Atom name, T message) {
+        K.send(name, message);
+        return message;
+    }
+
+    /** {@link #send(Atom, Object)} with the name as a string. */
+    public static <T> T send(String name, T message) {
+        K.send(Atom.of(Objects.requireNonNull(name, "send: destination name must not be null")), message);
+        return message;
+    }
+
+    /**
+     * Sends to {@code {name, node}}. Unlike a bare name, an unknown name is not an error: the
+     * message is dropped, as Erlang does.
+     */
+    public static <T> T send(Name dest, T message) {
+        Objects.requireNonNull(dest, "send: destination must not be null");
+        K.send(dest, message);
+        return message;
+    }
+
+    /**
+     * Waits for the oldest message that {@code clauses} accepts (returns non-null for), removes it
+     * and returns the clause's result. Messages it rejects stay in the mailbox, in order.
+     */
+    public static <R> R receive(Clauses<? extends R> clauses) {
+        return K.receive(clauses, -1, () -> null, null);
+    }
+
+    /**
+     * {@link #receive(Clauses)} with Erlang's {@code after}: if no message matches within
+     * {@code timeout}, returns {@code after.get()}. A zero timeout checks the mailbox without waiting.
+     */
+    public static <R> R receive(Duration timeout, Clauses<? extends R> clauses, Supplier<? extends R> after) {
+        return K.receive(clauses, timeoutNanos(timeout), Objects.requireNonNull(after, "after"), null);
+    }
+
+    /** {@link #receive(Duration, Clauses, Supplier)} with the timeout in milliseconds. */
+    public static <R> R receive(long timeoutMillis, Clauses<? extends R> clauses, Supplier<? extends R> after) {
+        return receive(Duration.ofMillis(checkMillis(timeoutMillis)), clauses, after);
+    }
+
+    /**
+     * Receives a reply tagged with {@code ref}, made by {@link #makeRef()} or {@link #monitor} in
+     * this process: messages that were already queued when {@code ref} was made are not looked at,
+     * since none can hold it (Erlang's receive-marker optimisation). A call from a process with a
+     * long mailbox thus costs the same as from an empty one. {@code clauses} must only accept
+     * messages that contain {@code ref}.
+     */
+    public static <R> R receive(Ref ref, Clauses<? extends R> clauses) {
+        return K.receive(clauses, -1, () -> null, Objects.requireNonNull(ref, "ref"));
+    }
+
+    /** {@link #receive(Ref, Clauses)} with a timeout. */
+    public static <R> R receive(Ref ref, Duration timeout, Clauses<? extends R> clauses, Supplier<? extends R> after) {
+        return K.receive(clauses, timeoutNanos(timeout), Objects.requireNonNull(after, "after"),
+                Objects.requireNonNull(ref, "ref"));
+    }
+
+    /** Receives the next message, whatever it is. */
+    public static Object receive() {
+        return K.receive(m -> m, -1, () -> null, null);
+    }
+
+    /** Removes and returns every message in the mailbox, oldest first (IEx's {@code flush}). */
+    public static List<Object> flush() {
+        return K.flush();
+    }
+
+    /** Suspends the calling process for {@code duration}; signals (exits) still reach it. */
+    public static void sleep(Duration duration) {
+        K.receive(m -> null, timeoutNanos(duration), () -> null, null);
+    }
+
+    // ---- timers ----
+
+    /**
+     * Sends {@code message} to {@code dest} (a {@link Pid}, an {@link Atom} name looked up when the
+     * timer fires, or a {@link Name}) after {@code delay}; returns a reference for {@link #cancelTimer}.
+     */
+    public static Ref sendAfter(Object dest, Object message, Duration delay) {
+        Objects.requireNonNull(delay, "sendAfter: delay must not be null");
+        if (!(dest instanceof Pid || dest instanceof Atom || dest instanceof Name)) {
+            throw new IllegalArgumentException("badarg: sendAfter destination must be a Pid, an Atom or a Name, got "
+                    + (dest == null ? "null" : dest.getClass().getName()));
+        }
+        return K.sendAfter(dest, message, delay.toMillis());
+    }
+
+    /** Cancels a {@link #sendAfter} timer: the milliseconds that were left, or empty if it already fired. */
+    public static OptionalLong cancelTimer(Ref timer) {
+        return K.cancelTimer(Objects.requireNonNull(timer, "cancelTimer: ref must not be null"));
+    }
+
+    // ---- names ----
+
+    /**
+     * Registers {@code pid} under {@code name} on this node.
+     *
+     * @throws IllegalArgumentException (badarg) if the name is taken, the pid already has a name,
+     *                                  or the process is not alive
+     */
+    public static void register(Atom name, Pid pid) {
+        K.register(name, pid);
+    }
+
+    public static void register(String name, Pid pid) {
+        K.register(Atom.of(Objects.requireNonNull(name, "register: name must not be null")), pid);
+    }
+
+    /** @throws IllegalArgumentException (badarg) if no process is registered as {@code name} */
+    public static void unregister(Atom name) {
+        K.unregister(name);
+    }
+
+    public static void unregister(String name) {
+        K.unregister(Atom.of(Objects.requireNonNull(name, "unregister: name must not be null")));
+    }
+
+    /** The process registered as {@code name}, or empty. */
+    public static Optional<Pid> whereis(Atom name) {
+        return Optional.ofNullable(K.whereis(Objects.requireNonNull(name, "whereis: name must not be null")));
+    }
+
+    public static Optional<Pid> whereis(String name) {
+        return whereis(Atom.of(Objects.requireNonNull(name, "whereis: name must not be null")));
+    }
+
+    /** All names registered on this node. */
+    public static List<Atom> registered() {
+        return K.registered();
+    }
+
+    // ---- links, monitors, exits ----
+
+    /**
+     * Links the caller and {@code pid}: when one exits abnormally, the other is sent an exit signal.
+     *
+     * @throws NoProcException if {@code pid} is not alive and the caller does not trap exits (a
+     *                         trapping caller gets {@code Exit(pid, noproc)} instead)
+     */
+    public static void link(Pid pid) {
+        K.link(pid);
+    }
+
+    /** Removes the link; no exit signal from {@code pid} arrives afterwards. Already queued {@link Exit}s stay. */
+    public static void unlink(Pid pid) {
+        K.unlink(pid);
+    }
+
+    /**
+     * Watches {@code pid}: when it exits, the caller receives {@link Down}{@code (ref, pid, reason)}
+     * ({@code noproc} if it is already gone). Monitoring oneself does nothing.
+     */
+    public static Ref monitor(Pid pid) {
+        return K.monitor(pid);
+    }
+
+    /** Watches the process registered as {@code name}; Down names the {@link Name}. */
+    public static Ref monitor(Name name) {
+        return K.monitor(name);
+    }
+
+    public static Ref monitor(String name) {
+        return K.monitor(Name.local(Objects.requireNonNull(name, "monitor: name must not be null")));
+    }
+
+    /** Removes a monitor; a Down already received stays. Returns whether the monitor was active. */
+    public static boolean demonitor(Ref ref) {
+        return K.demonitor(ref, false);
+    }
+
+    /** Removes a monitor and, with {@code flush}, its Down message if one arrived. */
+    public static boolean demonitor(Ref ref, boolean flush) {
+        return K.demonitor(ref, flush);
+    }
+
+    /**
+     * Sets whether the caller traps exits: exit signals then arrive as {@link Exit} messages
+     * instead of killing it ({@code kill} still kills). Returns the previous value.
+     */
+    public static boolean trapExit(boolean on) {
+        return K.trapExit(on);
+    }
+
+    /** Ends the calling process with {@code reason} (any term; see {@link ExitReason#of}). Never returns. */
+    public static RuntimeException exit(Object reason) {
+        throw K.exitSelf(ExitReason.of(reason));
+    }
+
+    /**
+     * Sends an exit signal to {@code pid}: {@link ExitReason#KILL} always kills it (reason
+     * {@code killed}); {@code normal} is ignored unless it traps exits; any other reason kills it
+     * unless it traps exits, in which case it receives {@link Exit}.
+     */
+    public static void exit(Pid pid, Object reason) {
+        K.exit(pid, ExitReason.of(reason));
+    }
+
+    // ---- introspection ----
+
+    /** Whether {@code pid} is a live process on this node. */
+    public static boolean alive(Pid pid) {
+        return K.isAlive(Objects.requireNonNull(pid, "alive: pid must not be null"));
+    }
+
+    /** Erlang's {@code process_info/1}: empty when the process is not alive. */
+    public static Optional<ProcessInfo> info(Pid pid) {
+        return Optional.ofNullable(K.info(Objects.requireNonNull(pid, "info: pid must not be null")));
+    }
+
+    /** The pids of all live processes on this node. */
+    public static List<Pid> list() {
+        return K.processes();
+    }
+
+    /** How many processes are alive on this node. */
+    public static int count() {
+        return K.processCount();
+    }
+
+    private static long timeoutNanos(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout must not be null (use receive(clauses) to wait forever)");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout_value: a receive timeout must be >= 0, was " + timeout);
+        }
+        return timeout.compareTo(Duration.ofDays(365 * 100)) > 0 ? -1 : timeout.toNanos();
+    }
+
+    private static long checkMillis(long millis) {
+        if (millis < 0) {
+            throw new IllegalArgumentException("timeout_value: a receive timeout must be >= 0 ms, was " + millis);
+        }
+        return millis;
+    }
+
+    static long nanos(long millis) {
+        return TimeUnit.MILLISECONDS.toNanos(millis);
+    }
+}

@@ -1,0 +1,30 @@
+package io.loomix;
+
+import java.util.List;
+
+/**
+ * What {@link Process#info(Pid)} tells about a live process: Erlang's {@code process_info/1}.
+ * A moment's picture: the process keeps running while it is taken.
+ *
+ * @param pid              the process
+ * @param status           {@code running} (or runnable), {@code waiting} (in receive), {@code exiting}
+ * @param messageQueueLen  messages waiting in its mailbox
+ * @param links            processes it is linked to
+ * @param monitors         processes it monitors
+ * @param monitoredBy      processes that monitor it
+ * @param registeredName   its registered name, or null
+ * @param trapExit         whether it traps exits
+ * @param initialCall      the function it was spawned with, as {@code Class.method/arity}
+ * @param reductions       work done so far: messages sent and matched, processes spawned
+ */
+public record ProcessInfo(
+        Pid pid,
+        String status,
+        long messageQueueLen,
+        List<Pid> links,
+        List<Pid> monitors,
+        List<Pid> monitoredBy,
+        Atom registeredName,
+        boolean trapExit,
+        String initialCall,
+        long reductions) {}

@@ -1,0 +1,161 @@
+package io.loomix.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One OS thread that runs processes' virtual threads. Only this thread pushes to its queues;
+ * any carrier may take from them (stealing). See {@link Scheduler} for the policy.
+ */
+final class Carrier extends Thread {
+    private static final VarHandle NEXT;
+    private static final VarHandle TASKS_RUN;
+    private static final VarHandle IDLE;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            NEXT = l.findVarHandle(Carrier.class, "runNext", Runnable.class);
+            TASKS_RUN = l.findVarHandle(Carrier.class, "tasksRun", long.class);
+            IDLE = l.findVarHandle(Carrier.class, "idle", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final Scheduler scheduler;
+    final int index;
+    private final ConcurrentLinkedQueue<Runnable> local = new ConcurrentLinkedQueue<>();
+    /** The task to run next; taken by thieves only when it has waited a whole watch period. */
+    @SuppressWarnings("unused") // accessed through NEXT
+    private volatile Runnable runNext;
+    /** Tasks started so far; a thief that sees it unchanged knows this carrier is stuck on one. */
+    @SuppressWarnings("unused") // accessed through TASKS_RUN
+    private long tasksRun;
+    /** Set while parked for want of work; cleared by whoever wakes it. */
+    volatile boolean idle;
+
+    private int nextStreak;
+    private int tick;
+    /** Per victim, the victim's tasksRun when this carrier last looked, to spot a stuck runNext. */
+    private final long[] seenTasks;
+
+    Carrier(Scheduler scheduler, int index) {
+        super("loomix-carrier-" + index);
+        this.scheduler = scheduler;
+        this.index = index;
+        this.seenTasks = new long[scheduler.carrierCount()];
+        setDaemon(true);
+    }
+
+    void pushNext(Runnable task) {
+        Runnable displaced = (Runnable) NEXT.getAndSet(this, task);
+        if (displaced != null) {
+            local.offer(displaced);
+            scheduler.wakeIdle();
+        } else if (scheduler.deepSleepers() > 0) {
+            // Nobody watches this carrier: wake one so the task cannot be stranded behind a busy one.
+            scheduler.wakeIdle();
+        }
+    }
+
+    void pushLocal(Runnable task) {
+        local.offer(task);
+        scheduler.wakeIdle();
+    }
+
+    Runnable stealLocal() {
+        return local.poll();
+    }
+
+    Runnable stealStaleNext(Carrier thief) {
+        long now = (long) TASKS_RUN.getOpaque(this);
+        long seen = thief.seenTasks[index];
+        thief.seenTasks[index] = now;
+        if (seen != now || runNext == null) {
+            return null;
+        }
+        return (Runnable) NEXT.getAndSet(this, null);
+    }
+
+    int queuedCount() {
+        return local.size() + (runNext == null ? 0 : 1);
+    }
+
+    boolean claimWake() {
+        return IDLE.compareAndSet(this, true, false);
+    }
+
+    @Override
+    public void run() {
+        while (!scheduler.isShutdown()) {
+            Runnable task = findWork();
+            if (task == null) {
+                task = idle();
+            }
+            if (task != null) {
+                TASKS_RUN.setOpaque(this, (long) TASKS_RUN.getOpaque(this) + 1);
+                task.run();
+            }
+        }
+    }
+
+    private Runnable findWork() {
+        Runnable task;
+        if (++tick % Scheduler.GLOBAL_CHECK_INTERVAL == 0 && (task = scheduler.pollGlobal()) != null) {
+            return task;
+        }
+        if (runNext != null) {
+            if (nextStreak < Scheduler.NEXT_STREAK_LIMIT || local.isEmpty()) {
+                task = (Runnable) NEXT.getAndSet(this, null);
+                if (task != null) {
+                    nextStreak++;
+                    return task;
+                }
+            } else {
+                // Let the queue have a turn; the runNext task waits at the back.
+                Runnable next = (Runnable) NEXT.getAndSet(this, null);
+                if (next != null) {
+                    local.offer(next);
+                }
+            }
+        }
+        nextStreak = 0;
+        if ((task = local.poll()) != null) {
+            return task;
+        }
+        if ((task = scheduler.pollGlobal()) != null) {
+            return task;
+        }
+        return scheduler.steal(this);
+    }
+
+    /** Parks until woken (or, while others are busy, for one watch period), then looks again. */
+    private Runnable idle() {
+        idle = true;
+        // Work pushed before `idle` became visible would otherwise be missed until the next wake.
+        Runnable task = findWork();
+        if (task != null) {
+            IDLE.compareAndSet(this, true, false);
+            return task;
+        }
+        if (!scheduler.othersBusy(this)) {
+            // Counted before the re-check, so a carrier that turns busy meanwhile sees us and wakes us.
+            scheduler.enterDeepSleep();
+            try {
+                if (!scheduler.othersBusy(this)) {
+                    LockSupport.park(this);
+                    IDLE.compareAndSet(this, true, false);
+                    return null;
+                }
+            } finally {
+                scheduler.leaveDeepSleep();
+            }
+        }
+        LockSupport.parkNanos(this, Scheduler.WATCH_NANOS);
+        boolean woken = !IDLE.compareAndSet(this, true, false);
+        return woken ? null : scheduler.stealStale(this);
+    }
+}

@@ -1,0 +1,355 @@
+package io.loomix.internal;
+
+import io.loomix.Atom;
+import io.loomix.Clauses;
+import io.loomix.Down;
+import io.loomix.Exit;
+import io.loomix.ExitReason;
+import io.loomix.Pid;
+import io.loomix.Ref;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+
+/**
+ * A process: its mailbox (inherited, to save an object per process), its virtual thread, its
+ * links and monitors, and its exit.
+ *
+ * <p>Threads: the process's own thread receives and exits; any thread may enqueue, signal, link
+ * and monitor. Links and monitors are guarded by this object's monitor; a process never holds two
+ * processes' monitors at once, so there is no lock order to get wrong. The state goes
+ * RUNNING ⇄ WAITING → EXITING → DEAD; once EXITING, links and monitors are frozen.
+ */
+final class Proc extends Mailbox {
+    static final int RUNNING = 0;
+    static final int WAITING = 1;
+    static final int EXITING = 2;
+    static final int DEAD = 3;
+
+    private static final VarHandle STATE;
+    private static final VarHandle PENDING_EXIT;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(Proc.class, "state", int.class);
+            PENDING_EXIT = l.findVarHandle(Proc.class, "pendingExit", ExitReason.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final Pid pid;
+    final Kernel kernel;
+    /** The function the process runs; kept for {@code initial_call}. */
+    final Object body;
+    Thread thread;
+    private volatile int state;
+    private volatile boolean trapExit;
+    /** An exit signal that will end this process at its next receive (or yield point). */
+    private volatile ExitReason pendingExit;
+    volatile Atom registeredName;
+
+    // Guarded by this.
+    private HashSet<Pid> links;
+    /** Monitors this process holds: ref to the monitored pid. */
+    private HashMap<Ref, Pid> monitors;
+    /** Monitors on this process: ref to who watches and what Down names. */
+    private HashMap<Ref, Watcher> watchers;
+
+    /** Receiver only: counts messages matched and sent, Erlang's reductions in spirit. */
+    long reductions;
+    /** Receiver only: the receive marker, set by makeRef (see receive). */
+    private Ref markRef;
+    private Node markNode;
+
+    record Watcher(Pid pid, Object object) {}
+
+    Proc(Kernel kernel, Pid pid, Object body) {
+        this.kernel = kernel;
+        this.pid = pid;
+        this.body = body;
+    }
+
+    // ---- state and signals (any thread) ----
+
+    int state() {
+        return state;
+    }
+
+    boolean isAlive() {
+        return state < EXITING;
+    }
+
+    boolean trapsExits() {
+        return trapExit;
+    }
+
+    boolean setTrapExit(boolean on) {
+        boolean old = trapExit;
+        trapExit = on;
+        return old;
+    }
+
+    /** Any thread: delivers a message and wakes the receiver if it waits. */
+    void deliver(Object message) {
+        if (state >= EXITING) {
+            return;
+        }
+        enqueue(message);
+        if (state == WAITING) {
+            wake();
+        }
+    }
+
+    private void wake() {
+        if (STATE.compareAndSet(this, WAITING, RUNNING)) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /**
+     * Any thread: an exit signal from {@code from}. Erlang's rules: {@code kill} sent with
+     * exit/2 cannot be trapped; a trapping process gets an {@link Exit} message; otherwise
+     * {@code normal} is ignored unless a process sends it to itself, and anything else kills.
+     */
+    void exitSignal(Pid from, ExitReason reason, boolean viaLink) {
+        if (reason == ExitReason.KILL && !viaLink) {
+            kill(ExitReason.KILLED);
+        } else if (trapExit) {
+            deliver(new Exit(from, reason));
+        } else if (reason != ExitReason.NORMAL) {
+            kill(reason);
+        } else if (!viaLink && from.equals(pid)) {
+            kill(ExitReason.NORMAL);
+        }
+    }
+
+    private void kill(ExitReason reason) {
+        if (state >= EXITING || !PENDING_EXIT.compareAndSet(this, null, reason)) {
+            return;
+        }
+        if (state == WAITING) {
+            wake();
+        } else if (thread != null && Thread.currentThread() != thread) {
+            // It may be blocked outside receive, in I/O or a sleep.
+            thread.interrupt();
+        }
+    }
+
+    /** Own thread: dies now if an exit signal has arrived. */
+    void checkExit() {
+        ExitReason reason = pendingExit;
+        if (reason != null) {
+            throw new ProcessExit(reason);
+        }
+    }
+
+    // ---- links and monitors ----
+
+    /** Adds a link to {@code other}; false if this process is already exiting. */
+    synchronized boolean addLink(Pid other) {
+        if (state >= EXITING) {
+            return false;
+        }
+        if (links == null) {
+            links = new HashSet<>(4);
+        }
+        links.add(other);
+        return true;
+    }
+
+    synchronized boolean removeLink(Pid other) {
+        return links != null && links.remove(other);
+    }
+
+    synchronized void addMonitor(Ref ref, Pid target) {
+        if (monitors == null) {
+            monitors = new HashMap<>(4);
+        }
+        monitors.put(ref, target);
+    }
+
+    synchronized Pid removeMonitor(Ref ref) {
+        return monitors == null ? null : monitors.remove(ref);
+    }
+
+    /** Registers a watcher; false if this process is already exiting (the watcher gets noproc). */
+    synchronized boolean addWatcher(Ref ref, Watcher watcher) {
+        if (state >= EXITING) {
+            return false;
+        }
+        if (watchers == null) {
+            watchers = new HashMap<>(4);
+        }
+        watchers.put(ref, watcher);
+        return true;
+    }
+
+    synchronized boolean removeWatcher(Ref ref) {
+        return watchers != null && watchers.remove(ref) != null;
+    }
+
+    synchronized List<Pid> links() {
+        return links == null ? List.of() : List.copyOf(links);
+    }
+
+    synchronized List<Pid> monitoredPids() {
+        return monitors == null ? List.of() : List.copyOf(monitors.values());
+    }
+
+    synchronized List<Pid> watcherPids() {
+        if (watchers == null) {
+            return List.of();
+        }
+        List<Pid> out = new ArrayList<>(watchers.size());
+        for (Watcher w : watchers.values()) {
+            out.add(w.pid());
+        }
+        return out;
+    }
+
+    // ---- receive (own thread) ----
+
+    /** Records a receive marker: a receive for {@code ref} need not look at older messages. */
+    void mark(Ref ref) {
+        markRef = ref;
+        markNode = currentTail();
+    }
+
+    /**
+     * Erlang's receive: the oldest message the clauses accept is removed and its result
+     * returned; the others stay in order. Waits up to {@code timeoutNanos} (negative: forever),
+     * then returns {@code after.get()}. With {@code since} equal to the last marker's ref, messages
+     * that were already queued when the ref was made are skipped: none of them can hold it.
+     */
+    <R> R receive(Clauses<? extends R> clauses, long timeoutNanos, Supplier<? extends R> after, Ref since) {
+        checkExit();
+        Node prev = head;
+        if (since != null && since == markRef) {
+            prev = markNode;
+        }
+        long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
+        TimerWheel.Timer timer = null;
+        try {
+            for (;;) {
+                Node node = prev.next;
+                if (node == null) {
+                    if (timer == null && deadline != Long.MAX_VALUE && timeoutNanos > 0) {
+                        timer = kernel.timers.wake(this, deadline);
+                    }
+                    if (!await(prev, deadline)) {
+                        dropMarker(since);
+                        return after.get();
+                    }
+                    continue;
+                }
+                Object message = node.message;
+                if (message == null) {
+                    prev = unlink(prev, node);
+                    continue;
+                }
+                reductions++;
+                R result;
+                try {
+                    result = clauses.match(message);
+                } catch (Throwable t) {
+                    remove(prev, node);
+                    dropMarker(since);
+                    throw t;
+                }
+                if (result != null) {
+                    remove(prev, node);
+                    dropMarker(since);
+                    return result;
+                }
+                prev = node;
+            }
+        } finally {
+            if (timer != null) {
+                timer.cancel();
+            }
+        }
+    }
+
+    private void dropMarker(Ref since) {
+        if (since != null && since == markRef) {
+            markRef = null;
+            markNode = null;
+        }
+    }
+
+    /** Waits until a message follows {@code last}; false when the deadline passes first. */
+    private boolean await(Node last, long deadline) {
+        for (;;) {
+            if (last.next != null) {
+                return true;
+            }
+            checkExit();
+            if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            STATE.setVolatile(this, WAITING);
+            if (last.next != null || pendingExit != null) {
+                STATE.setVolatile(this, RUNNING);
+                continue;
+            }
+            Thread.interrupted(); // an interrupt must not turn park into a busy loop
+            LockSupport.park(this);
+            STATE.setVolatile(this, RUNNING);
+        }
+    }
+
+    /** Wakes the process from a timed receive; called by the timer wheel. */
+    void timeout() {
+        wake();
+    }
+
+    // ---- exit (own thread) ----
+
+    /** Runs the process's final steps: links, monitors, name and table entry. */
+    void terminate(ExitReason reason) {
+        HashSet<Pid> linked;
+        HashMap<Ref, Pid> held;
+        HashMap<Ref, Watcher> watching;
+        synchronized (this) {
+            STATE.setVolatile(this, EXITING);
+            linked = links;
+            held = monitors;
+            watching = watchers;
+            links = null;
+            monitors = null;
+            watchers = null;
+        }
+        kernel.unregisterDead(this);
+        if (held != null) {
+            held.forEach(kernel::dropWatch);
+        }
+        if (linked != null) {
+            for (Pid other : linked) {
+                kernel.linkExit(pid, other, reason);
+            }
+        }
+        if (watching != null) {
+            watching.forEach((ref, w) -> kernel.down(w.pid(), ref, w.object(), reason));
+        }
+        kernel.table.remove(this);
+        STATE.setVolatile(this, DEAD);
+    }
+
+    String status() {
+        return switch (state) {
+            case WAITING -> "waiting";
+            case EXITING -> "exiting";
+            case DEAD -> "exited";
+            default -> "running";
+        };
+    }
+}

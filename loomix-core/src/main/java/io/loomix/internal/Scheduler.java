@@ -1,0 +1,214 @@
+package io.loomix.internal;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Constructor;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Runs processes' virtual threads on carrier threads of our own.
+ *
+ * <p>The JDK's default virtual-thread scheduler has no time slicing and lets yielding CPU-bound
+ * threads starve threads started after them; it also knows nothing of message-passing locality.
+ * This one follows Go's design: each {@link Carrier} has a FIFO run queue and a {@code runNext}
+ * slot. A process woken by a process running on a carrier goes into that carrier's
+ * {@code runNext}, so a receiver runs as soon as its sender blocks, on the same core, with the
+ * message still in cache. Work from outside (timers, platform threads) goes to a global queue.
+ * Idle carriers steal from the others' queues; while some carrier is busy, one idle carrier wakes
+ * every {@link #WATCH_NANOS} to steal a {@code runNext} stuck behind a task that does not block.
+ *
+ * <p>Virtual threads get this executor through the JDK's package-private
+ * {@code ThreadBuilders.VirtualThreadBuilder(Executor)} constructor, which needs
+ * {@code --add-opens java.base/java.lang=ALL-UNNAMED}. Without it, processes fall back to the
+ * default scheduler, with a warning: everything works, but CPU-bound processes can starve others.
+ */
+final class Scheduler implements Executor {
+    static final long WATCH_NANOS = 1_000_000;
+    /** After this many runNext tasks in a row, the run queue gets a turn (fairness). */
+    static final int NEXT_STREAK_LIMIT = 64;
+    /** Every this many tasks a carrier looks at the global queue first (fairness). */
+    static final int GLOBAL_CHECK_INTERVAL = 61;
+
+    private static final System.Logger LOG = System.getLogger("io.loomix.scheduler");
+    private static final MethodHandle CURRENT_CARRIER = currentCarrierHandle();
+
+    final Carrier[] carriers;
+    private final ConcurrentLinkedQueue<Runnable> global = new ConcurrentLinkedQueue<>();
+    private final ThreadFactory threads;
+    /** Idle carriers parked without a timeout, i.e. not watching for stranded runNext tasks. */
+    private final java.util.concurrent.atomic.AtomicInteger deepSleepers = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean shutdown;
+
+    private final int carrierCount;
+
+    Scheduler(int carrierCount) {
+        this.carrierCount = carrierCount;
+        ThreadFactory custom = CURRENT_CARRIER == null ? null : virtualThreadFactory(this);
+        if (custom == null) {
+            LOG.log(System.Logger.Level.WARNING,
+                    "Loomix runs processes on the JDK's default virtual-thread scheduler: CPU-bound"
+                            + " processes can starve others. Start the JVM with"
+                            + " --add-opens java.base/java.lang=ALL-UNNAMED (the ./loomix launcher does).");
+            carriers = new Carrier[0];
+            threads = Thread.ofVirtual().factory();
+            return;
+        }
+        threads = custom;
+        carriers = new Carrier[carrierCount];
+        for (int i = 0; i < carrierCount; i++) {
+            carriers[i] = new Carrier(this, i);
+        }
+        for (Carrier c : carriers) {
+            c.start();
+        }
+    }
+
+    int carrierCount() {
+        return carrierCount;
+    }
+
+    /** {@code true} when processes run on our carriers rather than the JDK's default scheduler. */
+    boolean isCustom() {
+        return carriers.length > 0;
+    }
+
+    Thread newThread(Runnable body) {
+        return threads.newThread(body);
+    }
+
+    /**
+     * Called by the JDK whenever a virtual thread of ours becomes runnable: when it starts, when it
+     * is unparked, and after it yields or its park times out.
+     */
+    @Override
+    public void execute(Runnable task) {
+        Carrier carrier = currentCarrier();
+        if (carrier != null && carrier.scheduler == this) {
+            if (Thread.currentThread() == carrier) {
+                // On the carrier itself, after a yield or an unmount: to the back of the queue.
+                carrier.pushLocal(task);
+            } else {
+                // A process running on this carrier woke another: run it next, here.
+                carrier.pushNext(task);
+            }
+            return;
+        }
+        global.offer(task);
+        wakeIdle();
+    }
+
+    Runnable pollGlobal() {
+        return global.poll();
+    }
+
+    boolean isShutdown() {
+        return shutdown;
+    }
+
+    void shutdown() {
+        shutdown = true;
+        for (Carrier c : carriers) {
+            LockSupport.unpark(c);
+        }
+    }
+
+    int deepSleepers() {
+        return deepSleepers.get();
+    }
+
+    void enterDeepSleep() {
+        deepSleepers.incrementAndGet();
+    }
+
+    void leaveDeepSleep() {
+        deepSleepers.decrementAndGet();
+    }
+
+    /** Wakes one idle carrier, if any, to take new work. */
+    void wakeIdle() {
+        for (Carrier c : carriers) {
+            if (c.idle && c.claimWake()) {
+                LockSupport.unpark(c);
+                return;
+            }
+        }
+    }
+
+    /** Whether a carrier other than {@code self} is running tasks (so work may appear without a wake). */
+    boolean othersBusy(Carrier self) {
+        for (Carrier c : carriers) {
+            if (c != self && !c.idle) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Takes a task from another carrier's run queue. */
+    Runnable steal(Carrier thief) {
+        int n = carriers.length;
+        for (int i = 1; i < n; i++) {
+            Runnable task = carriers[(thief.index + i) % n].stealLocal();
+            if (task != null) {
+                return task;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Takes a runNext task from a carrier that has started no task since the thief's previous
+     * watch, one watch period ago: that carrier is stuck on a task that does not block.
+     */
+    Runnable stealStale(Carrier thief) {
+        int n = carriers.length;
+        for (int i = 1; i < n; i++) {
+            Runnable task = carriers[(thief.index + i) % n].stealStaleNext(thief);
+            if (task != null) {
+                return task;
+            }
+        }
+        return null;
+    }
+
+    /** Number of tasks waiting in all run queues, for introspection. */
+    int queued() {
+        int total = global.size();
+        for (Carrier c : carriers) {
+            total += c.queuedCount();
+        }
+        return total;
+    }
+
+    private static Carrier currentCarrier() {
+        try {
+            return (Thread) CURRENT_CARRIER.invokeExact() instanceof Carrier c ? c : null;
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static MethodHandle currentCarrierHandle() {
+        try {
+            return MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup())
+                    .findStatic(Thread.class, "currentCarrierThread", MethodType.methodType(Thread.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static ThreadFactory virtualThreadFactory(Executor executor) {
+        try {
+            Class<?> builder = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
+            Constructor<?> ctor = builder.getDeclaredConstructor(Executor.class);
+            ctor.setAccessible(true);
+            return ((Thread.Builder.OfVirtual) ctor.newInstance(executor)).factory();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package io.loomix.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Timers for receive timeouts and {@code sendAfter}: a hashed wheel of 1 ms ticks run by one
+ * daemon thread. Starting and cancelling a timer are O(1) and lock-free for the caller (a push
+ * onto an intrusive stack); the wheel thread files, unlinks and fires them. A timer never fires
+ * before its deadline. Cancelled timers are unlinked at once, so timed receives that are answered
+ * early (a call's reply) leave nothing behind.
+ */
+final class TimerWheel {
+    private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final int WHEEL_SIZE = 4096;
+    private static final int PENDING = 0;
+    private static final int FIRED = 1;
+    private static final int CANCELLED = 2;
+    private static final VarHandle TIMER_STATE;
+
+    static {
+        try {
+            TIMER_STATE = MethodHandles.lookup().findVarHandle(Timer.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** What a timer does when it fires. */
+    interface Action {
+        void fire();
+    }
+
+    final class Timer {
+        final long deadline;
+        final Action action;
+        @SuppressWarnings("unused") // accessed through TIMER_STATE
+        private volatile int state;
+        // Owned by the wheel thread.
+        private long tick = -1;
+        private Timer prev;
+        private Timer next;
+        /** Link in the intake stacks. */
+        private Timer pushed;
+
+        Timer(long deadline, Action action) {
+            this.deadline = deadline;
+            this.action = action;
+        }
+
+        /** Cancels the timer; false if it already fired (or was cancelled). */
+        boolean cancel() {
+            if (!TIMER_STATE.compareAndSet(this, PENDING, CANCELLED)) {
+                return false;
+            }
+            push(cancelled, this);
+            return true;
+        }
+    }
+
+    private final Timer[] buckets = new Timer[WHEEL_SIZE];
+    private final AtomicReference<Timer> added = new AtomicReference<>();
+    private final AtomicReference<Timer> cancelled = new AtomicReference<>();
+    private final long origin = System.nanoTime();
+    private final Thread thread;
+    private volatile boolean sleeping;
+    private long currentTick;
+    private long filed;
+
+    TimerWheel() {
+        thread = Thread.ofPlatform().daemon().name("loomix-timers").unstarted(this::run);
+        thread.start();
+    }
+
+    /** Starts a timer that runs {@code action} at or after {@code deadline} (System.nanoTime). */
+    Timer start(long deadline, Action action) {
+        Timer timer = new Timer(deadline, action);
+        push(added, timer);
+        if (sleeping) {
+            LockSupport.unpark(thread);
+        }
+        return timer;
+    }
+
+    /** A timer that wakes a process waiting in a timed receive. */
+    Timer wake(Proc proc, long deadline) {
+        return start(deadline, proc::timeout);
+    }
+
+    /** Timers filed and not yet fired or cancelled, as the wheel thread last counted. */
+    long pending() {
+        return filed;
+    }
+
+    private void push(AtomicReference<Timer> stack, Timer timer) {
+        Timer top;
+        do {
+            top = stack.get();
+            timer.pushed = top;
+        } while (!stack.compareAndSet(top, timer));
+    }
+
+    private void run() {
+        for (;;) {
+            long now = System.nanoTime();
+            long nowTick = (now - origin) / TICK_NANOS;
+            fileAdded(nowTick);
+            unlinkCancelled();
+            while (currentTick < nowTick) {
+                currentTick++;
+                fireBucket(currentTick);
+            }
+            if (filed == 0) {
+                sleeping = true;
+                if (added.get() == null && cancelled.get() == null) {
+                    LockSupport.park(this);
+                }
+                sleeping = false;
+            } else {
+                long nextTickAt = origin + (currentTick + 1) * TICK_NANOS;
+                LockSupport.parkNanos(this, Math.max(1, nextTickAt - System.nanoTime()));
+            }
+        }
+    }
+
+    private void fileAdded(long nowTick) {
+        for (Timer t = added.getAndSet(null); t != null; ) {
+            Timer next = t.pushed;
+            t.pushed = null;
+            if (t.state == PENDING) {
+                long due = Math.ceilDiv(t.deadline - origin, TICK_NANOS);
+                if (due <= nowTick && System.nanoTime() - t.deadline >= 0) {
+                    fire(t);
+                } else {
+                    link(t, Math.max(due, currentTick + 1));
+                }
+            }
+            t = next;
+        }
+    }
+
+    private void unlinkCancelled() {
+        for (Timer t = cancelled.getAndSet(null); t != null; ) {
+            Timer next = t.pushed;
+            t.pushed = null;
+            if (t.tick >= 0) {
+                unlink(t);
+            }
+            t = next;
+        }
+    }
+
+    private void fireBucket(long tick) {
+        int index = (int) (tick & (WHEEL_SIZE - 1));
+        for (Timer t = buckets[index]; t != null; ) {
+            Timer next = t.next;
+            if (t.tick <= tick) {
+                unlink(t);
+                fire(t);
+            }
+            t = next;
+        }
+    }
+
+    private void fire(Timer t) {
+        if (TIMER_STATE.compareAndSet(t, PENDING, FIRED)) {
+            try {
+                t.action.fire();
+            } catch (RuntimeException | Error e) {
+                System.getLogger("io.loomix.timers").log(System.Logger.Level.ERROR, "timer action failed", e);
+            }
+        }
+    }
+
+    private void link(Timer t, long tick) {
+        int index = (int) (tick & (WHEEL_SIZE - 1));
+        t.tick = tick;
+        t.prev = null;
+        t.next = buckets[index];
+        if (t.next != null) {
+            t.next.prev = t;
+        }
+        buckets[index] = t;
+        filed++;
+    }
+
+    private void unlink(Timer t) {
+        int index = (int) (t.tick & (WHEEL_SIZE - 1));
+        if (t.prev != null) {
+            t.prev.next = t.next;
+        } else {
+            buckets[index] = t.next;
+        }
+        if (t.next != null) {
+            t.next.prev = t.prev;
+        }
+        t.prev = null;
+        t.next = null;
+        t.tick = -1;
+        filed--;
+    }
+}

@@ -1,0 +1,53 @@
+package io.loomix;
+
+import org.junit.jupiter.api.Test;
+
+import static io.loomix.Process.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+class InfoTest {
+    @Test
+    void infoDescribesAWaitingProcess() {
+        run(() -> {
+            Pid me = self();
+            Pid p = spawnLink(() -> {
+                trapExit(true);
+                send(me, "ready");
+                receive(m -> "stop".equals(m) ? m : null);
+            });
+            receive(m -> "ready".equals(m) ? m : null);
+            register("info_subject", p);
+            Ref r = monitor(p);
+            send(p, "queued 1");
+            send(p, "queued 2");
+            ProcessInfo info = awaitWaiting(p);
+            assertEquals(p, info.pid());
+            assertEquals(2, info.messageQueueLen());
+            assertEquals(java.util.List.of(me), info.links());
+            assertEquals(java.util.List.of(me), info.monitoredBy());
+            assertEquals(Atom.of("info_subject"), info.registeredName());
+            assertTrue(info.trapExit());
+            assertTrue(info.initialCall().startsWith("io.loomix.InfoTest"), info.initialCall());
+            assertTrue(info.reductions() > 0);
+            assertTrue(list().contains(p));
+            assertTrue(count() >= 2);
+
+            unlink(p);
+            send(p, "stop");
+            receive(m -> m instanceof Down d && d.ref().equals(r) ? d : null);
+            assertTrue(info(p).isEmpty());
+            assertFalse(list().contains(p));
+        });
+    }
+
+    /** The process reports "waiting" once it blocks in receive; we ask until it does. */
+    private static ProcessInfo awaitWaiting(Pid p) {
+        for (;;) {
+            ProcessInfo info = info(p).orElseThrow();
+            if (info.status().equals("waiting")) {
+                return info;
+            }
+            Thread.onSpinWait();
+        }
+    }
+}

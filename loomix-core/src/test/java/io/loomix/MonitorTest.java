@@ -1,0 +1,110 @@
+package io.loomix;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static io.loomix.Process.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Monitors, checked against erl (OTP 25). */
+class MonitorTest {
+    private static Down awaitDown(Ref ref) {
+        return receive(m -> m instanceof Down d && d.ref().equals(ref) ? d : null);
+    }
+
+    @Test
+    void downCarriesPidAndReason() {
+        run(() -> {
+            Monitored m = spawnMonitor(() -> {
+                throw exit("bye");
+            });
+            Down d = awaitDown(m.ref());
+            assertEquals(m.pid(), d.object());
+            assertEquals(ExitReason.of(Atom.of("bye")), d.reason());
+        });
+    }
+
+    @Test
+    void monitoringADeadProcessGivesNoproc() {
+        run(() -> {
+            Monitored m = spawnMonitor(() -> {});
+            awaitDown(m.ref());
+            Ref again = monitor(m.pid());
+            assertEquals(new Down(again, m.pid(), ExitReason.NOPROC), awaitDown(again));
+        });
+    }
+
+    @Test
+    void monitorByNameNamesTheNameInDown() {
+        run(() -> {
+            Ref missing = monitor("nobody_here");
+            Down d = awaitDown(missing);
+            assertEquals(Name.local("nobody_here"), d.object());
+            assertEquals(ExitReason.NOPROC, d.reason());
+
+            Pid p = spawn(() -> receive());
+            register("watched_by_name", p);
+            Ref r = monitor("watched_by_name");
+            exit(p, ExitReason.KILL);
+            Down named = awaitDown(r);
+            assertEquals(Name.local("watched_by_name"), named.object());
+            assertEquals(ExitReason.KILLED, named.reason());
+        });
+    }
+
+    @Test
+    void demonitorStopsDownAndFlushRemovesADeliveredOne() {
+        run(() -> {
+            Pid p = spawn(() -> receive());
+            Ref r = monitor(p);
+            assertTrue(demonitor(r));
+            exit(p, ExitReason.KILL);
+            Ref r2 = monitor(p);
+            awaitDown(r2); // p is gone, and no Down for r came first
+            assertEquals("none", receive(Duration.ZERO, m -> m instanceof Down d && d.ref().equals(r) ? d : null,
+                    () -> "none"));
+
+            Monitored q = spawnMonitor(() -> {});
+            Ref probe = monitor(q.pid());
+            awaitDown(probe); // q has exited, so its Down for q.ref() is queued
+            assertFalse(demonitor(q.ref(), true));
+            assertEquals("none", receive(Duration.ZERO, m -> m instanceof Down d && d.ref().equals(q.ref()) ? d : null,
+                    () -> "none"));
+        });
+    }
+
+    @Test
+    void demonitorWithoutFlushLeavesTheDownMessage() {
+        run(() -> {
+            Monitored q = spawnMonitor(() -> {});
+            Ref probe = monitor(q.pid());
+            awaitDown(probe);
+            assertFalse(demonitor(q.ref()));
+            assertEquals(q.pid(), awaitDown(q.ref()).object());
+        });
+    }
+
+    @Test
+    void monitoringSelfCreatesNoMonitor() {
+        run(() -> {
+            Ref r = monitor(self());
+            assertFalse(demonitor(r));
+            assertTrue(info(self()).orElseThrow().monitors().isEmpty());
+        });
+    }
+
+    @Test
+    void exitedProcessLeavesNoMonitorsBehind() {
+        run(() -> {
+            Pid target = spawn(() -> receive());
+            Monitored watcher = spawnMonitor(() -> {
+                monitor(target);
+                throw exit("watcher gone");
+            });
+            awaitDown(watcher.ref());
+            assertTrue(info(target).orElseThrow().monitoredBy().isEmpty());
+            exit(target, ExitReason.KILL);
+        });
+    }
+}

@@ -1,0 +1,191 @@
+package io.loomix;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.loomix.Process.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Spawn, send and receive, as Erlang does them. */
+class ProcessTest {
+    record Ping(Pid from) {}
+
+    record Tagged(int n) {}
+
+    @Test
+    void spawnedProcessAnswers() {
+        String answer = run(() -> {
+            Pid echo = spawn(() -> {
+                Object msg = receive();
+                if (msg instanceof Ping(Pid from)) {
+                    send(from, "pong from " + self());
+                }
+            });
+            send(echo, new Ping(self()));
+            return (String) receive();
+        });
+        assertTrue(answer.startsWith("pong from <0."), answer);
+    }
+
+    @Test
+    void sendReturnsTheMessage() {
+        run(() -> {
+            Tagged t = new Tagged(1);
+            assertSame(t, send(self(), t));
+            assertEquals(t, receive());
+        });
+    }
+
+    @Test
+    void messagesFromOneSenderArriveInOrder() {
+        List<Integer> got = run(() -> {
+            Pid me = self();
+            spawn(() -> {
+                for (int i = 0; i < 10_000; i++) {
+                    send(me, i);
+                }
+            });
+            List<Integer> out = new ArrayList<>();
+            for (int i = 0; i < 10_000; i++) {
+                out.add((Integer) receive());
+            }
+            return out;
+        });
+        for (int i = 0; i < got.size(); i++) {
+            assertEquals(i, got.get(i));
+        }
+    }
+
+    @Test
+    void selectiveReceiveTakesOldestMatchAndKeepsTheRestInOrder() {
+        run(() -> {
+            Pid me = self();
+            send(me, "a");
+            send(me, new Tagged(1));
+            send(me, "b");
+            send(me, new Tagged(2));
+            send(me, "c");
+            Integer second = receive(m -> m instanceof Tagged(int n) && n == 2 ? n : null);
+            assertEquals(2, second);
+            Integer first = receive(m -> m instanceof Tagged(int n) ? n : null);
+            assertEquals(1, first);
+            assertEquals(List.of("a", "b", "c"), flush());
+        });
+    }
+
+    @Test
+    void selectiveReceiveWaitsForAMatchingMessage() {
+        run(() -> {
+            Pid me = self();
+            spawn(() -> {
+                send(me, "noise");
+                send(me, new Tagged(7));
+            });
+            assertEquals(7, (int) receive(m -> m instanceof Tagged(int n) ? n : null));
+            assertEquals("noise", receive());
+        });
+    }
+
+    @Test
+    void receiveTimesOutWithAfterValue() {
+        run(() -> {
+            send(self(), "unrelated");
+            String r = receive(Duration.ofMillis(20), m -> m instanceof Tagged ? "tagged" : null, () -> "timeout");
+            assertEquals("timeout", r);
+            assertEquals(List.of("unrelated"), flush());
+        });
+    }
+
+    @Test
+    void zeroTimeoutPollsWithoutWaiting() {
+        run(() -> {
+            assertEquals("empty", receive(0, m -> m, () -> "empty"));
+            send(self(), "x");
+            assertEquals("x", receive(0, m -> m, () -> "empty"));
+        });
+    }
+
+    @Test
+    void negativeTimeoutIsRejectedLikeErlangsTimeoutValue() {
+        run(() -> {
+            var e = assertThrows(IllegalArgumentException.class, () -> receive(-1, m -> m, () -> "x"));
+            assertTrue(e.getMessage().contains("timeout_value"), e.getMessage());
+        });
+    }
+
+    @Test
+    void aThrowingClauseConsumesTheMessage() {
+        run(() -> {
+            send(self(), "boom");
+            send(self(), "next");
+            assertThrows(IllegalStateException.class, () -> receive(m -> {
+                throw new IllegalStateException("clause failed on " + m);
+            }));
+            assertEquals("next", receive());
+        });
+    }
+
+    @Test
+    void sendToDeadPidIsDropped() {
+        run(() -> {
+            Monitored m = spawnMonitor(() -> {});
+            receive(msg -> msg instanceof Down d && d.ref().equals(m.ref()) ? d : null);
+            assertEquals("hi", send(m.pid(), "hi"));
+            assertFalse(alive(m.pid()));
+        });
+    }
+
+    @Test
+    void nullsAreRejectedWithClearMessages() {
+        run(() -> {
+            var e = assertThrows(NullPointerException.class, () -> send(self(), null));
+            assertTrue(e.getMessage().contains("message must not be null"), e.getMessage());
+            assertThrows(NullPointerException.class, () -> send((Pid) null, "x"));
+            assertThrows(NullPointerException.class, () -> spawn(null));
+        });
+    }
+
+    @Test
+    void selfOutsideAProcessSaysWhatToDo() {
+        var e = assertThrows(IllegalStateException.class, Process::self);
+        assertTrue(e.getMessage().contains("Process.run"), e.getMessage());
+    }
+
+    @Test
+    void runReturnsValueAndRethrowsFailures() {
+        assertEquals(42, run(() -> 42));
+        var e = assertThrows(ProcessFailedException.class, () -> run(() -> {
+            throw exit("boom");
+        }));
+        assertEquals(ExitReason.of(Atom.of("boom")), e.reason());
+        assertThrows(ArithmeticException.class, () -> run(() -> 1 / zero()));
+    }
+
+    private static int zero() {
+        return 0;
+    }
+
+    @Test
+    void pidsAreValuesThatPrintLikeErlang() {
+        run(() -> {
+            Pid me = self();
+            assertEquals(me, new Pid(me.node(), me.id(), me.serial(), me.creation()));
+            assertTrue(me.toString().matches("<0\\.\\d+\\.\\d+>"), me.toString());
+            Ref ref = makeRef();
+            assertTrue(ref.toString().startsWith("#Ref<0."), ref.toString());
+            assertNotEquals(ref, makeRef());
+        });
+    }
+
+    @Test
+    void sleepWaitsWithoutTakingMessages() {
+        run(() -> {
+            send(self(), "kept");
+            sleep(Duration.ofMillis(5));
+            assertEquals(List.of("kept"), flush());
+        });
+    }
+}

@@ -1,0 +1,84 @@
+package io.loomix;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static io.loomix.Process.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The scheduler: its own carriers, fairness between yielding processes, and no starvation of runNext. */
+class SchedulerTest {
+    @Test
+    void processesRunOnLoomixCarriers() {
+        assertTrue(io.loomix.internal.Kernel.get().ownScheduler(),
+                "tests must run with --add-opens java.base/java.lang=ALL-UNNAMED");
+        String carrier = run(() -> Thread.currentThread().toString());
+        assertTrue(carrier.contains("loomix-carrier-"), carrier);
+    }
+
+    @Test
+    void yieldingSpinnersDoNotStarvePingPong() {
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Pid> spinners = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            spinners.add(spawn(() -> {
+                long x = 0;
+                while (!stop.get()) {
+                    for (int j = 0; j < 10_000; j++) {
+                        x += j;
+                    }
+                    Thread.yield();
+                }
+                if (x == 42) {
+                    System.out.print("");
+                }
+            }));
+        }
+        int rounds = run(() -> {
+            Pid ponger = spawn(() -> {
+                for (;;) {
+                    if (!(receive() instanceof Pid from)) {
+                        return;
+                    }
+                    send(from, "pong");
+                }
+            });
+            int n = 0;
+            for (; n < 1_000; n++) {
+                send(ponger, self());
+                receive();
+            }
+            send(ponger, "stop");
+            return n;
+        });
+        stop.set(true);
+        assertEquals(1_000, rounds);
+    }
+
+    @Test
+    void aWokenProcessIsNotStuckBehindABusySender() {
+        AtomicBoolean released = new AtomicBoolean();
+        String reply = run(() -> {
+            Pid me = self();
+            Pid echo = spawn(() -> {
+                receive();
+                send(me, "echoed");
+                released.set(true);
+            });
+            // The sender wakes echo and then computes without blocking until echo has run:
+            // an idle carrier must take echo from this carrier's runNext slot.
+            Pid busy = spawn(() -> {
+                send(echo, "go");
+                while (!released.get()) {
+                    Thread.onSpinWait();
+                }
+            });
+            assertNotNull(busy);
+            return (String) receive();
+        });
+        assertEquals("echoed", reply);
+    }
+}

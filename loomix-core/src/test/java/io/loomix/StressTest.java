@@ -1,0 +1,194 @@
+package io.loomix;
+
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static io.loomix.Process.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Many processes, many threads, many repetitions: ordering, selective receive and exits under load. */
+class StressTest {
+    record Item(int sender, int seq) {}
+
+    private static Down awaitDown(Ref ref) {
+        return receive(m -> m instanceof Down d && d.ref().equals(ref) ? d : null);
+    }
+
+    @RepeatedTest(5)
+    void perSenderOrderHoldsWithManyConcurrentSenders() {
+        run(() -> {
+            Pid me = self();
+            int senders = 64;
+            int each = 2_000;
+            for (int s = 0; s < senders; s++) {
+                int id = s;
+                spawn(() -> {
+                    for (int i = 0; i < each; i++) {
+                        send(me, new Item(id, i));
+                    }
+                });
+            }
+            int[] next = new int[senders];
+            for (int i = 0; i < senders * each; i++) {
+                Item item = (Item) receive();
+                assertEquals(next[item.sender()]++, item.seq(), "out of order from sender " + item.sender());
+            }
+        });
+    }
+
+    @RepeatedTest(5)
+    void selectiveReceiveUnderConcurrentSends() {
+        run(() -> {
+            Pid me = self();
+            int senders = 16;
+            int each = 1_000;
+            for (int s = 0; s < senders; s++) {
+                int id = s;
+                spawn(() -> {
+                    for (int i = 0; i < each; i++) {
+                        send(me, new Item(id, i));
+                    }
+                });
+            }
+            // Take sender 0's messages first, in order, while everything else piles up behind.
+            for (int i = 0; i < each; i++) {
+                int want = i;
+                assertEquals(want, (int) receive(m -> m instanceof Item(int s, int q) && s == 0 ? q : null));
+            }
+            int[] next = new int[senders];
+            next[0] = each;
+            for (int i = 0; i < (senders - 1) * each; i++) {
+                Item item = (Item) receive();
+                assertEquals(next[item.sender()]++, item.seq());
+            }
+        });
+    }
+
+    @Test
+    void platformThreadsSendingConcurrentlyLoseNothing() throws Exception {
+        int threads = 8;
+        int each = 5_000;
+        Pid counter = spawn(() -> {
+            Pid replyTo = receive(m -> m instanceof Pid p ? p : null);
+            for (int i = 0; i < threads * each; i++) {
+                receive(m -> m instanceof Integer ? m : null);
+            }
+            send(replyTo, "all received");
+        });
+        List<Thread> ts = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread th = Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < each; i++) {
+                    send(counter, i);
+                }
+            });
+            ts.add(th);
+        }
+        for (Thread th : ts) {
+            th.join();
+        }
+        assertEquals("all received", run(() -> {
+            send(counter, self());
+            return receive();
+        }));
+    }
+
+    @RepeatedTest(3)
+    void linkedCrashesUnderLoadLeaveNoProcessesBehind() {
+        int before = count();
+        run(() -> {
+            trapExit(true);
+            int groups = 200;
+            List<Pid> roots = new ArrayList<>();
+            for (int g = 0; g < groups; g++) {
+                roots.add(spawnLink(() -> {
+                    for (int i = 0; i < 5; i++) {
+                        spawnLink(() -> receive());
+                    }
+                    receive(m -> "crash".equals(m) ? m : null);
+                    throw new IllegalStateException("planned crash");
+                }));
+            }
+            for (Pid r : roots) {
+                send(r, ThreadLocalRandom.current().nextBoolean() ? "crash" : "noise");
+            }
+            for (Pid r : roots) {
+                exit(r, "stop");
+            }
+            for (int g = 0; g < groups; g++) {
+                receive(m -> m instanceof Exit ? m : null);
+            }
+            trapExit(false);
+        });
+        awaitCount(before);
+    }
+
+    @Test
+    void killWhileManySendersHammerTheMailbox() {
+        run(() -> {
+            for (int round = 0; round < 50; round++) {
+                Pid target = spawn(() -> {
+                    for (;;) {
+                        receive();
+                    }
+                });
+                Ref r = monitor(target);
+                for (int s = 0; s < 4; s++) {
+                    spawn(() -> {
+                        for (int i = 0; i < 1_000; i++) {
+                            send(target, i);
+                        }
+                    });
+                }
+                exit(target, ExitReason.KILL);
+                assertEquals(ExitReason.KILLED, awaitDown(r).reason());
+            }
+        });
+    }
+
+    @Test
+    void timedReceivesRacingWithSends() {
+        run(() -> {
+            Pid me = self();
+            int n = 2_000;
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                Pid p = spawn(() -> {
+                    Object got = receive(Duration.ofMillis(1), m -> m, () -> "timeout");
+                    send(me, got.equals("timeout") ? "t" : "m");
+                });
+                if (k % 2 == 0) {
+                    send(p, "msg");
+                }
+            }
+            int answers = 0;
+            for (int i = 0; i < n; i++) {
+                Object a = receive();
+                assertTrue(a.equals("t") || a.equals("m"));
+                answers++;
+            }
+            assertEquals(n, answers);
+        });
+    }
+
+    /** Waits until the process count is back to {@code expected}, by monitoring what is left over. */
+    static void awaitCount(int expected) {
+        run(() -> {
+            while (count() > expected + 1) { // +1: this process
+                List<Pid> all = list();
+                Pid any = all.get(all.size() - 1);
+                if (any.equals(self())) {
+                    continue;
+                }
+                Ref r = monitor(any);
+                receive(Duration.ofMillis(100), m -> m instanceof Down d && d.ref().equals(r) ? d : null, () -> null);
+                demonitor(r, true);
+            }
+        });
+    }
+}

@@ -1,0 +1,67 @@
+package io.loomix;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static io.loomix.Process.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Strict mode (on in this suite: -Dloomix.strict=true) rejects messages that could be shared mutably. */
+class StrictModeTest {
+    record Order(String id, List<String> items) {}
+
+    record Raw(int[] data) {}
+
+    static final class Mutable {
+        int counter;
+    }
+
+    enum Color { RED }
+
+    @Test
+    void immutableValuesPass() {
+        run(() -> {
+            Object[] ok = {
+                "s", 1, 2L, 3.0, true, 'c', Color.RED, Atom.of("a"), self(), makeRef(),
+                new Order("o1", List.of("a", "b")), Map.of("k", List.of(1, 2)), Optional.of("x"),
+                java.time.Duration.ofSeconds(1), new java.math.BigInteger("123"),
+                List.copyOf(new ArrayList<>(List.of(1))), java.util.stream.Stream.of(1, 2).toList(),
+                ExitReason.NORMAL, new Exit(self(), ExitReason.KILLED)
+            };
+            for (Object m : ok) {
+                send(self(), m);
+            }
+            assertEquals(ok.length, flush().size());
+        });
+    }
+
+    @Test
+    void mutableValuesAreRejectedNamingClassAndField() {
+        run(() -> {
+            var list = assertThrows(IllegalArgumentException.class,
+                    () -> send(self(), new Order("o1", new ArrayList<>(List.of("a")))));
+            assertTrue(list.getMessage().contains("Order.items"), list.getMessage());
+            assertTrue(list.getMessage().contains("java.util.ArrayList"), list.getMessage());
+
+            var array = assertThrows(IllegalArgumentException.class, () -> send(self(), new Raw(new int[] {1})));
+            assertTrue(array.getMessage().contains("data"), array.getMessage());
+
+            var mutable = assertThrows(IllegalArgumentException.class, () -> send(self(), new Mutable()));
+            assertTrue(mutable.getMessage().contains("'counter'"), mutable.getMessage());
+
+            var view = assertThrows(IllegalArgumentException.class,
+                    () -> send(self(), Collections.unmodifiableList(new ArrayList<String>())));
+            assertTrue(view.getMessage().contains("List.copyOf"), view.getMessage());
+
+            var nested = assertThrows(IllegalArgumentException.class,
+                    () -> send(self(), List.of(Map.of("k", new StringBuilder()))));
+            assertTrue(nested.getMessage().contains("[0]{k}"), nested.getMessage());
+            assertTrue(flush().isEmpty(), "rejected messages must not be delivered");
+        });
+    }
+}
