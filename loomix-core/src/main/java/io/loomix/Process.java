@@ -170,6 +170,29 @@ public final class Process {
     }
 
     /**
+     * Sends to an alias made by {@link #alias()}; once the alias is removed the message is dropped.
+     * Replies to calls go to an alias so that a reply arriving after the caller gave up is lost,
+     * not left in its mailbox.
+     */
+    public static <T> T send(Ref alias, T message) {
+        K.send(alias, message);
+        return message;
+    }
+
+    /**
+     * Erlang's {@code alias()}: a fresh ref that other processes can send to, reaching the caller
+     * until {@link #unalias}. It also marks the mailbox, like {@link #makeRef()}.
+     */
+    public static Ref alias() {
+        return K.alias();
+    }
+
+    /** Deactivates an alias of the caller; returns whether it was active. */
+    public static boolean unalias(Ref alias) {
+        return K.unalias(Objects.requireNonNull(alias, "unalias: ref must not be null"));
+    }
+
+    /**
      * Waits for the oldest message that {@code clauses} accepts (returns non-null for), removes it
      * and returns the clause's result. Messages it rejects stay in the mailbox, in order.
      */

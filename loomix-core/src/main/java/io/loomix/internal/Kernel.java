@@ -39,6 +39,7 @@ public final class Kernel {
     final Scheduler scheduler;
     private final ConcurrentHashMap<Atom, Proc> names = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Ref, TimerWheel.Timer> sendTimers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Ref, Proc> aliases = new ConcurrentHashMap<>();
     private final AtomicLong refs = new AtomicLong();
     private final boolean strict = Boolean.getBoolean("loomix.strict");
     private volatile Remote remote;
@@ -215,6 +216,38 @@ public final class Kernel {
         Objects.requireNonNull(message, "message must not be null: send a value (an atom, a record, ...)");
         if (strict) {
             Immutability.check(message);
+        }
+    }
+
+    /** Sends to an alias; dropped when the alias is no longer active (Erlang's alias semantics). */
+    public void send(Ref alias, Object message) {
+        Objects.requireNonNull(alias, "send: alias must not be null");
+        check(message);
+        Proc target = aliases.get(alias);
+        if (target != null) {
+            target.deliver(message);
+        }
+    }
+
+    /** alias/0: a ref that works as a destination for the caller until {@link #unalias}. Also marks the mailbox. */
+    public Ref alias() {
+        Proc me = self("alias");
+        Ref ref = makeRef(me);
+        aliases.put(ref, me);
+        me.addAlias(ref);
+        return ref;
+    }
+
+    /** unalias/1: messages sent to the alias from now on are dropped. */
+    public boolean unalias(Ref alias) {
+        Proc me = self("unalias");
+        me.removeAlias(alias);
+        return aliases.remove(alias, me);
+    }
+
+    void dropAliases(Proc proc, List<Ref> refs) {
+        for (Ref r : refs) {
+            aliases.remove(r, proc);
         }
     }
 

@@ -64,6 +64,9 @@ final class Proc extends Mailbox {
     /** Monitors on this process: ref to who watches and what Down names. */
     private HashMap<Ref, Watcher> watchers;
 
+    /** Own thread only: aliases this process made and has not removed (null: none). */
+    private ArrayList<Ref> aliasRefs;
+
     /** Receiver only: counts messages matched and sent, Erlang's reductions in spirit. */
     long reductions;
     /** Receiver only: the receive marker, set by makeRef (see receive). */
@@ -216,6 +219,19 @@ final class Proc extends Mailbox {
         return out;
     }
 
+    void addAlias(Ref ref) {
+        if (aliasRefs == null) {
+            aliasRefs = new ArrayList<>(2);
+        }
+        aliasRefs.add(ref);
+    }
+
+    void removeAlias(Ref ref) {
+        if (aliasRefs != null) {
+            aliasRefs.remove(ref);
+        }
+    }
+
     // ---- receive (own thread) ----
 
     /** Records a receive marker: a receive for {@code ref} need not look at older messages. */
@@ -329,6 +345,9 @@ final class Proc extends Mailbox {
             watchers = null;
         }
         kernel.unregisterDead(this);
+        if (aliasRefs != null) {
+            kernel.dropAliases(this, aliasRefs);
+        }
         if (held != null) {
             held.forEach(kernel::dropWatch);
         }
