@@ -132,15 +132,24 @@ final class Carrier extends Thread {
         return scheduler.steal(this);
     }
 
-    /** Parks until woken (or, while others are busy, for one watch period), then looks again. */
+    /**
+     * Spins for a short while looking for work (BEAM's schedulers spin too: a task that appears
+     * within microseconds starts without a park and an unpark), then parks until woken (or, while
+     * others are busy, for one watch period) and looks again.
+     */
     private Runnable idle() {
         idle = true;
         // Work pushed before `idle` became visible would otherwise be missed until the next wake.
-        Runnable task = findWork();
-        if (task != null) {
-            IDLE.compareAndSet(this, true, false);
-            return task;
-        }
+        long spinUntil = System.nanoTime() + Scheduler.IDLE_SPIN_NANOS;
+        int spins = 0;
+        do {
+            Runnable task = findWork();
+            if (task != null) {
+                IDLE.compareAndSet(this, true, false);
+                return task;
+            }
+            Thread.onSpinWait();
+        } while ((++spins & 63) != 0 || System.nanoTime() - spinUntil < 0);
         if (!scheduler.othersBusy(this)) {
             // Counted before the re-check, so a carrier that turns busy meanwhile sees us and wakes us.
             scheduler.enterDeepSleep();

@@ -28,6 +28,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class Scheduler implements Executor {
     static final long WATCH_NANOS = 1_000_000;
+    /** How long an idle carrier spins for work before it parks. */
+    static final long IDLE_SPIN_NANOS = Long.getLong("loomix.idleSpinNanos", 50_000);
     /** After this many runNext tasks in a row, the run queue gets a turn (fairness). */
     static final int NEXT_STREAK_LIMIT = 64;
     /** Every this many tasks a carrier looks at the global queue first (fairness). */
