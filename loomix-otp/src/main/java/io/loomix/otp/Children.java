@@ -1,0 +1,186 @@
+package io.loomix.otp;
+
+import io.loomix.ExitReason;
+import io.loomix.Pid;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A supervisor's children and its restart decisions, without processes: given the children in
+ * start order and an exit, {@link #exited} says what to stop and start, or that the restart
+ * intensity is exceeded. The supervisor process carries the decision out and reports back with
+ * {@link #started} and {@link #stopped}.
+ */
+final class Children {
+
+    /** One child: its spec and, while it runs, its pid. */
+    static final class Child {
+        final ChildSpec spec;
+        Pid pid;
+
+        Child(ChildSpec spec) {
+            this.spec = spec;
+        }
+
+        Object id() {
+            return spec.id();
+        }
+
+        boolean running() {
+            return pid != null;
+        }
+    }
+
+    /** What to do about an exit. */
+    sealed interface Decision {}
+
+    /** Not a child of ours (for example a child whose start failed): nothing to do. */
+    record NotAChild() implements Decision {}
+
+    /** Not restarted; a temporary child's spec is removed, others are kept. */
+    record NoRestart(Object id) implements Decision {}
+
+    /** Stop {@code stop} (in that order: reverse start order), then start {@code start} (in start order). */
+    record Restart(Object id, List<Object> stop, List<Object> start) implements Decision {}
+
+    /** The restart intensity is exceeded: shut everything down and exit. */
+    record GiveUp(Object id, ExitReason reason) implements Decision {}
+
+    private final Strategy strategy;
+    private final RestartIntensity intensity;
+    private final List<Child> list = new ArrayList<>();
+
+    Children(Strategy strategy, RestartIntensity intensity) {
+        this.strategy = strategy;
+        this.intensity = intensity;
+    }
+
+    /** A child exited with {@code reason} at {@code now} (nanoseconds). */
+    Decision exited(Pid pid, ExitReason reason, long now) {
+        int index = indexOfPid(pid);
+        if (index < 0) {
+            return new NotAChild();
+        }
+        Child child = list.get(index);
+        child.pid = null;
+        if (!child.spec.restart().restarts(reason)) {
+            if (child.spec.restart() == ChildSpec.Restart.TEMPORARY) {
+                list.remove(index);
+            }
+            return new NoRestart(child.id());
+        }
+        return restart(index, reason, now);
+    }
+
+    /** A restart of child {@code id} failed to start it: try again, counting one more restart. */
+    Decision startFailed(Object id, ExitReason reason, long now) {
+        int index = indexOf(id);
+        if (index < 0) {
+            return new NotAChild();
+        }
+        list.get(index).pid = null;
+        return restart(index, reason, now);
+    }
+
+    private Decision restart(int index, ExitReason reason, long now) {
+        Object id = list.get(index).id();
+        if (!intensity.add(now)) {
+            return new GiveUp(id, reason);
+        }
+        Strategy.Range range = strategy.affected(index, list.size());
+        List<Object> stop = new ArrayList<>();
+        for (int i = range.to() - 1; i >= range.from(); i--) {
+            if (i != index && list.get(i).running()) {
+                stop.add(list.get(i).id());
+            }
+        }
+        List<Object> start = new ArrayList<>();
+        for (int i = range.from(); i < range.to(); i++) {
+            Child c = list.get(i);
+            if (c.spec.restart() != ChildSpec.Restart.TEMPORARY) {
+                start.add(c.id());
+            }
+        }
+        return new Restart(id, List.copyOf(stop), List.copyOf(start));
+    }
+
+    // ---- bookkeeping, as the supervisor carries decisions out ----
+
+    void add(ChildSpec spec) {
+        if (find(spec.id()).isPresent()) {
+            throw new IllegalArgumentException("a child with id " + spec.id() + " exists already");
+        }
+        list.add(new Child(spec));
+    }
+
+    void started(Object id, Pid pid) {
+        child(id).pid = pid;
+    }
+
+    /** The child is no longer running; a temporary child is forgotten, as OTP does. */
+    void stopped(Object id) {
+        Child c = child(id);
+        c.pid = null;
+        if (c.spec.restart() == ChildSpec.Restart.TEMPORARY) {
+            list.remove(c);
+        }
+    }
+
+    void remove(Object id) {
+        list.remove(child(id));
+    }
+
+    Optional<Child> find(Object id) {
+        int i = indexOf(id);
+        return i < 0 ? Optional.empty() : Optional.of(list.get(i));
+    }
+
+    Child child(Object id) {
+        return find(id).orElseThrow(() -> new IllegalArgumentException("no child with id " + id));
+    }
+
+    /** The children in start order. */
+    List<Child> all() {
+        return List.copyOf(list);
+    }
+
+    /** Running children in reverse start order: the order to stop them in. */
+    List<Child> runningReversed() {
+        List<Child> out = new ArrayList<>();
+        for (int i = list.size() - 1; i >= 0; i--) {
+            if (list.get(i).running()) {
+                out.add(list.get(i));
+            }
+        }
+        return out;
+    }
+
+    private int indexOfPid(Pid pid) {
+        for (int i = 0; i < list.size(); i++) {
+            if (pid.equals(list.get(i).pid)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private int indexOf(Object id) {
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i).id().equals(id)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("[");
+        for (Child c : list) {
+            sb.append(sb.length() > 1 ? ", " : "").append(c.id()).append('=').append(c.pid == null ? "undefined" : c.pid);
+        }
+        return sb.append("] ").append(strategy).toString();
+    }
+}

@@ -1,0 +1,241 @@
+package io.loomix.otp;
+
+import io.loomix.Exit;
+import io.loomix.ExitReason;
+import io.loomix.Pid;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+import static io.loomix.Process.*;
+
+/**
+ * The process behind a {@link GenServer}: registers its name, runs init and acks its starter, then
+ * loops over messages, dispatching calls, casts, system messages and the rest to the callbacks.
+ * A callback that throws (or exits) stops the server: terminate runs, and a crash report is logged
+ * unless the reason is normal.
+ */
+final class ServerLoop<S> implements Sys.Target {
+    private static final System.Logger LOG = System.getLogger("io.loomix.otp.GenServer");
+    private static final int STATE_REPORT_LIMIT = 2_000;
+
+    private final GenServer<S> mod;
+    private final Object name;
+    private final Pid parent;
+    private S state;
+    private Object last;
+
+    private ServerLoop(GenServer<S> mod, Object name, Pid parent) {
+        this.mod = mod;
+        this.name = name;
+        this.parent = parent;
+    }
+
+    static <S> Pid start(GenServer<S> mod, Object name, boolean link, Duration timeout) {
+        if (name != null) {
+            Gen.whereis(name); // a malformed name fails here, in the caller, not in the new process
+        }
+        Pid parent = link ? self() : null;
+        return ProcLib.start(acker -> new ServerLoop<>(mod, name, parent).enter(acker), link, timeout);
+    }
+
+    private void enter(ProcLib.Acker acker) {
+        if (name != null) {
+            Optional<Pid> holder = Gen.register(name);
+            if (holder.isPresent()) {
+                acker.ack(new ProcLib.Failed(ExitReason.of(new StartException.AlreadyStarted(holder.get()))));
+                throw exit(ExitReason.NORMAL);
+            }
+        }
+        Init<S> init;
+        try {
+            init = mod.init();
+        } catch (Throwable t) {
+            if (ProcLib.isKilled(t)) {
+                throw t;
+            }
+            ExitReason reason = ProcLib.reasonOf(t);
+            Gen.unregister(name);
+            report("init", reason, t);
+            acker.ack(new ProcLib.Failed(reason));
+            throw exit(reason);
+        }
+        switch (init) {
+            case Init.Ok<S>(S first, Next next) -> {
+                state = first;
+                acker.ack(new ProcLib.Started());
+                loop(next);
+            }
+            case Init.Ignore<S> i -> {
+                Gen.unregister(name);
+                acker.ack(new ProcLib.Failed(StartException.IGNORE));
+                throw exit(ExitReason.NORMAL);
+            }
+            case Init.Stop<S>(ExitReason reason) -> {
+                Gen.unregister(name);
+                acker.ack(new ProcLib.Failed(reason));
+                throw exit(reason);
+            }
+        }
+    }
+
+    private void loop(Next next) {
+        for (;;) {
+            Object message = switch (next) {
+                case Next.None n -> receive();
+                case Next.Timeout(Duration after) -> receive(after, m -> m, () -> GenServer.TIMEOUT);
+                case Next.Continue(Object arg) -> {
+                    last = arg;
+                    next = result(() -> mod.handleContinue(arg, state));
+                    yield null;
+                }
+            };
+            if (message != null) {
+                next = dispatch(message, next);
+            }
+        }
+    }
+
+    private Next dispatch(Object message, Next current) {
+        last = message;
+        switch (message) {
+            case Gen.Call(From from, Object request) -> {
+                CallResult<S> r;
+                try {
+                    r = mod.handleCall(request, from, state);
+                } catch (Throwable t) {
+                    throw crash(t);
+                }
+                return switch (r) {
+                    case CallResult.Reply<S>(Object value, S s, Next n) -> {
+                        state = s;
+                        Gen.reply(from, value);
+                        yield n;
+                    }
+                    case CallResult.StopReply<S>(ExitReason reason, Object reply, S s) -> {
+                        state = s;
+                        throw stop(reason, from, reply, null);
+                    }
+                    case Result<S> other -> apply(other);
+                };
+            }
+            case Gen.Cast(Object request) -> {
+                return result(() -> mod.handleCast(request, state));
+            }
+            case Gen.SystemMessage system -> {
+                Sys.handle(system, this);
+                return current;
+            }
+            case Exit e when e.from().equals(parent) -> throw stop(e.reason(), null, null, null);
+            default -> {
+                return result(() -> mod.handleInfo(message, state));
+            }
+        }
+    }
+
+    private interface Callback<S> {
+        Result<S> run();
+    }
+
+    private Next result(Callback<S> callback) {
+        Result<S> r;
+        try {
+            r = callback.run();
+        } catch (Throwable t) {
+            throw crash(t);
+        }
+        return apply(r);
+    }
+
+    private Next apply(Result<S> r) {
+        return switch (r) {
+            case Result.NoReply<S>(S s, Next n) -> {
+                state = s;
+                yield n;
+            }
+            case Result.Stop<S>(ExitReason reason, S s) -> {
+                state = s;
+                throw stop(reason, null, null, null);
+            }
+            case null -> throw crash(new NullPointerException(mod.getClass().getName()
+                    + " returned null from a callback; return noReply(state) or stop(reason, state)"));
+        };
+    }
+
+    private RuntimeException crash(Throwable t) {
+        if (ProcLib.isKilled(t)) {
+            throw (Error) t; // killed: OTP runs no terminate
+        }
+        return stop(ProcLib.reasonOf(t), null, null, t);
+    }
+
+    /** Runs terminate, answers a pending call, logs a crash report if abnormal, and exits. */
+    private RuntimeException stop(ExitReason reason, From from, Object reply, Throwable cause) {
+        try {
+            mod.terminate(reason, state);
+        } catch (Throwable t) {
+            if (ProcLib.isKilled(t)) {
+                throw (Error) t;
+            }
+            reason = ProcLib.reasonOf(t);
+            cause = t;
+        }
+        if (from != null) {
+            Gen.reply(from, reply);
+        }
+        Gen.unregister(name);
+        if (!reason.isNormal()) {
+            report("terminating", reason, cause);
+        }
+        throw exit(reason);
+    }
+
+    private void report(String what, ExitReason reason, Throwable cause) {
+        Throwable stack = cause != null ? cause : reason instanceof ExitReason.Crash(Throwable error) ? error : null;
+        String server = name != null ? name + " (" + self() + ")" : self().toString();
+        String stateText;
+        try {
+            stateText = state == null && "init".equals(what) ? "(init did not return)" : mod.formatState(state);
+        } catch (RuntimeException e) {
+            stateText = "(formatState threw " + e + ")";
+        }
+        if (stateText.length() > STATE_REPORT_LIMIT) {
+            stateText = stateText.substring(0, STATE_REPORT_LIMIT) + "... (" + stateText.length() + " characters)";
+        }
+        String text = "GenServer " + server + " " + what
+                + "\n** Module: " + mod.getClass().getName()
+                + "\n** Last message: " + ("init".equals(what) ? "(none: init failed)" : last)
+                + "\n** State: " + stateText
+                + "\n** Reason: " + reason;
+        LOG.log(System.Logger.Level.ERROR, text, stack);
+    }
+
+    // ---- system messages ----
+
+    @Override
+    public Pid parent() {
+        return parent;
+    }
+
+    @Override
+    public Object systemState() {
+        return state;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void replaceSystemState(UnaryOperator<Object> fn) {
+        state = (S) fn.apply(state);
+    }
+
+    @Override
+    public void codeChange(Object oldVsn, Object extra) {
+        state = mod.codeChange(oldVsn, state, extra);
+    }
+
+    @Override
+    public RuntimeException systemTerminate(ExitReason reason) {
+        return stop(reason, null, null, null);
+    }
+}

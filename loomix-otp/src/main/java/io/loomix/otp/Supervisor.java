@@ -1,0 +1,107 @@
+package io.loomix.otp;
+
+import io.loomix.ExitReason;
+import io.loomix.Pid;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Erlang's {@code supervisor}: a process that starts children, restarts them when they exit as
+ * their {@link ChildSpec} and the {@link Strategy} say, and stops them in reverse order when it
+ * stops.
+ *
+ * {@snippet :
+ * Pid sup = Supervisor.startLink(List.of(
+ *         ChildSpec.worker("counter", () -> GenServer.startLink(new Counter())),
+ *         ChildSpec.worker("search", () -> GenServer.startLink(new SearchServer(), "search"))
+ * ), Strategy.ONE_FOR_ONE);
+ * }
+ *
+ * <p>Children start in order, each start returning before the next begins; if one fails the ones
+ * started are stopped and {@code startLink} throws {@link StartException} with reason
+ * {@code {shutdown, {failed_to_start_child, Id, Reason}}}. More restarts than the intensity allows
+ * (default 3 in 5 s) and the supervisor stops all children and exits with {@code shutdown}.
+ * A supervisor traps exits; its state is mutable, so {@link Sys#getState} fails in strict mode.
+ */
+public final class Supervisor {
+    private Supervisor() {}
+
+    /** A child, as {@link #whichChildren} lists it; {@code pid} is empty while it is not running. */
+    public record ChildInfo(Object id, Optional<Pid> pid, ChildSpec.Type type, ChildSpec.Restart restart) {}
+
+    /** Erlang's {@code count_children}: specs, running children, and specs by type. */
+    public record ChildCount(int specs, int active, int supervisors, int workers) {}
+
+    /** Starts a supervisor of {@code children} with {@code strategy} and the default intensity, linked to the caller. */
+    public static Pid startLink(List<ChildSpec> children, Strategy strategy) {
+        return startLink(SupervisorSpec.of(strategy, children));
+    }
+
+    public static Pid startLink(SupervisorSpec spec) {
+        return GenServer.startLink(new SupervisorServer(Objects.requireNonNull(spec, "spec")));
+    }
+
+    /** Starts a supervisor registered as {@code name} (as {@link GenServer#start(GenServer, Object)}). */
+    public static Pid startLink(SupervisorSpec spec, Object name) {
+        return GenServer.startLink(new SupervisorServer(Objects.requireNonNull(spec, "spec")), name);
+    }
+
+    /**
+     * Adds a child and starts it; returns its pid.
+     *
+     * @throws StartException if its start failed or ignored; {@code already_present} if a stopped
+     *                        child has that id; {@link StartException.AlreadyStarted} if a running one does
+     */
+    public static Pid startChild(Object supervisor, ChildSpec spec) {
+        return started(call(supervisor, new SupervisorServer.StartChild(Objects.requireNonNull(spec, "spec"))));
+    }
+
+    /** Stops a child and keeps its spec (a temporary child's is removed); false if there is no such child. */
+    public static boolean terminateChild(Object supervisor, Object id) {
+        return call(supervisor, new SupervisorServer.TerminateChild(id));
+    }
+
+    /**
+     * Starts a stopped child again; returns its pid.
+     *
+     * @throws StartException with {@code running}, {@code not_found} or the start's failure
+     */
+    public static Pid restartChild(Object supervisor, Object id) {
+        return started(call(supervisor, new SupervisorServer.RestartChild(id)));
+    }
+
+    /**
+     * Removes a stopped child's spec; false if there is no such child.
+     *
+     * @throws IllegalStateException if the child is running: terminate it first
+     */
+    public static boolean deleteChild(Object supervisor, Object id) {
+        Object answer = call(supervisor, new SupervisorServer.DeleteChild(id));
+        if (answer instanceof SupervisorServer.Refused) {
+            throw new IllegalStateException("child " + id + " is running; terminateChild it before deleteChild");
+        }
+        return (Boolean) answer;
+    }
+
+    /** The children in start order. */
+    public static List<ChildInfo> whichChildren(Object supervisor) {
+        return call(supervisor, new SupervisorServer.WhichChildren());
+    }
+
+    public static ChildCount countChildren(Object supervisor) {
+        return call(supervisor, new SupervisorServer.CountChildren());
+    }
+
+    private static <R> R call(Object supervisor, Object request) {
+        return GenServer.call(supervisor, request, GenServer.INFINITY);
+    }
+
+    static Pid started(Object answer) {
+        return switch ((SupervisorServer.Answer) answer) {
+            case SupervisorServer.Ok(Pid pid) -> pid;
+            case SupervisorServer.Refused(ExitReason reason) -> throw new StartException(reason);
+        };
+    }
+}

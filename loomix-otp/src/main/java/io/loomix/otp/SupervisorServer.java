@@ -1,0 +1,230 @@
+package io.loomix.otp;
+
+import io.loomix.Exit;
+import io.loomix.ExitReason;
+import io.loomix.Pid;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static io.loomix.Process.*;
+
+/**
+ * The supervisor process: a GenServer that traps exits, starts its children in order, carries out
+ * {@link Children}' restart decisions and stops its children in reverse order when it stops.
+ */
+final class SupervisorServer extends GenServer<Children> {
+    private static final System.Logger LOG = System.getLogger("io.loomix.otp.Supervisor");
+
+    // Requests, as Supervisor's API sends them.
+    record StartChild(ChildSpec spec) {}
+
+    record TerminateChild(Object id) {}
+
+    record RestartChild(Object id) {}
+
+    record DeleteChild(Object id) {}
+
+    record WhichChildren() {}
+
+    record CountChildren() {}
+
+    /** A restart that failed to start the child, retried from the mailbox as OTP does. */
+    record TryAgain(Object id, ExitReason reason) {}
+
+    /** Answers to the requests. */
+    sealed interface Answer {}
+
+    record Ok(Pid pid) implements Answer {}
+
+    record Refused(ExitReason reason) implements Answer {}
+
+    /** Erlang's {@code {shutdown, {failed_to_start_child, Id, Reason}}} detail. */
+    public record FailedToStartChild(Object id, ExitReason reason) {
+        @Override
+        public String toString() {
+            return "{failed_to_start_child," + id + "," + reason + "}";
+        }
+    }
+
+    private final SupervisorSpec spec;
+
+    SupervisorServer(SupervisorSpec spec) {
+        this.spec = spec;
+    }
+
+    @Override
+    protected Init<Children> init() {
+        trapExit(true);
+        Children children = new Children(spec.strategy(), new RestartIntensity(spec.maxRestarts(), spec.period()));
+        for (ChildSpec child : spec.children()) {
+            children.add(child);
+            try {
+                start(children, child.id());
+            } catch (StartException e) {
+                stopAll(children);
+                return Init.stop(new ExitReason.Shutdown(new FailedToStartChild(child.id(), e.reason())));
+            }
+        }
+        return ok(children);
+    }
+
+    /** Starts child {@code id}; an ignoring child stays with no pid (a temporary one is forgotten). */
+    private static void start(Children children, Object id) {
+        Children.Child child = children.child(id);
+        Pid pid;
+        try {
+            pid = child.spec.start().get();
+        } catch (StartException e) {
+            if (e.ignored()) {
+                children.stopped(id);
+                return;
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            throw new StartException(ProcLib.reasonOf(e));
+        }
+        if (pid == null) {
+            throw new StartException(ExitReason.of(new IllegalStateException("the start function of child " + id
+                    + " returned null; return the pid of a process started with startLink")));
+        }
+        link(pid); // a start function that forgot to link would leave the child unsupervised
+        children.started(id, pid);
+    }
+
+    private static void stop(Children children, Children.Child child) {
+        Shutdowns.stop(child.pid, child.spec.shutdown());
+        children.stopped(child.id());
+    }
+
+    private static void stopAll(Children children) {
+        for (Children.Child child : children.runningReversed()) {
+            stop(children, child);
+        }
+    }
+
+    @Override
+    protected CallResult<Children> handleCall(Object request, From from, Children children) {
+        return switch (request) {
+            case StartChild(ChildSpec child) -> reply(startChild(children, child), children);
+            case TerminateChild(Object id) -> {
+                Optional<Children.Child> child = children.find(id);
+                child.filter(Children.Child::running).ifPresent(c -> stop(children, c));
+                yield reply(child.isPresent(), children);
+            }
+            case RestartChild(Object id) -> reply(restartChild(children, id), children);
+            case DeleteChild(Object id) -> {
+                Optional<Children.Child> child = children.find(id);
+                if (child.isPresent() && child.get().running()) {
+                    yield reply(new Refused(ExitReason.of(io.loomix.Atom.of("running"))), children);
+                }
+                child.ifPresent(c -> children.remove(id));
+                yield reply(child.isPresent(), children);
+            }
+            case WhichChildren w -> {
+                List<Supervisor.ChildInfo> out = new ArrayList<>();
+                for (Children.Child c : children.all()) {
+                    out.add(new Supervisor.ChildInfo(c.id(), Optional.ofNullable(c.pid), c.spec.type(), c.spec.restart()));
+                }
+                yield reply(List.copyOf(out), children);
+            }
+            case CountChildren c -> reply(count(children.all()), children);
+            default -> throw new IllegalArgumentException("unknown supervisor request " + request);
+        };
+    }
+
+    static Supervisor.ChildCount count(List<Children.Child> all) {
+        int active = 0;
+        int supervisors = 0;
+        for (Children.Child c : all) {
+            active += c.running() ? 1 : 0;
+            supervisors += c.spec.type() == ChildSpec.Type.SUPERVISOR ? 1 : 0;
+        }
+        return new Supervisor.ChildCount(all.size(), active, supervisors, all.size() - supervisors);
+    }
+
+    private static Answer startChild(Children children, ChildSpec child) {
+        Optional<Children.Child> existing = children.find(child.id());
+        if (existing.isPresent()) {
+            return new Refused(existing.get().running()
+                    ? ExitReason.of(new StartException.AlreadyStarted(existing.get().pid))
+                    : ExitReason.of(io.loomix.Atom.of("already_present")));
+        }
+        children.add(child);
+        try {
+            start(children, child.id());
+        } catch (StartException e) {
+            children.remove(child.id());
+            return new Refused(e.reason());
+        }
+        Pid pid = children.find(child.id()).map(c -> c.pid).orElse(null);
+        return pid != null ? new Ok(pid) : new Refused(StartException.IGNORE);
+    }
+
+    private static Answer restartChild(Children children, Object id) {
+        Optional<Children.Child> child = children.find(id);
+        if (child.isEmpty()) {
+            return new Refused(ExitReason.of(io.loomix.Atom.of("not_found")));
+        }
+        if (child.get().running()) {
+            return new Refused(ExitReason.of(io.loomix.Atom.of("running")));
+        }
+        try {
+            start(children, id);
+        } catch (StartException e) {
+            return new Refused(e.reason());
+        }
+        Pid pid = child.get().pid;
+        return pid == null ? new Refused(StartException.IGNORE) : new Ok(pid);
+    }
+
+    @Override
+    protected Result<Children> handleInfo(Object message, Children children) {
+        return switch (message) {
+            case Exit(Pid pid, ExitReason reason) -> carryOut(children.exited(pid, reason, System.nanoTime()), children);
+            case TryAgain(Object id, ExitReason reason) ->
+                    carryOut(children.startFailed(id, reason, System.nanoTime()), children);
+            default -> super.handleInfo(message, children);
+        };
+    }
+
+    private Result<Children> carryOut(Children.Decision decision, Children children) {
+        switch (decision) {
+            case Children.NotAChild n -> {}
+            case Children.NoRestart(Object id) -> {}
+            case Children.Restart(Object id, List<Object> stop, List<Object> start) -> {
+                for (Object other : stop) {
+                    stop(children, children.child(other));
+                }
+                for (Object next : start) {
+                    try {
+                        start(children, next);
+                    } catch (StartException e) {
+                        LOG.log(System.Logger.Level.ERROR, () -> "Supervisor " + self() + " could not restart child "
+                                + next + ": " + e.reason() + "; trying again");
+                        send(self(), new TryAgain(next, e.reason()));
+                        break;
+                    }
+                }
+            }
+            case Children.GiveUp(Object id, ExitReason reason) -> {
+                LOG.log(System.Logger.Level.ERROR, () -> "Supervisor " + self() + " reached its restart intensity ("
+                        + spec.maxRestarts() + " restarts in " + spec.period() + ") when child " + id + " exited with "
+                        + reason + "; shutting down its children and exiting with shutdown");
+                return stop(ExitReason.SHUTDOWN, children);
+            }
+        }
+        return noReply(children);
+    }
+
+    @Override
+    protected void terminate(ExitReason reason, Children children) {
+        stopAll(children);
+    }
+
+    @Override
+    protected String formatState(Children children) {
+        return children.toString();
+    }
+}
