@@ -34,6 +34,8 @@ public final class Kernel {
                 Integer.getInteger("loomix.schedulers", Runtime.getRuntime().availableProcessors()));
     }
 
+    /** What {@link #current()} finds outside a process: one ScopedValue lookup instead of two. */
+    private final Proc NOT_A_PROCESS = new Proc(this, null, "not a process");
     final ProcTable table = new ProcTable();
     final TimerWheel timers = new TimerWheel();
     final Scheduler scheduler;
@@ -82,7 +84,8 @@ public final class Kernel {
     // ---- the current process ----
 
     Proc current() {
-        return CURRENT.isBound() ? CURRENT.get() : null;
+        Proc p = CURRENT.orElse(NOT_A_PROCESS);
+        return p == NOT_A_PROCESS ? null : p;
     }
 
     /** The calling process's pid, or null outside a process. */

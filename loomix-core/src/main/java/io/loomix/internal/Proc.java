@@ -319,7 +319,9 @@ final class Proc extends Mailbox {
             }
             Thread.interrupted(); // an interrupt must not turn park into a busy loop
             LockSupport.park(this);
-            STATE.setVolatile(this, RUNNING);
+            // A waker has set RUNNING already; this covers spurious wake-ups. The next WAITING
+            // store is volatile, so no fence is needed here.
+            STATE.setRelease(this, RUNNING);
         }
     }
 
