@@ -13,6 +13,7 @@ final class Carrier extends Thread {
     private static final VarHandle NEXT;
     private static final VarHandle TASKS_RUN;
     private static final VarHandle IDLE;
+    private static final VarHandle PREEMPT_AT;
 
     static {
         try {
@@ -20,6 +21,7 @@ final class Carrier extends Thread {
             NEXT = l.findVarHandle(Carrier.class, "runNext", Runnable.class);
             TASKS_RUN = l.findVarHandle(Carrier.class, "tasksRun", long.class);
             IDLE = l.findVarHandle(Carrier.class, "idle", boolean.class);
+            PREEMPT_AT = l.findVarHandle(Carrier.class, "preemptAt", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -34,6 +36,12 @@ final class Carrier extends Thread {
     /** Tasks started so far; a thief that sees it unchanged knows this carrier is stuck on one. */
     @SuppressWarnings("unused") // accessed through TASKS_RUN
     private long tasksRun;
+    /**
+     * The task count when the ticker asked the running task to yield (see {@link Preempt}); a
+     * request whose count is not the current one is stale. -1: none.
+     */
+    @SuppressWarnings("unused") // accessed through PREEMPT_AT
+    private volatile long preemptAt = -1;
     /** Set while parked for want of work; cleared by whoever wakes it. */
     volatile boolean idle;
 
@@ -78,6 +86,26 @@ final class Carrier extends Thread {
             return null;
         }
         return (Runnable) NEXT.getAndSet(this, null);
+    }
+
+    long tasksRun() {
+        return (long) TASKS_RUN.getOpaque(this);
+    }
+
+    /** Ticker: asks the task started as number {@code run} to yield at its next yield point. */
+    void requestPreempt(long run) {
+        PREEMPT_AT.setOpaque(this, run);
+    }
+
+    boolean hasPreemptRequest() {
+        long at = (long) PREEMPT_AT.getOpaque(this);
+        return at >= 0 && at == tasksRun();
+    }
+
+    /** The running task, at a yield point: whether it was asked to yield (and the request is now taken). */
+    boolean takePreemptRequest() {
+        long at = (long) PREEMPT_AT.getOpaque(this);
+        return at >= 0 && at == tasksRun() && PREEMPT_AT.compareAndSet(this, at, -1L);
     }
 
     int queuedCount() {

@@ -67,6 +67,7 @@ final class Scheduler implements Executor {
         for (Carrier c : carriers) {
             c.start();
         }
+        Preempt.startTicker(this);
     }
 
     int carrierCount() {
@@ -184,6 +185,21 @@ final class Scheduler implements Executor {
             total += c.queuedCount();
         }
         return total;
+    }
+
+    /** Whether some carrier has a live request to preempt its task. */
+    boolean anyPreemptRequest() {
+        for (Carrier c : carriers) {
+            if (c.hasPreemptRequest()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The carrier the caller runs on, or null (a platform thread, or a virtual thread of another scheduler). */
+    static Carrier currentCarrierOrNull() {
+        return CURRENT_CARRIER == null ? null : currentCarrier();
     }
 
     private static Carrier currentCarrier() {

@@ -43,8 +43,12 @@ final class TimerWheel {
         private long tick = -1;
         private Timer prev;
         private Timer next;
-        /** Link in the intake stacks. */
-        private Timer pushed;
+        /**
+         * Links in the two intake stacks. Separate, because a timer can sit in both at once
+         * (cancelled before the wheel thread filed it): one shared link would cut the other stack.
+         */
+        private Timer nextAdded;
+        private Timer nextCancelled;
 
         Timer(long deadline, Action action) {
             this.deadline = deadline;
@@ -56,7 +60,11 @@ final class TimerWheel {
             if (!TIMER_STATE.compareAndSet(this, PENDING, CANCELLED)) {
                 return false;
             }
-            push(cancelled, this);
+            Timer top;
+            do {
+                top = cancelled.get();
+                nextCancelled = top;
+            } while (!cancelled.compareAndSet(top, this));
             return true;
         }
     }
@@ -78,7 +86,11 @@ final class TimerWheel {
     /** Starts a timer that runs {@code action} at or after {@code deadline} (System.nanoTime). */
     Timer start(long deadline, Action action) {
         Timer timer = new Timer(deadline, action);
-        push(added, timer);
+        Timer top;
+        do {
+            top = added.get();
+            timer.nextAdded = top;
+        } while (!added.compareAndSet(top, timer));
         if (sleeping) {
             LockSupport.unpark(thread);
         }
@@ -93,14 +105,6 @@ final class TimerWheel {
     /** Timers filed and not yet fired or cancelled, as the wheel thread last counted. */
     long pending() {
         return filed;
-    }
-
-    private void push(AtomicReference<Timer> stack, Timer timer) {
-        Timer top;
-        do {
-            top = stack.get();
-            timer.pushed = top;
-        } while (!stack.compareAndSet(top, timer));
     }
 
     private void run() {
@@ -128,8 +132,8 @@ final class TimerWheel {
 
     private void fileAdded(long nowTick) {
         for (Timer t = added.getAndSet(null); t != null; ) {
-            Timer next = t.pushed;
-            t.pushed = null;
+            Timer next = t.nextAdded;
+            t.nextAdded = null;
             if (t.state == PENDING) {
                 long due = Math.ceilDiv(t.deadline - origin, TICK_NANOS);
                 if (due <= nowTick && System.nanoTime() - t.deadline >= 0) {
@@ -144,8 +148,8 @@ final class TimerWheel {
 
     private void unlinkCancelled() {
         for (Timer t = cancelled.getAndSet(null); t != null; ) {
-            Timer next = t.pushed;
-            t.pushed = null;
+            Timer next = t.nextCancelled;
+            t.nextCancelled = null;
             if (t.tick >= 0) {
                 unlink(t);
             }
