@@ -9,14 +9,6 @@ import static org.junit.jupiter.api.Assertions.*;
 class LinkTest {
     record Go() {}
 
-    private static Down awaitDown(Ref ref) {
-        return receive(m -> m instanceof Down d && d.ref().equals(ref) ? d : null);
-    }
-
-    private static Exit awaitExit(Pid from) {
-        return receive(m -> m instanceof Exit e && e.from().equals(from) ? e : null);
-    }
-
     @Test
     void normalExitOfLinkedProcessLeavesNonTrappingPartnerAlive() {
         run(() -> {
@@ -24,11 +16,11 @@ class LinkTest {
                 Pid child = spawnLink(() -> receive());
                 send(child, "go");
                 Ref r = monitor(child);
-                awaitDown(r);
+                Await.down(r);
                 send(self(), "still alive");
                 receive(m -> "still alive".equals(m) ? m : null);
             });
-            assertEquals(ExitReason.NORMAL, awaitDown(watcher.ref()).reason());
+            assertEquals(ExitReason.NORMAL, Await.down(watcher.ref()).reason());
         });
     }
 
@@ -37,7 +29,7 @@ class LinkTest {
         run(() -> {
             trapExit(true);
             Pid child = spawnLink(() -> {});
-            assertEquals(new Exit(child, ExitReason.NORMAL), awaitExit(child));
+            assertEquals(new Exit(child, ExitReason.NORMAL), Await.exit(child));
             trapExit(false);
         });
     }
@@ -51,7 +43,7 @@ class LinkTest {
                 });
                 receive(); // never returns: the link kills us
             });
-            ExitReason reason = awaitDown(parent.ref()).reason();
+            ExitReason reason = Await.down(parent.ref()).reason();
             assertInstanceOf(ExitReason.Crash.class, reason);
             assertEquals("boom", ((ExitReason.Crash) reason).error().getMessage());
         });
@@ -64,7 +56,7 @@ class LinkTest {
             Pid child = spawnLink(() -> {
                 throw exit("bad");
             });
-            assertEquals(ExitReason.of(Atom.of("bad")), awaitExit(child).reason());
+            assertEquals(ExitReason.of(Atom.of("bad")), Await.exit(child).reason());
             trapExit(false);
         });
     }
@@ -76,7 +68,7 @@ class LinkTest {
             Ref r = monitor(p);
             exit(p, ExitReason.NORMAL);
             send(p, new Go());
-            assertEquals(ExitReason.NORMAL, awaitDown(r).reason());
+            assertEquals(ExitReason.NORMAL, Await.down(r).reason());
         });
     }
 
@@ -87,7 +79,7 @@ class LinkTest {
                 exit(self(), ExitReason.NORMAL);
                 receive();
             });
-            assertEquals(ExitReason.NORMAL, awaitDown(m.ref()).reason());
+            assertEquals(ExitReason.NORMAL, Await.down(m.ref()).reason());
         });
     }
 
@@ -101,8 +93,8 @@ class LinkTest {
             });
             Ref r = monitor(victim);
             exit(victim, ExitReason.KILL);
-            assertEquals(ExitReason.KILLED, awaitDown(r).reason());
-            assertEquals(ExitReason.KILLED, awaitExit(victim).reason());
+            assertEquals(ExitReason.KILLED, Await.down(r).reason());
+            assertEquals(ExitReason.KILLED, Await.exit(victim).reason());
             trapExit(false);
         });
     }
@@ -114,7 +106,7 @@ class LinkTest {
             Pid p = spawnLink(() -> {
                 throw exit(ExitReason.KILL);
             });
-            assertEquals(ExitReason.KILL, awaitExit(p).reason());
+            assertEquals(ExitReason.KILL, Await.exit(p).reason());
             // ... and a plain kill via a link kills a non-trapping process, which then exits with kill.
             Monitored outer = spawnMonitor(() -> {
                 spawnLink(() -> {
@@ -122,7 +114,7 @@ class LinkTest {
                 });
                 receive();
             });
-            assertEquals(ExitReason.KILL, awaitDown(outer.ref()).reason());
+            assertEquals(ExitReason.KILL, Await.down(outer.ref()).reason());
             trapExit(false);
         });
     }
@@ -133,11 +125,11 @@ class LinkTest {
             Pid p = spawn(() -> receive());
             Ref r = monitor(p);
             exit(p, ExitReason.SHUTDOWN);
-            assertEquals(ExitReason.SHUTDOWN, awaitDown(r).reason());
+            assertEquals(ExitReason.SHUTDOWN, Await.down(r).reason());
             Pid q = spawn(() -> receive());
             Ref rq = monitor(q);
             exit(q, new ExitReason.Shutdown(Atom.of("x")));
-            assertEquals(new ExitReason.Shutdown(Atom.of("x")), awaitDown(rq).reason());
+            assertEquals(new ExitReason.Shutdown(Atom.of("x")), Await.down(rq).reason());
         });
     }
 
@@ -145,11 +137,11 @@ class LinkTest {
     void linkToDeadPidRaisesNoprocUnlessTrapping() {
         run(() -> {
             Monitored dead = spawnMonitor(() -> {});
-            awaitDown(dead.ref());
+            Await.down(dead.ref());
             assertThrows(NoProcException.class, () -> link(dead.pid()));
             trapExit(true);
             link(dead.pid());
-            assertEquals(new Exit(dead.pid(), ExitReason.NOPROC), awaitExit(dead.pid()));
+            assertEquals(new Exit(dead.pid(), ExitReason.NOPROC), Await.exit(dead.pid()));
             trapExit(false);
         });
     }
@@ -162,15 +154,15 @@ class LinkTest {
                 throw exit("first");
             });
             Ref ra = monitor(a);
-            awaitDown(ra);
+            Await.down(ra);
             unlink(a);
-            assertEquals(ExitReason.of(Atom.of("first")), awaitExit(a).reason());
+            assertEquals(ExitReason.of(Atom.of("first")), Await.exit(a).reason());
 
             Pid b = spawnLink(() -> receive(m -> m instanceof Go ? m : null));
             unlink(b);
             Ref rb = monitor(b);
             send(b, new Go());
-            awaitDown(rb);
+            Await.down(rb);
             assertEquals("none", receive(20, m -> m instanceof Exit ? "exit" : null, () -> "none"));
             trapExit(false);
         });

@@ -9,9 +9,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** Monitors, checked against erl (OTP 25). */
 class MonitorTest {
-    private static Down awaitDown(Ref ref) {
-        return receive(m -> m instanceof Down d && d.ref().equals(ref) ? d : null);
-    }
 
     @Test
     void downCarriesPidAndReason() {
@@ -19,7 +16,7 @@ class MonitorTest {
             Monitored m = spawnMonitor(() -> {
                 throw exit("bye");
             });
-            Down d = awaitDown(m.ref());
+            Down d = Await.down(m.ref());
             assertEquals(m.pid(), d.object());
             assertEquals(ExitReason.of(Atom.of("bye")), d.reason());
         });
@@ -29,9 +26,9 @@ class MonitorTest {
     void monitoringADeadProcessGivesNoproc() {
         run(() -> {
             Monitored m = spawnMonitor(() -> {});
-            awaitDown(m.ref());
+            Await.down(m.ref());
             Ref again = monitor(m.pid());
-            assertEquals(new Down(again, m.pid(), ExitReason.NOPROC), awaitDown(again));
+            assertEquals(new Down(again, m.pid(), ExitReason.NOPROC), Await.down(again));
         });
     }
 
@@ -39,7 +36,7 @@ class MonitorTest {
     void monitorByNameNamesTheNameInDown() {
         run(() -> {
             Ref missing = monitor("nobody_here");
-            Down d = awaitDown(missing);
+            Down d = Await.down(missing);
             assertEquals(Name.local("nobody_here"), d.object());
             assertEquals(ExitReason.NOPROC, d.reason());
 
@@ -47,7 +44,7 @@ class MonitorTest {
             register("watched_by_name", p);
             Ref r = monitor("watched_by_name");
             exit(p, ExitReason.KILL);
-            Down named = awaitDown(r);
+            Down named = Await.down(r);
             assertEquals(Name.local("watched_by_name"), named.object());
             assertEquals(ExitReason.KILLED, named.reason());
         });
@@ -61,13 +58,13 @@ class MonitorTest {
             assertTrue(demonitor(r));
             exit(p, ExitReason.KILL);
             Ref r2 = monitor(p);
-            awaitDown(r2); // p is gone, and no Down for r came first
+            Await.down(r2); // p is gone, and no Down for r came first
             assertEquals("none", receive(Duration.ZERO, m -> m instanceof Down d && d.ref().equals(r) ? d : null,
                     () -> "none"));
 
             Monitored q = spawnMonitor(() -> {});
             Ref probe = monitor(q.pid());
-            awaitDown(probe); // q has exited, so its Down for q.ref() is queued
+            Await.down(probe); // q has exited, so its Down for q.ref() is queued
             assertFalse(demonitor(q.ref(), true));
             assertEquals("none", receive(Duration.ZERO, m -> m instanceof Down d && d.ref().equals(q.ref()) ? d : null,
                     () -> "none"));
@@ -79,9 +76,9 @@ class MonitorTest {
         run(() -> {
             Monitored q = spawnMonitor(() -> {});
             Ref probe = monitor(q.pid());
-            awaitDown(probe);
+            Await.down(probe);
             assertFalse(demonitor(q.ref()));
-            assertEquals(q.pid(), awaitDown(q.ref()).object());
+            assertEquals(q.pid(), Await.down(q.ref()).object());
         });
     }
 
@@ -102,7 +99,7 @@ class MonitorTest {
                 monitor(target);
                 throw exit("watcher gone");
             });
-            awaitDown(watcher.ref());
+            Await.down(watcher.ref());
             assertTrue(info(target).orElseThrow().monitoredBy().isEmpty());
             exit(target, ExitReason.KILL);
         });

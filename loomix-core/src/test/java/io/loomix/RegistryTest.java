@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** register / unregister / whereis / send by name, with Erlang's badarg cases. */
 class RegistryTest {
-    private static Down awaitDown(Ref ref) {
-        return receive(m -> m instanceof Down d && d.ref().equals(ref) ? d : null);
-    }
 
     @Test
     void sendByNameAndByNameNode() {
@@ -36,7 +33,7 @@ class RegistryTest {
             Monitored m = spawnMonitor(() -> receive());
             register("short_lived", m.pid());
             send("short_lived", "stop");
-            awaitDown(m.ref());
+            Await.down(m.ref());
             assertTrue(whereis("short_lived").isEmpty());
             assertFalse(registered().contains(Atom.of("short_lived")));
         });
@@ -66,7 +63,7 @@ class RegistryTest {
             assertThrows(IllegalArgumentException.class, () -> unregister("never_registered"));
 
             Monitored dead = spawnMonitor(() -> {});
-            awaitDown(dead.ref());
+            Await.down(dead.ref());
             var gone = assertThrows(IllegalArgumentException.class, () -> register("dead_one", dead.pid()));
             assertTrue(gone.getMessage().contains("not alive"), gone.getMessage());
 

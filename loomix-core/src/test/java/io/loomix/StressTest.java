@@ -15,10 +15,6 @@ import static org.junit.jupiter.api.Assertions.*;
 class StressTest {
     record Item(int sender, int seq) {}
 
-    private static Down awaitDown(Ref ref) {
-        return receive(m -> m instanceof Down d && d.ref().equals(ref) ? d : null);
-    }
-
     @RepeatedTest(5)
     void perSenderOrderHoldsWithManyConcurrentSenders() {
         run(() -> {
@@ -146,7 +142,7 @@ class StressTest {
                     });
                 }
                 exit(target, ExitReason.KILL);
-                assertEquals(ExitReason.KILLED, awaitDown(r).reason());
+                assertEquals(ExitReason.KILLED, Await.down(r).reason());
             }
         });
     }
