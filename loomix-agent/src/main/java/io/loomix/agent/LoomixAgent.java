@@ -1,0 +1,93 @@
+package io.loomix.agent;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+
+/**
+ * The Java agent that makes CPU-bound processes preemptible: it inserts yield points
+ * ({@link YieldPoints}) into application classes as they load. Start the JVM with
+ * {@code -javaagent:loomix-agent.jar} (the {@code ./loomix} launcher does).
+ *
+ * <p>Instrumented: every class whose loader can see {@code io.loomix.YieldPoint}, except the
+ * JDK's ({@code java.*}, {@code javax.*}, {@code jdk.*}, {@code sun.*}, {@code com.sun.*} and
+ * anything the boot or platform loader defines), Loomix's own runtime ({@code io.loomix} and
+ * {@code io.loomix.internal}: a yield inside the runtime's critical sections would stall the
+ * others) and this agent. JDK code therefore runs without yield points: a process inside a long
+ * {@code Arrays.sort} or a big {@code BigInteger} multiplication keeps its carrier until the call
+ * returns, as a long BIF once kept a BEAM scheduler.
+ *
+ * <p>{@code -Dloomix.agent.verbose=true} logs each failure to instrument a class (the class is then
+ * loaded unchanged).
+ */
+public final class LoomixAgent {
+    private static final boolean VERBOSE = Boolean.getBoolean("loomix.agent.verbose");
+
+    private LoomixAgent() {}
+
+    public static void premain(String args, Instrumentation inst) {
+        install(inst);
+    }
+
+    /** For {@code java -jar} with this agent as the jar's Launcher-Agent-Class, and for attaching. */
+    public static void agentmain(String args, Instrumentation inst) {
+        install(inst);
+    }
+
+    private static void install(Instrumentation inst) {
+        ClassLoader hookLoader;
+        try {
+            hookLoader = Class.forName("io.loomix.YieldPoint", true, ClassLoader.getSystemClassLoader())
+                    .getClassLoader();
+        } catch (ClassNotFoundException e) {
+            System.err.println("loomix-agent: io.loomix.YieldPoint is not on the class path, so no yield points"
+                    + " are inserted; put loomix-core on the class path, or drop -javaagent.");
+            return;
+        }
+        // Loaded before any instrumented class needs them, so that loading them never recurses.
+        io.loomix.YieldPoint.poll();
+        inst.addTransformer(new Transformer(hookLoader));
+    }
+
+    /** Whether the class named (internal form) is left alone whatever its loader. */
+    static boolean excluded(String internalName) {
+        return internalName.startsWith("java/")
+                || internalName.startsWith("javax/")
+                || internalName.startsWith("jdk/")
+                || internalName.startsWith("sun/")
+                || internalName.startsWith("com/sun/")
+                || internalName.startsWith("io/loomix/internal/")
+                || internalName.startsWith("io/loomix/agent/")
+                || (internalName.startsWith("io/loomix/") && internalName.indexOf('/', "io/loomix/".length()) < 0);
+    }
+
+    private record Transformer(ClassLoader hookLoader) implements ClassFileTransformer {
+        @Override
+        public byte[] transform(Module module, ClassLoader loader, String className,
+                                Class<?> classBeingRedefined, ProtectionDomain domain, byte[] classfileBuffer) {
+            if (className == null || loader == null || loader == ClassLoader.getPlatformClassLoader()
+                    || excluded(className) || !sees(loader)) {
+                return null;
+            }
+            try {
+                return YieldPoints.instrument(classfileBuffer, loader);
+            } catch (RuntimeException | LinkageError e) {
+                // A class we cannot rewrite still runs, only without yield points.
+                if (VERBOSE) {
+                    System.err.println("loomix-agent: left " + className + " uninstrumented: " + e);
+                }
+                return null;
+            }
+        }
+
+        /** Whether classes of {@code loader} resolve io.loomix.YieldPoint to ours (parent-first delegation). */
+        private boolean sees(ClassLoader loader) {
+            for (ClassLoader l = loader; l != null; l = l.getParent()) {
+                if (l == hookLoader) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+}
