@@ -189,7 +189,13 @@ final class Gen {
     static void unregister(Object name) {
         switch (name) {
             case null -> {}
-            case Via via -> via.registry().unregisterName(via.key());
+            case Via via -> {
+                try {
+                    via.registry().unregisterName(via.key());
+                } catch (RuntimeException registryGone) {
+                    // the registry has exited, and its entries with it
+                }
+            }
             default -> {
                 Atom a = name instanceof Name n ? n.name() : name instanceof Atom at ? at : Atom.of((String) name);
                 if (Process.whereis(a).filter(p -> p.equals(self())).isPresent()) {
