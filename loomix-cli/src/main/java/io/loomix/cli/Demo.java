@@ -27,6 +27,10 @@ public final class Demo {
     }
 
     public static void main(String[] args) {
+        // One line per crash report, as the Erlang shell prints them; a set property wins.
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "=ERROR REPORT==== %5$s%n");
+        }
         int many = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         new Demo(System.out).runAll(many);
     }
