@@ -12,9 +12,22 @@ record JvmPeer(String name, String mainClass, List<String> jvmOptions) implement
     private static final String IDLE_HEAP = "-Xmx16g";
 
     static JvmPeer loomix() {
-        // Loomix's scheduler needs java.lang opened; 1 MiB stacks match the project's tests.
-        return new JvmPeer("loomix", "io.loomix.bench.LoomixBench",
-                List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED", "-Xss1m"));
+        // Loomix's scheduler needs java.lang opened; 1 MiB stacks match the project's tests;
+        // the agent inserts the yield points that preempt CPU-bound processes, as ./loomix does.
+        var options = new ArrayList<>(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED", "-Xss1m"));
+        agentJar().ifPresent(jar -> options.add("-javaagent:" + jar));
+        return new JvmPeer("loomix", "io.loomix.bench.LoomixBench", List.copyOf(options));
+    }
+
+    /** loomix-agent's jar on this JVM's class path (a dependency of the bench, copied to target/lib). */
+    private static Optional<String> agentJar() {
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            String file = Path.of(entry).getFileName() == null ? "" : Path.of(entry).getFileName().toString();
+            if (file.startsWith("loomix-agent-") && file.endsWith(".jar") && !file.endsWith("-early.jar")) {
+                return Optional.of(entry);
+            }
+        }
+        return Optional.empty();
     }
 
     static JvmPeer pekko() {

@@ -22,6 +22,7 @@ public final class LoomixBench {
     private static final Atom GO = Atom.of("go");
     private static final Atom PONG = Atom.of("pong");
     private static final Atom STOP = Atom.of("stop");
+    private static final io.loomix.ExitReason KILL_REASON = io.loomix.ExitReason.KILL;
 
     record Token(int hopsLeft) {}
 
@@ -45,8 +46,9 @@ public final class LoomixBench {
             case "ring" -> ring(size);
             case "fanin" -> fanin(size);
             case "call_backlog" -> callBacklog(size);
+            case "spinners" -> spinners(size);
             default -> throw new IllegalArgumentException("unknown workload " + workload
-                    + " (this build has: spawn idle pingpong ring fanin call_backlog)");
+                    + " (this build has: spawn idle pingpong ring fanin call_backlog spinners)");
         };
         System.out.println("RESULT {\"peer\":\"loomix\",\"workload\":\"" + workload + "\",\"size\":" + size + "," + result + "}");
         System.exit(0);
@@ -249,6 +251,59 @@ public final class LoomixBench {
             receive(m -> m == DONE ? m : null);
             return System.nanoTime() - start;
         });
+    }
+
+    // ---- spinners: ping-pong latency next to 100 CPU-bound processes ----
+
+    static String spinners(int rounds) {
+        spinnersRound(Math.max(1, rounds / 10));
+        LatencySummary s = LatencySummary.of(spinnersRound(rounds));
+        return metric("p99_us", s.p99Micros(), String.format(Locale.ROOT,
+                "\"p50_us\":%.3f,\"max_us\":%.3f,\"samples\":%d", s.p50Micros(), s.maxMicros(), s.samples()));
+    }
+
+    /** R round trips or R milliseconds, whichever ends first (Workload.spinnersTimeLimitNanos). */
+    private static long[] spinnersRound(int rounds) {
+        return run(() -> {
+            List<Pid> spinners = new ArrayList<>();
+            for (int i = 1; i <= 100; i++) {
+                long seed = i;
+                spinners.add(spawn(() -> spin(seed)));
+            }
+            Pid ponger = spawn(() -> {
+                for (;;) {
+                    if (!(receive() instanceof Pid from)) {
+                        return;
+                    }
+                    send(from, PONG);
+                }
+            });
+            Pid me = self();
+            long[] nanos = new long[rounds];
+            long deadline = System.nanoTime() + Workload.spinnersTimeLimitNanos(rounds);
+            int done = 0;
+            while (done < rounds) {
+                long t0 = System.nanoTime();
+                send(ponger, me);
+                receive();
+                long t1 = System.nanoTime();
+                nanos[done++] = t1 - t0;
+                if (t1 - deadline >= 0) {
+                    break;
+                }
+            }
+            send(ponger, STOP);
+            spinners.forEach(p -> exit(p, KILL_REASON));
+            return java.util.Arrays.copyOf(nanos, done);
+        });
+    }
+
+    /** Park-Miller steps, as the BEAM peer's spin/1: no allocation, no blocking; only preemption stops it. */
+    private static void spin(long seed) {
+        long x = seed;
+        for (;;) {
+            x = (x * 16807) % 2147483647;
+        }
     }
 
     // ---- call_backlog: call/reply with 100k unrelated messages queued ----

@@ -12,6 +12,7 @@ import java.util.concurrent.locks.LockSupport;
 final class Carrier extends Thread {
     private static final VarHandle NEXT;
     private static final VarHandle TASKS_RUN;
+    private static final VarHandle SLICES;
     private static final VarHandle IDLE;
     private static final VarHandle PREEMPT_AT;
 
@@ -20,6 +21,7 @@ final class Carrier extends Thread {
             MethodHandles.Lookup l = MethodHandles.lookup();
             NEXT = l.findVarHandle(Carrier.class, "runNext", Runnable.class);
             TASKS_RUN = l.findVarHandle(Carrier.class, "tasksRun", long.class);
+            SLICES = l.findVarHandle(Carrier.class, "slices", long.class);
             IDLE = l.findVarHandle(Carrier.class, "idle", boolean.class);
             PREEMPT_AT = l.findVarHandle(Carrier.class, "preemptAt", long.class);
         } catch (ReflectiveOperationException e) {
@@ -37,6 +39,13 @@ final class Carrier extends Thread {
     @SuppressWarnings("unused") // accessed through TASKS_RUN
     private long tasksRun;
     /**
+     * Time slices started so far: a task taken from runNext continues the slice of the task that
+     * woke it (Go's rule), so a pair of processes that talk to each other shares one slice and is
+     * preempted as one. The ticker sees a slice that has lasted a whole period by this count.
+     */
+    @SuppressWarnings("unused") // accessed through SLICES
+    private long slices;
+    /**
      * The task count when the ticker asked the running task to yield (see {@link Preempt}); a
      * request whose count is not the current one is stale. -1: none.
      */
@@ -45,7 +54,12 @@ final class Carrier extends Thread {
     /** Set while parked for want of work; cleared by whoever wakes it. */
     volatile boolean idle;
 
-    private int nextStreak;
+    /** Carrier thread only: set by a task that yields because its slice is over (see Scheduler.execute). */
+    boolean preempted;
+    /** Carrier thread only: the last task came from runNext. */
+    private boolean fromNext;
+    /** Carrier thread only: the running slice was preempted; its runNext task must not extend it. */
+    private boolean sliceOver;
     private int tick;
     /** Per victim, the victim's tasksRun when this carrier last looked, to spot a stuck runNext. */
     private final long[] seenTasks;
@@ -88,24 +102,31 @@ final class Carrier extends Thread {
         return (Runnable) NEXT.getAndSet(this, null);
     }
 
-    long tasksRun() {
-        return (long) TASKS_RUN.getOpaque(this);
+    long slices() {
+        return (long) SLICES.getOpaque(this);
     }
 
-    /** Ticker: asks the task started as number {@code run} to yield at its next yield point. */
-    void requestPreempt(long run) {
-        PREEMPT_AT.setOpaque(this, run);
+    /** Ticker: asks the slice started as number {@code slice} to end at its next yield point. */
+    void requestPreempt(long slice) {
+        PREEMPT_AT.setOpaque(this, slice);
     }
 
     boolean hasPreemptRequest() {
         long at = (long) PREEMPT_AT.getOpaque(this);
-        return at >= 0 && at == tasksRun();
+        return at >= 0 && at == slices();
     }
 
-    /** The running task, at a yield point: whether it was asked to yield (and the request is now taken). */
+    /**
+     * The running task, at a yield point: whether its slice is over (the request is then taken,
+     * and the runNext task, if any, starts no later than the tasks queued before it).
+     */
     boolean takePreemptRequest() {
         long at = (long) PREEMPT_AT.getOpaque(this);
-        return at >= 0 && at == tasksRun() && PREEMPT_AT.compareAndSet(this, at, -1L);
+        if (at >= 0 && at == slices() && PREEMPT_AT.compareAndSet(this, at, -1L)) {
+            sliceOver = true;
+            return true;
+        }
+        return false;
     }
 
     int queuedCount() {
@@ -125,6 +146,9 @@ final class Carrier extends Thread {
             }
             if (task != null) {
                 TASKS_RUN.setOpaque(this, (long) TASKS_RUN.getOpaque(this) + 1);
+                if (!fromNext) {
+                    SLICES.setOpaque(this, (long) SLICES.getOpaque(this) + 1);
+                }
                 task.run();
             }
         }
@@ -132,25 +156,37 @@ final class Carrier extends Thread {
 
     private Runnable findWork() {
         Runnable task;
+        fromNext = false;
+        // A runNext task that continues the running slice goes first: the queues wait for the slice's end.
+        if (runNext != null && !sliceOver && !hasPreemptRequest()) {
+            task = (Runnable) NEXT.getAndSet(this, null);
+            if (task != null) {
+                fromNext = true;
+                return task;
+            }
+        }
         if (++tick % Scheduler.GLOBAL_CHECK_INTERVAL == 0 && (task = scheduler.pollGlobal()) != null) {
             return task;
         }
         if (runNext != null) {
-            if (nextStreak < Scheduler.NEXT_STREAK_LIMIT || local.isEmpty()) {
+            boolean over = sliceOver || hasPreemptRequest();
+            if (!over || local.isEmpty()) {
                 task = (Runnable) NEXT.getAndSet(this, null);
                 if (task != null) {
-                    nextStreak++;
+                    // Continues the slice, unless that is over and nothing else waits: a new one.
+                    fromNext = !over;
+                    sliceOver = false;
                     return task;
                 }
             } else {
-                // Let the queue have a turn; the runNext task waits at the back.
+                // The slice is over: the queue gets its turn, the runNext task waits at the back.
                 Runnable next = (Runnable) NEXT.getAndSet(this, null);
                 if (next != null) {
                     local.offer(next);
                 }
             }
         }
-        nextStreak = 0;
+        sliceOver = false;
         if ((task = local.poll()) != null) {
             return task;
         }

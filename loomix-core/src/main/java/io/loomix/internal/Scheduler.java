@@ -30,9 +30,7 @@ final class Scheduler implements Executor {
     static final long WATCH_NANOS = 1_000_000;
     /** How long an idle carrier spins for work before it parks. */
     static final long IDLE_SPIN_NANOS = Long.getLong("loomix.idleSpinNanos", 50_000);
-    /** After this many runNext tasks in a row, the run queue gets a turn (fairness). */
-    static final int NEXT_STREAK_LIMIT = 64;
-    /** Every this many tasks a carrier looks at the global queue first (fairness). */
+    /** Every this many new slices a carrier looks at the global queue first (fairness). */
     static final int GLOBAL_CHECK_INTERVAL = 61;
 
     private static final System.Logger LOG = System.getLogger("io.loomix.scheduler");
@@ -92,6 +90,14 @@ final class Scheduler implements Executor {
         Carrier carrier = currentCarrier();
         if (carrier != null && carrier.scheduler == this) {
             if (Thread.currentThread() == carrier) {
+                if (carrier.preempted) {
+                    // A preempted task goes to the shared queue, so CPU-bound processes spread over
+                    // all carriers instead of staying where they were spawned (the busy do not steal).
+                    carrier.preempted = false;
+                    global.offer(task);
+                    wakeIdle();
+                    return;
+                }
                 // On the carrier itself, after a yield or an unmount: to the back of the queue.
                 carrier.pushLocal(task);
             } else {
