@@ -370,6 +370,16 @@ public final class Process {
         K.exit(pid, ExitReason.of(reason));
     }
 
+    /**
+     * The exit reason a throwable stands for, when a process catches it: the reason given to
+     * {@link #exit(Object)} (or of the exit signal that is ending the process), or
+     * {@code Crash(t)} for any other exception. For behaviours that catch around callbacks.
+     */
+    public static ExitReason exitReasonOf(Throwable t) {
+        Objects.requireNonNull(t, "exitReasonOf: throwable must not be null");
+        return t instanceof io.loomix.internal.ProcessExit pe ? pe.reason() : new ExitReason.Crash(t);
+    }
+
     // ---- introspection ----
 
     /** Whether {@code pid} is a live process on this node. */

@@ -3,6 +3,7 @@ package io.loomix.bench;
 import io.loomix.Atom;
 import io.loomix.Pid;
 import io.loomix.Ref;
+import io.loomix.otp.bench.GenCallBench;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -47,8 +48,9 @@ public final class LoomixBench {
             case "fanin" -> fanin(size);
             case "call_backlog" -> callBacklog(size);
             case "spinners" -> spinners(size);
+            case "gencall" -> metric("calls_per_s", GenCallBench.callsPerSecond(size), "");
             default -> throw new IllegalArgumentException("unknown workload " + workload
-                    + " (this build has: spawn idle pingpong ring fanin call_backlog spinners)");
+                    + " (this build has: spawn idle pingpong ring fanin call_backlog spinners gencall)");
         };
         System.out.println("RESULT {\"peer\":\"loomix\",\"workload\":\"" + workload + "\",\"size\":" + size + "," + result + "}");
         System.exit(0);

@@ -41,7 +41,16 @@ public final class Preempt {
 
     private static void slowPath() {
         Carrier carrier = Scheduler.currentCarrierOrNull();
-        if (carrier == null || Thread.currentThread() == carrier || !carrier.takePreemptRequest()) {
+        if (carrier == null || Thread.currentThread() == carrier) {
+            return;
+        }
+        if (!carrier.takePreemptRequest()) {
+            // A request goes stale when its task blocks before reaching a yield point. Left up, the
+            // flag would send every yield point here until the next tick; the ticker raises it
+            // again at its next tick if a request is still live.
+            if (!carrier.scheduler.anyPreemptRequest()) {
+                requested = false;
+            }
             return;
         }
         if (!carrier.scheduler.anyPreemptRequest()) {

@@ -3,9 +3,9 @@ package io.loomix.otp;
 import io.loomix.Down;
 import io.loomix.Exit;
 import io.loomix.ExitReason;
+import io.loomix.Process;
 import io.loomix.Pid;
 import io.loomix.Ref;
-import io.loomix.internal.ProcessExit;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -101,12 +101,11 @@ final class ProcLib {
      * signal that reached the process) keeps its reason; anything else is a crash.
      */
     static ExitReason reasonOf(Throwable t) {
-        // Core has no public type for a process exit yet; ProcessExit is what exit(reason) throws.
-        return t instanceof ProcessExit pe ? pe.reason() : new ExitReason.Crash(t);
+        return Process.exitReasonOf(t);
     }
 
     /** Whether {@code t} is an untrappable kill reaching the process (OTP runs no terminate then). */
     static boolean isKilled(Throwable t) {
-        return t instanceof ProcessExit pe && pe.reason() == ExitReason.KILLED;
+        return Process.exitReasonOf(t) == ExitReason.KILLED;
     }
 }
