@@ -55,6 +55,22 @@ public final class Process {
         return K.spawn(body, true, false).pid();
     }
 
+    /** Starts a process with {@code options} (Erlang's {@code spawn_opt}), e.g. a mailbox limit. */
+    public static Pid spawn(SpawnOptions options, Runnable body) {
+        return K.spawn(body, false, false, options).pid();
+    }
+
+    /** {@link #spawnLink(Runnable)} with {@code options}. */
+    public static Pid spawnLink(SpawnOptions options, Runnable body) {
+        return K.spawn(body, true, false, options).pid();
+    }
+
+    /** {@link #spawnMonitor(Runnable)} with {@code options}. */
+    public static Monitored spawnMonitor(SpawnOptions options, Runnable body) {
+        Kernel.Spawned s = K.spawn(body, false, true, options);
+        return new Monitored(s.pid(), s.monitor());
+    }
+
     /** A pid and the monitor that watches it, as {@link #spawnMonitor} returns them. */
     public record Monitored(Pid pid, Ref ref) {}
 

@@ -113,6 +113,11 @@ public final class Kernel {
     public record Spawned(Pid pid, Ref monitor) {}
 
     public Spawned spawn(Runnable body, boolean link, boolean monitor) {
+        return spawn(body, link, monitor, io.loomix.SpawnOptions.DEFAULT);
+    }
+
+    public Spawned spawn(Runnable body, boolean link, boolean monitor, io.loomix.SpawnOptions options) {
+        Objects.requireNonNull(options, "spawn: options must not be null (use SpawnOptions.DEFAULT)");
         Objects.requireNonNull(body, "spawn needs a function to run, got null");
         Proc parent = (link || monitor) ? self(link ? "spawnLink" : "spawnMonitor") : current();
         if (parent != null) {
@@ -121,7 +126,7 @@ public final class Kernel {
         }
         long slot = table.reserve();
         Pid pid = new Pid(Nodes.localNode(), (int) (slot >>> 32), (int) slot, Nodes.localCreation());
-        Proc proc = new Proc(this, pid, body);
+        Proc proc = new Proc(this, pid, body, options.maxQueueLen());
         // Links and monitors exist before the child runs, so even an instant crash is seen.
         if (link) {
             proc.addLink(parent.pid);

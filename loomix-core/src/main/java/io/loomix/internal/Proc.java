@@ -5,6 +5,7 @@ import io.loomix.Clauses;
 import io.loomix.Down;
 import io.loomix.Exit;
 import io.loomix.ExitReason;
+import io.loomix.LimitExceeded;
 import io.loomix.Pid;
 import io.loomix.Ref;
 
@@ -33,6 +34,7 @@ final class Proc extends Mailbox {
     static final int EXITING = 2;
     static final int DEAD = 3;
 
+    private static final System.Logger LIMIT_LOG = System.getLogger("io.loomix.process");
     private static final VarHandle STATE;
     private static final VarHandle PENDING_EXIT;
 
@@ -75,10 +77,18 @@ final class Proc extends Mailbox {
 
     record Watcher(Pid pid, Object object) {}
 
+    /** The most messages the mailbox may hold (0: no limit); see {@link io.loomix.SpawnOptions}. */
+    private final long maxQueueLen;
+
     Proc(Kernel kernel, Pid pid, Object body) {
+        this(kernel, pid, body, 0);
+    }
+
+    Proc(Kernel kernel, Pid pid, Object body, long maxQueueLen) {
         this.kernel = kernel;
         this.pid = pid;
         this.body = body;
+        this.maxQueueLen = maxQueueLen;
     }
 
     // ---- state and signals (any thread) ----
@@ -107,8 +117,27 @@ final class Proc extends Mailbox {
             return;
         }
         enqueue(message);
+        if (maxQueueLen > 0) {
+            checkQueueLimit();
+        }
         if (state == WAITING) {
             wake();
+        }
+    }
+
+    /**
+     * A mailbox over its limit kills its process, and only it: the sender goes on, and the
+     * process's links and monitors see the reason. Checked by the sender, so a process that never
+     * receives is still caught.
+     */
+    private void checkQueueLimit() {
+        long length = queueLength();
+        if (length > maxQueueLen && pendingExit == null) {
+            ExitReason reason = new ExitReason.Term(new LimitExceeded("message_queue_len", length, maxQueueLen));
+            kill(reason);
+            LIMIT_LOG.log(System.Logger.Level.ERROR, () -> "Process " + pid + " killed: " + length
+                    + " messages queued, over its limit of " + maxQueueLen
+                    + " (SpawnOptions.maxQueueLen); it receives more slowly than it is sent to");
         }
     }
 
