@@ -82,6 +82,20 @@ class MonitorTest {
         });
     }
 
+    @org.junit.jupiter.api.RepeatedTest(3)
+    void demonitorWithFlushRacingTheTargetsExitNeverLeavesADown() {
+        run(() -> {
+            for (int i = 0; i < 5_000; i++) {
+                Pid p = spawn(() -> {});
+                Ref r = monitor(p);
+                demonitor(r, true);
+                assertEquals("none", receive(Duration.ZERO,
+                        m -> m instanceof Down d && d.ref().equals(r) ? d : null, () -> "none"));
+            }
+            assertEquals(java.util.List.of(), flush(), "no stray Down messages");
+        });
+    }
+
     @Test
     void monitoringSelfCreatesNoMonitor() {
         run(() -> {

@@ -419,7 +419,9 @@ public final class Kernel {
         Objects.requireNonNull(ref, "demonitor: ref must not be null");
         Pid target = me.removeMonitor(ref);
         boolean active = target != null && dropWatch(ref, target);
-        if (flush) {
+        // A dying process delivers Down only for monitors it can still remove from its watcher;
+        // if we removed ours first, no Down exists or will come, and the mailbox need not be read.
+        if (flush && target == null) {
             me.receive(m -> m instanceof Down d && d.ref().equals(ref) ? d : null, 0, () -> null, null);
         }
         return active;
