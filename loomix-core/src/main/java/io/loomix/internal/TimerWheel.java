@@ -111,7 +111,7 @@ final class TimerWheel {
         for (;;) {
             long now = System.nanoTime();
             long nowTick = (now - origin) / TICK_NANOS;
-            fileAdded(nowTick);
+            fileAdded();
             unlinkCancelled();
             while (currentTick < nowTick) {
                 currentTick++;
@@ -130,17 +130,15 @@ final class TimerWheel {
         }
     }
 
-    private void fileAdded(long nowTick) {
+    private void fileAdded() {
         for (Timer t = added.getAndSet(null); t != null; ) {
             Timer next = t.nextAdded;
             t.nextAdded = null;
             if (t.state == PENDING) {
-                long due = Math.ceilDiv(t.deadline - origin, TICK_NANOS);
-                if (due <= nowTick && System.nanoTime() - t.deadline >= 0) {
-                    fire(t);
-                } else {
-                    link(t, Math.max(due, currentTick + 1));
-                }
+                // Even an overdue timer is only filed: the tick-ordered sweep that follows fires it,
+                // so it cannot overtake an older overdue timer (timers fire in deadline order, to
+                // the tick). A tick at or before nowTick holds only deadlines that have passed.
+                link(t, Math.max(Math.ceilDiv(t.deadline - origin, TICK_NANOS), currentTick + 1));
             }
             t = next;
         }
