@@ -10,7 +10,6 @@ import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -431,9 +430,5 @@ public final class Process {
             throw new IllegalArgumentException("timeout_value: a receive timeout must be >= 0 ms, was " + millis);
         }
         return millis;
-    }
-
-    static long nanos(long millis) {
-        return TimeUnit.MILLISECONDS.toNanos(millis);
     }
 }

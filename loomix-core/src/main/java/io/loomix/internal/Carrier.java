@@ -129,10 +129,6 @@ final class Carrier extends Thread {
         return false;
     }
 
-    int queuedCount() {
-        return local.size() + (runNext == null ? 0 : 1);
-    }
-
     boolean claimWake() {
         return IDLE.compareAndSet(this, true, false);
     }

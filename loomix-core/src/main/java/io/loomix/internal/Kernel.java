@@ -77,10 +77,6 @@ public final class Kernel {
         return scheduler.carriers.length;
     }
 
-    public boolean strictMessages() {
-        return strict;
-    }
-
     // ---- the current process ----
 
     Proc current() {

@@ -120,16 +120,4 @@ abstract class Mailbox {
         }
         return out;
     }
-
-    /** Any thread, approximate: the messages waiting, oldest first, for introspection. */
-    final List<Object> snapshot(int limit) {
-        List<Object> out = new ArrayList<>();
-        for (Node n = head.next; n != null && out.size() < limit; n = n.next) {
-            Object m = n.message;
-            if (m != null) {
-                out.add(m);
-            }
-        }
-        return out;
-    }
 }

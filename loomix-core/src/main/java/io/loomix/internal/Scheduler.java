@@ -184,15 +184,6 @@ final class Scheduler implements Executor {
         return null;
     }
 
-    /** Number of tasks waiting in all run queues, for introspection. */
-    int queued() {
-        int total = global.size();
-        for (Carrier c : carriers) {
-            total += c.queuedCount();
-        }
-        return total;
-    }
-
     /** Whether some carrier has a live request to preempt its task. */
     boolean anyPreemptRequest() {
         for (Carrier c : carriers) {
