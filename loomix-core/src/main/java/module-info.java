@@ -3,5 +3,6 @@
  * runtime in {@code io.loomix.internal} is not exported.
  */
 module io.loomix.core {
+    requires jdk.management; // per-thread allocated bytes, for per-process memory accounting
     exports io.loomix;
 }

@@ -371,6 +371,14 @@ public final class Process {
         return K.trapExit(on);
     }
 
+    /**
+     * Sets the caller's scheduling priority, Erlang's {@code process_flag(priority, p)}; returns
+     * the previous one. See {@link Priority}; {@link SpawnOptions#withPriority} sets it at spawn.
+     */
+    public static Priority priority(Priority p) {
+        return K.priority(p);
+    }
+
     /** Ends the calling process with {@code reason} (any term; see {@link ExitReason#of}). Never returns. */
     public static RuntimeException exit(Object reason) {
         throw K.exitSelf(ExitReason.of(reason));

@@ -15,7 +15,13 @@ import java.util.List;
  * @param registeredName   its registered name, or null
  * @param trapExit         whether it traps exits
  * @param initialCall      the function it was spawned with, as {@code Class.method/arity}
- * @param reductions       work done so far: messages sent and matched, processes spawned
+ * @param reductions       work done so far: messages sent and matched, processes spawned, and
+ *                         4000 for each time slice it used up
+ * @param priority         its scheduling priority
+ * @param memory           bytes it allocated since it last came out of a receive, what
+ *                         {@link SpawnOptions#maxHeapBytes()} limits; -1 when its allocations are
+ *                         not counted (see {@link SpawnOptions#accounting()})
+ * @param allocatedBytes   bytes it allocated since it started; -1 when not counted
  */
 public record ProcessInfo(
         Pid pid,
@@ -27,4 +33,7 @@ public record ProcessInfo(
         Atom registeredName,
         boolean trapExit,
         String initialCall,
-        long reductions) {}
+        long reductions,
+        Priority priority,
+        long memory,
+        long allocatedBytes) {}

@@ -20,6 +20,31 @@ class SchedulerTest {
     }
 
     @Test
+    void stressAKillReachesAProcessThatYieldsBetweenEveryYieldPoint() {
+        // Its slices are too short for the ticker ever to find one running a whole period, so
+        // only the carrier's look at the pending signal, as it starts the next slice, stops it.
+        for (int round = 0; round < 50; round++) {
+            run(() -> {
+                List<Monitored> busy = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    busy.add(spawnMonitor(() -> {
+                        for (;;) {
+                            Thread.yield();
+                            YieldPoint.poll(); // what the agent inserts at each back edge
+                        }
+                    }));
+                }
+                for (Monitored m : busy) {
+                    exit(m.pid(), ExitReason.KILL);
+                }
+                for (Monitored m : busy) {
+                    assertEquals(ExitReason.KILLED, Await.down(m.ref()).reason());
+                }
+            });
+        }
+    }
+
+    @Test
     void yieldingSpinnersDoNotStarvePingPong() {
         AtomicBoolean stop = new AtomicBoolean();
         List<Pid> spinners = new ArrayList<>();

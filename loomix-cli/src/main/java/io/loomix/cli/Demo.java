@@ -5,6 +5,8 @@ import io.loomix.Exit;
 import io.loomix.ExitReason;
 import io.loomix.Pid;
 import io.loomix.ProcessInfo;
+import io.loomix.SpawnOptions;
+import io.loomix.YieldPoint;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -43,6 +45,7 @@ public final class Demo {
             linksAndTrapExit();
             monitors();
             names();
+            memoryLimits();
             lots(many);
             out.println("== done ==");
         });
@@ -144,8 +147,39 @@ public final class Demo {
         exit(counter, ExitReason.KILL);
     }
 
+    private void memoryLimits() {
+        out.println("\n-- 6. Memory limits per process: the offender dies, alone");
+        Pid me = self();
+        // A server that allocates a little per message lives on; a runaway one is killed.
+        Pid server = spawn(SpawnOptions.DEFAULT.withMaxHeapBytes(8 << 20), () -> {
+            for (;;) {
+                if (!(receive() instanceof Ping(Pid from))) {
+                    return;
+                }
+                send(from, new int[256 * 1024].length); // 1 MB per request, 16 MB in all
+            }
+        });
+        for (int i = 0; i < 16; i++) {
+            send(server, new Ping(me));
+            receive();
+        }
+        ProcessInfo served = info(server).orElseThrow();
+        out.printf("a server with an 8 MB limit handled 16 requests of 1 MB each: allocated %d MB in all,"
+                + " %d KB since its last receive%n", served.allocatedBytes() >> 20, served.memory() >> 10);
+        Monitored runaway = spawnMonitor(SpawnOptions.DEFAULT.withMaxHeapBytes(8 << 20), () -> {
+            java.util.List<int[]> hoard = new java.util.ArrayList<>();
+            for (;;) {
+                hoard.add(new int[64 * 1024]); // grows without ever receiving
+                YieldPoint.poll();
+            }
+        });
+        out.println("a process hoarding memory: " + awaitDown(runaway).reason());
+        out.println("the server is still alive: " + alive(server));
+        send(server, "stop");
+    }
+
     private void lots(int n) {
-        out.println("\n-- 6. Cheap processes: " + String.format("%,d", n) + " at once");
+        out.println("\n-- 7. Cheap processes: " + String.format("%,d", n) + " at once");
         Pid me = self();
         long start = System.nanoTime();
         Pid[] pids = new Pid[n];

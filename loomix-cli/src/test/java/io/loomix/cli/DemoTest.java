@@ -24,6 +24,9 @@ class DemoTest {
         assertTrue(out.contains(", killed)"), out);
         assertTrue(out.contains("monitoring it again gives: noproc"), out);
         assertTrue(out.contains("count = 3"), out);
+        assertTrue(out.contains("handled 16 requests of 1 MB each: allocated 16 MB in all"), out);
+        assertTrue(out.contains("a process hoarding memory: {limit_exceeded,max_heap_size,"), out);
+        assertTrue(out.contains("the server is still alive: true"), out);
         assertTrue(out.contains("spawned 10,000 processes"), out);
         assertTrue(out.contains("sum 49,995,000"), out);
         assertTrue(out.trim().endsWith("== done =="), out);

@@ -53,6 +53,8 @@ final class Carrier extends Thread {
     private volatile long preemptAt = -1;
     /** Set while parked for want of work; cleared by whoever wakes it. */
     volatile boolean idle;
+    /** The accounted process running now, if any: the ticker checks its heap limit mid-slice. */
+    volatile Proc accountee;
 
     /** Carrier thread only: set by a task that yields because its slice is over (see Scheduler.execute). */
     boolean preempted;
@@ -145,7 +147,35 @@ final class Carrier extends Thread {
                 if (!fromNext) {
                     SLICES.setOpaque(this, (long) SLICES.getOpaque(this) + 1);
                 }
-                task.run();
+                Proc proc = Scheduler.procOf(task);
+                if (proc != null && proc.exitPending()) {
+                    // Killed while runnable: its first yield point in this slice ends it, even if
+                    // it yields so often that no ticker request would ever find it running.
+                    requestPreempt(slices());
+                    Preempt.raise();
+                }
+                if (proc != null && proc.budget != null && proc.budget.accounted) {
+                    runAccounted(task, proc);
+                } else {
+                    task.run();
+                }
+            }
+        }
+    }
+
+    /** Runs a slice of an accounted process, charging it what this thread allocated meanwhile. */
+    private void runAccounted(Runnable task, Proc proc) {
+        Budget budget = proc.budget;
+        long start = Budget.currentCounter();
+        int slice = budget.beginSlice(this, start);
+        accountee = proc;
+        try {
+            task.run();
+        } finally {
+            accountee = null;
+            long memory = budget.endSlice(slice, start, Budget.currentCounter());
+            if (budget.maxHeapBytes > 0 && memory > budget.maxHeapBytes) {
+                proc.heapExceeded(memory);
             }
         }
     }
@@ -153,6 +183,9 @@ final class Carrier extends Thread {
     private Runnable findWork() {
         Runnable task;
         fromNext = false;
+        if ((task = scheduler.pollHigh()) != null) {
+            return task;
+        }
         // A runNext task that continues the running slice goes first: the queues wait for the slice's end.
         if (runNext != null && !sliceOver && !hasPreemptRequest()) {
             task = (Runnable) NEXT.getAndSet(this, null);
@@ -162,6 +195,9 @@ final class Carrier extends Thread {
             }
         }
         if (++tick % Scheduler.GLOBAL_CHECK_INTERVAL == 0 && (task = scheduler.pollGlobal()) != null) {
+            return task;
+        }
+        if (tick % Scheduler.LOW_INTERVAL == 0 && (task = scheduler.pollLow()) != null) {
             return task;
         }
         if (runNext != null) {
@@ -189,7 +225,10 @@ final class Carrier extends Thread {
         if ((task = scheduler.pollGlobal()) != null) {
             return task;
         }
-        return scheduler.steal(this);
+        if ((task = scheduler.steal(this)) != null) {
+            return task;
+        }
+        return scheduler.pollLow();
     }
 
     /**

@@ -44,6 +44,7 @@ public final class Kernel {
     private final ConcurrentHashMap<Ref, Proc> aliases = new ConcurrentHashMap<>();
     private final AtomicLong refs = new AtomicLong();
     private final boolean strict = Boolean.getBoolean("loomix.strict");
+    private final boolean accounting;
     private volatile Remote remote;
 
     private Kernel(int schedulers) {
@@ -51,6 +52,27 @@ public final class Kernel {
             throw new IllegalArgumentException("loomix.schedulers must be at least 1, was " + schedulers);
         }
         scheduler = new Scheduler(schedulers);
+        accounting = scheduler.isCustom() && Budget.supported();
+        if (!accounting) {
+            System.getLogger("io.loomix.process").log(System.Logger.Level.WARNING,
+                    "Loomix cannot count allocations per process here (it needs its own scheduler and a JVM"
+                            + " that counts allocated bytes per thread): maxHeapBytes is not enforced and"
+                            + " Process.info reports memory as -1");
+        }
+    }
+
+    /** Whether allocations can be charged to processes (see {@link Budget}). */
+    public boolean accountingSupported() {
+        return accounting;
+    }
+
+    /** process_flag(priority, p) for the calling process; returns the old priority. */
+    public io.loomix.Priority priority(io.loomix.Priority p) {
+        Objects.requireNonNull(p, "priority must not be null: use Priority.NORMAL");
+        Proc me = self("priority");
+        io.loomix.Priority old = me.priority;
+        me.priority = p;
+        return old;
     }
 
     public static Kernel get() {
@@ -122,7 +144,10 @@ public final class Kernel {
         }
         long slot = table.reserve();
         Pid pid = new Pid(Nodes.localNode(), (int) (slot >>> 32), (int) slot, Nodes.localCreation());
-        Proc proc = new Proc(this, pid, body, options.maxQueueLen());
+        Budget budget = options.maxQueueLen() > 0 || options.accounted()
+                ? new Budget(options.maxQueueLen(), accounting ? options.maxHeapBytes() : 0, accounting && options.accounted())
+                : null;
+        Proc proc = new Proc(this, pid, body, budget, options.priority());
         // Links and monitors exist before the child runs, so even an instant crash is seen.
         if (link) {
             proc.addLink(parent.pid);
@@ -135,6 +160,8 @@ public final class Kernel {
             parent.addMonitor(ref, pid);
         }
         proc.thread = scheduler.newThread(() -> run(proc, body));
+        // How the scheduler finds the process from its thread's task (see Scheduler.procOf).
+        proc.thread.setUncaughtExceptionHandler(proc);
         table.publish(proc);
         proc.thread.start();
         return new Spawned(pid, ref);
@@ -530,8 +557,11 @@ public final class Kernel {
         if (p == null || p.state() == Proc.DEAD) {
             return null;
         }
+        Budget b = p.budget;
+        boolean counted = b != null && b.accounted;
         return new ProcessInfo(p.pid, p.status(), p.queueLength(), p.links(), p.monitoredPids(),
-                p.watcherPids(), p.registeredName, p.trapsExits(), initialCall(p.body), p.reductions);
+                p.watcherPids(), p.registeredName, p.trapsExits(), initialCall(p.body), p.reductions,
+                p.priority, counted ? b.memory() : -1, counted ? b.allocated() : -1);
     }
 
     private static String initialCall(Object body) {

@@ -39,6 +39,11 @@ public final class Preempt {
         }
     }
 
+    /** Sends every yield point to the slow path, where a live request is taken. */
+    static void raise() {
+        requested = true;
+    }
+
     private static void slowPath() {
         Carrier carrier = Scheduler.currentCarrierOrNull();
         if (carrier == null || Thread.currentThread() == carrier) {
@@ -69,6 +74,23 @@ public final class Preempt {
         }
     }
 
+    /**
+     * Whether the accounted process running on {@code c} has gone over its heap limit during its
+     * slice; it is then killed, and the preemption request makes it die at its next yield point.
+     */
+    private static boolean overHeap(Carrier c) {
+        Proc p = c.accountee;
+        if (p == null || p.budget.maxHeapBytes == 0) {
+            return false;
+        }
+        long memory = p.budget.memory();
+        if (memory <= p.budget.maxHeapBytes) {
+            return false;
+        }
+        p.heapExceeded(memory);
+        return true;
+    }
+
     /** Starts the ticker for {@code scheduler}'s carriers. */
     static void startTicker(Scheduler scheduler) {
         Thread ticker = new Thread(() -> tick(scheduler), "loomix-preempt");
@@ -91,7 +113,7 @@ public final class Preempt {
                     c.requestPreempt(-1);
                 } else {
                     busy = true;
-                    if (run == seen[i]) {
+                    if (run == seen[i] || overHeap(c)) {
                         c.requestPreempt(run);
                         live = true;
                     }

@@ -7,6 +7,7 @@ import io.loomix.Exit;
 import io.loomix.ExitReason;
 import io.loomix.LimitExceeded;
 import io.loomix.Pid;
+import io.loomix.Priority;
 import io.loomix.Ref;
 
 import java.lang.invoke.MethodHandles;
@@ -28,7 +29,7 @@ import java.util.function.Supplier;
  * processes' monitors at once, so there is no lock order to get wrong. The state goes
  * RUNNING ⇄ WAITING → EXITING → DEAD; once EXITING, links and monitors are frozen.
  */
-final class Proc extends Mailbox {
+final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
     static final int RUNNING = 0;
     static final int WAITING = 1;
     static final int EXITING = 2;
@@ -77,18 +78,31 @@ final class Proc extends Mailbox {
 
     record Watcher(Pid pid, Object object) {}
 
-    /** The most messages the mailbox may hold (0: no limit); see {@link io.loomix.SpawnOptions}. */
-    private final long maxQueueLen;
+    /** Limits and allocation accounting (null: none); see {@link io.loomix.SpawnOptions}. */
+    final Budget budget;
+    /** Its scheduling priority, read by the scheduler whenever the process becomes ready to run. */
+    volatile Priority priority;
 
     Proc(Kernel kernel, Pid pid, Object body) {
-        this(kernel, pid, body, 0);
+        this(kernel, pid, body, null, Priority.NORMAL);
     }
 
-    Proc(Kernel kernel, Pid pid, Object body, long maxQueueLen) {
+    Proc(Kernel kernel, Pid pid, Object body, Budget budget, Priority priority) {
         this.kernel = kernel;
         this.pid = pid;
         this.body = body;
-        this.maxQueueLen = maxQueueLen;
+        this.budget = budget;
+        this.priority = priority;
+    }
+
+    /**
+     * Never called in practice (Kernel.run catches everything a process throws): a process is its
+     * thread's uncaught exception handler so that the scheduler can find it from the thread.
+     */
+    @Override
+    public void uncaughtException(Thread t, Throwable e) {
+        System.getLogger("io.loomix.process").log(System.Logger.Level.ERROR,
+                "Uncaught exception in the thread of process " + pid, e);
     }
 
     // ---- state and signals (any thread) ----
@@ -117,7 +131,7 @@ final class Proc extends Mailbox {
             return;
         }
         enqueue(message);
-        if (maxQueueLen > 0) {
+        if (budget != null && budget.maxQueueLen > 0) {
             checkQueueLimit();
         }
         if (state == WAITING) {
@@ -132,6 +146,7 @@ final class Proc extends Mailbox {
      */
     private void checkQueueLimit() {
         long length = queueLength();
+        long maxQueueLen = budget.maxQueueLen;
         if (length > maxQueueLen && pendingExit == null) {
             ExitReason reason = new ExitReason.Term(new LimitExceeded("message_queue_len", length, maxQueueLen));
             kill(reason);
@@ -139,6 +154,23 @@ final class Proc extends Mailbox {
                     + " messages queued, over its limit of " + maxQueueLen
                     + " (SpawnOptions.maxQueueLen); it receives more slowly than it is sent to");
         }
+    }
+
+    /**
+     * The process has allocated more than its heap limit since its last receive: it is killed, as
+     * Erlang kills a process over its {@code max_heap_size}, and only it. Any thread (its carrier
+     * after a slice, the ticker during one, the process itself in receive).
+     */
+    void heapExceeded(long memory) {
+        Budget b = budget;
+        if (b.overLimit || state >= EXITING) {
+            return;
+        }
+        b.overLimit = true;
+        kill(new ExitReason.Term(new LimitExceeded("max_heap_size", memory, b.maxHeapBytes)));
+        LIMIT_LOG.log(System.Logger.Level.ERROR, () -> "Process " + pid + " killed: it allocated " + memory
+                + " bytes since its last receive, over its limit of " + b.maxHeapBytes
+                + " (SpawnOptions.maxHeapBytes); raise the limit, or work in smaller steps");
     }
 
     private void wake() {
@@ -174,6 +206,11 @@ final class Proc extends Mailbox {
             // It may be blocked outside receive, in I/O or a sleep.
             thread.interrupt();
         }
+    }
+
+    /** Whether an exit signal waits to take effect (the process dies at its next yield point). */
+    boolean exitPending() {
+        return pendingExit != null;
     }
 
     /** Own thread: dies now if an exit signal has arrived. */
@@ -292,6 +329,7 @@ final class Proc extends Mailbox {
                     }
                     if (!await(prev, deadline)) {
                         dropMarker(since);
+                        leftReceive();
                         return after.get();
                     }
                     continue;
@@ -313,6 +351,7 @@ final class Proc extends Mailbox {
                 if (result != null) {
                     remove(prev, node);
                     dropMarker(since);
+                    leftReceive();
                     return result;
                 }
                 prev = node;
@@ -320,6 +359,18 @@ final class Proc extends Mailbox {
         } finally {
             if (timer != null) {
                 timer.cancel();
+            }
+        }
+    }
+
+    /** Out of a receive: the memory measure (bytes since the last receive) starts again. */
+    private void leftReceive() {
+        Budget b = budget;
+        if (b != null && b.accounted) {
+            long memory = b.markReceive();
+            if (b.maxHeapBytes > 0 && memory > b.maxHeapBytes) {
+                heapExceeded(memory);
+                checkExit();
             }
         }
     }
@@ -347,6 +398,9 @@ final class Proc extends Mailbox {
                 continue;
             }
             Thread.interrupted(); // an interrupt must not turn park into a busy loop
+            if (budget != null && budget.accounted) {
+                budget.parking();
+            }
             LockSupport.park(this);
             // A waker has set RUNNING already; this covers spurious wake-ups. The next WAITING
             // store is volatile, so no fence is needed here.

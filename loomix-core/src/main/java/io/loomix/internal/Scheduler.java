@@ -4,10 +4,14 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Constructor;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+
+import io.loomix.Priority;
 
 /**
  * Runs processes' virtual threads on carrier threads of our own.
@@ -21,6 +25,11 @@ import java.util.concurrent.locks.LockSupport;
  * Idle carriers steal from the others' queues; while some carrier is busy, one idle carrier wakes
  * every {@link #WATCH_NANOS} to steal a {@code runNext} stuck behind a task that does not block.
  *
+ * <p>Priorities: each task leads to its process in two field reads ({@link #procOf}).
+ * High-priority tasks wait in a queue of their own that every carrier looks at first; low-priority
+ * ones in a queue looked at when there is nothing else to do, and every
+ * {@link #LOW_INTERVAL}th time a carrier picks a task, so they are slowed down but not starved.
+ *
  * <p>Virtual threads get this executor through the JDK's package-private
  * {@code ThreadBuilders.VirtualThreadBuilder(Executor)} constructor, which needs
  * {@code --add-opens java.base/java.lang=ALL-UNNAMED}. Without it, processes fall back to the
@@ -33,11 +42,50 @@ final class Scheduler implements Executor {
     /** Every this many new slices a carrier looks at the global queue first (fairness). */
     static final int GLOBAL_CHECK_INTERVAL = 61;
 
+    /** Every this many task picks, a carrier takes a low-priority task ahead of normal ones. */
+    static final int LOW_INTERVAL = 8;
+
     private static final System.Logger LOG = System.getLogger("io.loomix.scheduler");
     private static final MethodHandle CURRENT_CARRIER = currentCarrierHandle();
+    /** The class of a virtual thread's task (the Runnable it gives its executor each time it can run). */
+    private static final Class<?> TASK_CLASS;
+    /** (Runnable task) -> Thread: the virtual thread that a task of TASK_CLASS runs. */
+    private static final MethodHandle TASK_THREAD;
+    private static final VarHandle UNCAUGHT_HANDLER;
+
+    static {
+        Class<?> taskClass = null;
+        MethodHandle taskThread = null;
+        VarHandle handler = null;
+        try {
+            Class<?> vt = Class.forName("java.lang.VirtualThread");
+            Runnable probe = (Runnable) MethodHandles.privateLookupIn(vt, MethodHandles.lookup())
+                    .findVarHandle(vt, "runContinuation", Runnable.class)
+                    .get(Thread.ofVirtual().unstarted(() -> {}));
+            taskClass = probe.getClass();
+            for (java.lang.reflect.Field f : taskClass.getDeclaredFields()) {
+                if (Thread.class.isAssignableFrom(f.getType())) {
+                    taskThread = MethodHandles.privateLookupIn(taskClass, MethodHandles.lookup())
+                            .unreflectGetter(f)
+                            .asType(MethodType.methodType(Thread.class, Runnable.class));
+                }
+            }
+            handler = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup())
+                    .findVarHandle(Thread.class, "uncaughtExceptionHandler", Thread.UncaughtExceptionHandler.class);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            taskThread = null;
+        }
+        TASK_CLASS = taskClass;
+        TASK_THREAD = taskThread;
+        UNCAUGHT_HANDLER = handler;
+    }
 
     final Carrier[] carriers;
     private final ConcurrentLinkedQueue<Runnable> global = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Runnable> high = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Runnable> low = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger highQueued = new AtomicInteger();
+    private final AtomicInteger lowQueued = new AtomicInteger();
     private final ThreadFactory threads;
     /** Idle carriers parked without a timeout, i.e. not watching for stranded runNext tasks. */
     private final java.util.concurrent.atomic.AtomicInteger deepSleepers = new java.util.concurrent.atomic.AtomicInteger();
@@ -87,6 +135,23 @@ final class Scheduler implements Executor {
      */
     @Override
     public void execute(Runnable task) {
+        {
+            Proc p = procOf(task);
+            if (p != null && p.priority != Priority.NORMAL) {
+                if (currentCarrier() instanceof Carrier c && Thread.currentThread() == c) {
+                    c.preempted = false;
+                }
+                if (p.priority == Priority.HIGH) {
+                    highQueued.incrementAndGet();
+                    high.offer(task);
+                } else {
+                    lowQueued.incrementAndGet();
+                    low.offer(task);
+                }
+                wakeIdle();
+                return;
+            }
+        }
         Carrier carrier = currentCarrier();
         if (carrier != null && carrier.scheduler == this) {
             if (Thread.currentThread() == carrier) {
@@ -112,6 +177,45 @@ final class Scheduler implements Executor {
 
     Runnable pollGlobal() {
         return global.poll();
+    }
+
+    Runnable pollHigh() {
+        if (highQueued.get() == 0) {
+            return null;
+        }
+        Runnable task = high.poll();
+        if (task != null) {
+            highQueued.decrementAndGet();
+        }
+        return task;
+    }
+
+    Runnable pollLow() {
+        if (lowQueued.get() == 0) {
+            return null;
+        }
+        Runnable task = low.poll();
+        if (task != null) {
+            lowQueued.decrementAndGet();
+        }
+        return task;
+    }
+
+    /**
+     * The process whose task this is, or null: the JDK hands the executor a virtual thread's task
+     * (a lambda holding the thread), and Kernel.spawn makes each process its thread's uncaught
+     * exception handler, so two field reads lead from the task to the process.
+     */
+    static Proc procOf(Runnable task) {
+        if (TASK_THREAD == null || task.getClass() != TASK_CLASS) {
+            return null;
+        }
+        try {
+            Thread thread = (Thread) TASK_THREAD.invokeExact(task);
+            return (Thread.UncaughtExceptionHandler) UNCAUGHT_HANDLER.get(thread) instanceof Proc p ? p : null;
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
     }
 
     boolean isShutdown() {
