@@ -47,6 +47,60 @@ class InstrumentationTest {
         }
     }
 
+    /** Counted loops, which the inserter strip-mines, and their edge cases. */
+    public static final class Counted {
+        private Counted() {}
+
+        public static long sum(int[] a) {
+            long s = 0;
+            for (int i = 0; i < a.length; i++) {
+                s += a[i];
+            }
+            return s;
+        }
+
+        public static long each(int[] a) {
+            long s = 0;
+            for (int v : a) {
+                s += v * 3L;
+            }
+            return s;
+        }
+
+        /** From {@code from} to {@code n} by threes, skipping multiples of 5, stopping past {@code stop}. */
+        public static long stepped(int from, int n, int stop) {
+            long s = 0;
+            for (int i = from; i < n; i += 3) {
+                if (i % 5 == 0) {
+                    continue;
+                }
+                if (i > stop) {
+                    break;
+                }
+                s = s * 31 + i;
+            }
+            return s;
+        }
+
+        /** A long counter, by sevens. */
+        public static long longCounter(long from, long n) {
+            long s = 0;
+            for (long i = from; i < n; i += 7) {
+                s = s * 31 + i;
+            }
+            return s;
+        }
+
+        /** A call in the body: not strip-mined, a yield point per iteration. */
+        public static long withCall(int n) {
+            long s = 0;
+            for (int i = 0; i < n; i++) {
+                s += Math.floorMod(i, 7);
+            }
+            return s;
+        }
+    }
+
     private static byte[] bytesOf(Class<?> c) throws IOException {
         String resource = c.getName().replace('.', '/') + ".class";
         try (InputStream in = c.getClassLoader().getResourceAsStream(resource)) {
@@ -108,6 +162,78 @@ class InstrumentationTest {
         long[] results = run(() -> new long[] {
                 (long) loops.invoke(null, 300), (long) fib.invoke(null, 20), (int) c.getMethod("plus", int.class).invoke(sample, 3)});
         assertArrayEquals(new long[] {Sample.loops(300), Sample.fib(20), 8}, results);
+    }
+
+    /** Where the method's last yield point and its last loop test (if_icmpge or ifge) are. */
+    private static int[] lastHookAndLastTest(byte[] classFile, String method) {
+        var code = ClassFile.of().parse(classFile).methods().stream()
+                .filter(m -> m.methodName().equalsString(method)).findFirst().orElseThrow().code().orElseThrow();
+        int position = 0;
+        int lastTest = -1;
+        int lastHook = -1;
+        for (var e : code.elementList()) {
+            if (e instanceof InvokeInstruction inv && inv.owner().asInternalName().equals("io/loomix/YieldPoint")) {
+                lastHook = position;
+            }
+            if (e instanceof java.lang.classfile.instruction.BranchInstruction b
+                    && (b.opcode() == java.lang.classfile.Opcode.IF_ICMPGE || b.opcode() == java.lang.classfile.Opcode.IFGE)) {
+                lastTest = position;
+            }
+            position++;
+        }
+        return new int[] {lastHook, lastTest};
+    }
+
+    @Test
+    void countedLoopsAreStripMinedWithNoYieldPointInTheirInnerLoop() throws IOException {
+        byte[] instrumented = YieldPoints.instrument(bytesOf(Counted.class), getClass().getClassLoader());
+        for (String method : new String[] {"sum", "each", "stepped", "longCounter"}) {
+            int[] where = lastHookAndLastTest(instrumented, method);
+            assertTrue(where[1] >= 0, method + " has its loop test");
+            assertTrue(where[0] < where[1], method + ": every yield point comes before the inner loop's test");
+        }
+        // A loop that calls keeps its yield point at the back edge, after the loop's test.
+        int[] withCall = lastHookAndLastTest(instrumented, "withCall");
+        assertTrue(withCall[0] > withCall[1], "withCall: a yield point at the back edge");
+    }
+
+    @Test
+    void stripMinedLoopsComputeTheSameAcrossStripsAndNearTheEndOfTheIntRange() throws Exception {
+        byte[] instrumented = YieldPoints.instrument(bytesOf(Counted.class), getClass().getClassLoader());
+        Class<?> c = new OneClassLoader(getClass().getClassLoader(), Counted.class.getName(), instrumented)
+                .loadClass(Counted.class.getName());
+        Method sum = c.getMethod("sum", int[].class);
+        Method each = c.getMethod("each", int[].class);
+        Method stepped = c.getMethod("stepped", int.class, int.class, int.class);
+        Method longCounter = c.getMethod("longCounter", long.class, long.class);
+        Method withCall = c.getMethod("withCall", int.class);
+        int strip = 1 << 14;
+        run(() -> {
+            for (int n : new int[] {0, 1, 2, strip - 1, strip, strip + 1, 3 * strip + 7, 100_003}) {
+                int[] a = new int[n];
+                for (int i = 0; i < n; i++) {
+                    a[i] = i * 7 - 3;
+                }
+                assertEquals(Counted.sum(a), (long) sum.invoke(null, (Object) a), "sum of " + n);
+                assertEquals(Counted.each(a), (long) each.invoke(null, (Object) a), "each of " + n);
+            }
+            int max = Integer.MAX_VALUE;
+            int[][] ranges = {{-50_000, 40_000, 30_000}, {0, 0, 0}, {5, 3, 10}, {max - 100_000, max - 5, max},
+                    {max - 100_000, max, max - 20}, {-strip, strip, 1_000}, {Integer.MIN_VALUE, Integer.MIN_VALUE + 70_000, 0}};
+            for (int[] r : ranges) {
+                assertEquals(Counted.stepped(r[0], r[1], r[2]), (long) stepped.invoke(null, r[0], r[1], r[2]),
+                        "stepped " + java.util.Arrays.toString(r));
+            }
+            long big = Long.MAX_VALUE;
+            long[][] longRanges = {{0, 100_000}, {-200_000, 150_001}, {9, 3}, {big - 300_000, big - 6},
+                    {Long.MIN_VALUE, Long.MIN_VALUE + 250_000}};
+            for (long[] r : longRanges) {
+                assertEquals(Counted.longCounter(r[0], r[1]), (long) longCounter.invoke(null, r[0], r[1]),
+                        "longCounter " + java.util.Arrays.toString(r));
+            }
+            assertEquals(Counted.withCall(50_000), (long) withCall.invoke(null, 50_000));
+            return null;
+        });
     }
 
     @Test

@@ -38,6 +38,20 @@ class PreemptionTest {
         }
     }
 
+    /**
+     * An endless run of counted loops of two billion iterations each: the agent strip-mines them,
+     * so the only yield point such a process passes for seconds is the one between two strips.
+     */
+    static void spinCounted(int n) {
+        long x = 1;
+        for (;;) {
+            for (int i = 0; i < n; i++) {
+                x += i ^ (x >>> 3);
+            }
+            SINK.set(x);
+        }
+    }
+
     private static List<Pid> startSpinners(int n) {
         List<Pid> pids = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -57,6 +71,31 @@ class PreemptionTest {
     void pingPongMakesProgressNextToSpinners() {
         run(() -> {
             List<Pid> spinners = startSpinners(spinnerCount());
+            Pid ponger = spawn(() -> {
+                for (;;) {
+                    if (receive() instanceof Pid from) {
+                        send(from, "pong");
+                    } else {
+                        return;
+                    }
+                }
+            });
+            for (int i = 0; i < 2_000; i++) {
+                send(ponger, self());
+                assertEquals("pong", receive());
+            }
+            send(ponger, "stop");
+            killAll(spinners);
+        });
+    }
+
+    @Test
+    void pingPongMakesProgressNextToSpinnersInsideLongCountedLoops() {
+        run(() -> {
+            List<Pid> spinners = new ArrayList<>();
+            for (int i = 0; i < spinnerCount(); i++) {
+                spinners.add(spawn(() -> spinCounted(Integer.MAX_VALUE)));
+            }
             Pid ponger = spawn(() -> {
                 for (;;) {
                     if (receive() instanceof Pid from) {

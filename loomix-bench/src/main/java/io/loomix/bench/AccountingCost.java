@@ -14,8 +14,8 @@ import static io.loomix.Process.*;
  * What per-process allocation accounting costs ping-pong and spawn, Loomix against itself:
  * <ul>
  * <li>plain: no process is accounted (the scheduler then looks up no task);</li>
- * <li>bystander: the measured processes are plain, but one accounted process exists, so every
- *     task is looked up in the scheduler's table of special processes;</li>
+ * <li>bystander: the measured processes are plain, but one accounted process exists (every
+ *     task's process is looked up, as it always is, and found not accounted);</li>
  * <li>accounted: the measured processes are accounted (the carrier reads its allocation counter
  *     around each of their slices, and they read it as they leave each receive).</li>
  * </ul>

@@ -25,10 +25,11 @@ import java.lang.management.ManagementFactory;
  * over many messages is not seen by this measure (and garbage it makes within one step is).
  *
  * <p>Threads: slices may overlap. A process that parks or yields on one carrier can be woken and
- * run on another before the first has finished its bookkeeping, so each slice carries a number
- * and the carrier keeps its own start counter; every write (a slice's start and end, the
- * process's mark as it leaves a receive) holds a small lock, and readers on other threads (info,
- * the ticker) read under it as a sequence lock.
+ * run on another before the first has finished its bookkeeping, so a carrier beginning a slice
+ * first waits (briefly: a few hundred nanoseconds of the other carrier's work) until the previous
+ * slice has been charged. Writes then never overlap: the carriers' around their slices and the
+ * process's own as it leaves a receive follow one another, and readers on other threads (info,
+ * the ticker) read under a sequence lock.
  */
 final class Budget {
     private static final VarHandle SEQ;
@@ -51,10 +52,10 @@ final class Budget {
     /** Whether allocations are counted. */
     final boolean accounted;
 
-    /** Odd while a writer holds the lock; readers on other threads retry when it moved. */
+    /** Odd while the writer updates the fields; readers on other threads retry when it moved. */
     @SuppressWarnings("unused") // accessed through SEQ
     private int seq;
-    // Guarded by the lock:
+    // Under the sequence lock:
     /** Bytes allocated in finished slices. */
     private long allocated;
     /** Slices begun so far; the number of the latest. */
@@ -85,18 +86,31 @@ final class Budget {
         return THREADS != null && THREADS.isThreadAllocatedMemorySupported() && THREADS.isThreadAllocatedMemoryEnabled();
     }
 
+    /** Starts an update; there is one writer at a time (see the class comment). */
     private int lock() {
-        for (;;) {
-            int s = (int) SEQ.getOpaque(this);
-            if ((s & 1) == 0 && SEQ.weakCompareAndSetAcquire(this, s, s + 1)) {
-                return s;
-            }
-            Thread.onSpinWait();
-        }
+        int s = (int) SEQ.getOpaque(this);
+        SEQ.setOpaque(this, s + 1);
+        VarHandle.storeStoreFence();
+        return s;
     }
 
     private void unlock(int s) {
         SEQ.setRelease(this, s + 2);
+    }
+
+    /** Waits until no slice runs: the previous one's carrier may still be finishing it. */
+    private void awaitPreviousSlice() {
+        for (int spins = 0; ; spins++) {
+            int s = (int) SEQ.getAcquire(this);
+            if ((s & 1) == 0 && running == 0) {
+                return;
+            }
+            if (spins < 1_000) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield(); // that carrier's OS thread lost its core
+            }
+        }
     }
 
     /**
@@ -104,6 +118,7 @@ final class Budget {
      * the slice's number, which the carrier hands back to {@link #endSlice}.
      */
     int beginSlice(Carrier on, long counter) {
+        awaitPreviousSlice();
         int s = lock();
         int n = ++slices;
         running = n;
@@ -223,6 +238,13 @@ final class Budget {
 
     /** The calling platform thread's allocated bytes (a carrier's, around slices). */
     static long currentCounter() {
+        if (OWN_COUNTER != null) {
+            try {
+                return (long) OWN_COUNTER.invokeExact(0L);
+            } catch (Throwable e) {
+                // fall through to the public read
+            }
+        }
         return THREADS == null ? -1 : THREADS.getCurrentThreadAllocatedBytes();
     }
 

@@ -15,6 +15,7 @@ final class Carrier extends Thread {
     private static final VarHandle SLICES;
     private static final VarHandle IDLE;
     private static final VarHandle PREEMPT_AT;
+    private static final VarHandle ACCOUNTEE;
 
     static {
         try {
@@ -24,6 +25,7 @@ final class Carrier extends Thread {
             SLICES = l.findVarHandle(Carrier.class, "slices", long.class);
             IDLE = l.findVarHandle(Carrier.class, "idle", boolean.class);
             PREEMPT_AT = l.findVarHandle(Carrier.class, "preemptAt", long.class);
+            ACCOUNTEE = l.findVarHandle(Carrier.class, "accountee", Proc.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -54,7 +56,8 @@ final class Carrier extends Thread {
     /** Set while parked for want of work; cleared by whoever wakes it. */
     volatile boolean idle;
     /** The accounted process running now, if any: the ticker checks its heap limit mid-slice. */
-    volatile Proc accountee;
+    @SuppressWarnings("unused") // accessed through ACCOUNTEE
+    private Proc accountee;
 
     /** Carrier thread only: set by a task that yields because its slice is over (see Scheduler.execute). */
     boolean preempted;
@@ -137,9 +140,13 @@ final class Carrier extends Thread {
 
     @Override
     public void run() {
+        // The allocation counter as the last slice of an accounted process ended, while no other
+        // task has run since: the next accounted slice starts from it instead of reading it again.
+        long counter = -1;
         while (!scheduler.isShutdown()) {
             Runnable task = findWork();
             if (task == null) {
+                counter = -1;
                 task = idle();
             }
             if (task != null) {
@@ -155,29 +162,42 @@ final class Carrier extends Thread {
                     Preempt.raise();
                 }
                 if (proc != null && proc.budget != null && proc.budget.accounted) {
-                    runAccounted(task, proc);
+                    counter = runAccounted(task, proc, counter);
                 } else {
+                    counter = -1;
                     task.run();
                 }
             }
         }
     }
 
-    /** Runs a slice of an accounted process, charging it what this thread allocated meanwhile. */
-    private void runAccounted(Runnable task, Proc proc) {
+    /**
+     * Runs a slice of an accounted process, charging it what this thread allocated meanwhile.
+     * {@code counter} is this thread's allocation counter if it was just read, else -1; returns
+     * the counter at the slice's end.
+     */
+    private long runAccounted(Runnable task, Proc proc, long counter) {
         Budget budget = proc.budget;
-        long start = Budget.currentCounter();
+        long start = counter >= 0 ? counter : Budget.currentCounter();
         int slice = budget.beginSlice(this, start);
-        accountee = proc;
+        ACCOUNTEE.setRelease(this, proc); // a release store: a volatile one costs a fence per slice
+        long end = -1;
         try {
             task.run();
         } finally {
-            accountee = null;
-            long memory = budget.endSlice(slice, start, Budget.currentCounter());
+            ACCOUNTEE.setRelease(this, (Proc) null);
+            end = Budget.currentCounter();
+            long memory = budget.endSlice(slice, start, end);
             if (budget.maxHeapBytes > 0 && memory > budget.maxHeapBytes) {
                 proc.heapExceeded(memory);
             }
         }
+        return end;
+    }
+
+    /** The accounted process running now, if any: for the ticker, as a moment's picture. */
+    Proc accountee() {
+        return (Proc) ACCOUNTEE.getAcquire(this);
     }
 
     private Runnable findWork() {

@@ -79,7 +79,7 @@ public final class Preempt {
      * slice; it is then killed, and the preemption request makes it die at its next yield point.
      */
     private static boolean overHeap(Carrier c) {
-        Proc p = c.accountee;
+        Proc p = c.accountee();
         if (p == null || p.budget.maxHeapBytes == 0) {
             return false;
         }
