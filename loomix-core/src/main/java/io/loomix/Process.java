@@ -36,6 +36,10 @@ import java.util.function.Supplier;
  * values (checked in strict mode, {@code -Dloomix.strict=true}). Calls that act on "the calling
  * process" ({@link #self()}, {@link #receive}, {@link #link}, {@link #monitor}, ...) must run
  * inside a process; from other threads use {@link #run(Callable)}.
+ *
+ * <p>A process's thread belongs to Loomix: its uncaught-exception handler is how the runtime
+ * finds the process from the thread (one field read, where a scoped value cost a quarter of a
+ * spawn), so code in a process must not replace it.
  */
 public final class Process {
     private static final Kernel K = Kernel.get();

@@ -124,6 +124,54 @@ class StressTest {
         awaitCount(before);
     }
 
+    @RepeatedTest(3)
+    void slotsFreedOnOneCarrierAndReusedOnAnotherNeverGoToTwoLiveProcesses() {
+        // Spawners on both carriers make children that exit at once, so slots are freed on one
+        // carrier, donated, and reused on the other; a group of long-lived children stays up
+        // meanwhile, and every one of them must stay reachable under its own pid.
+        run(() -> {
+            Pid me = self();
+            int spawners = 8;
+            int perSpawner = 20_000;
+            for (int s = 0; s < spawners; s++) {
+                spawn(() -> {
+                    List<Pid> kept = new ArrayList<>();
+                    for (int i = 0; i < perSpawner; i++) {
+                        Pid child = spawn(() -> {
+                            if (receive() instanceof Pid asker) {
+                                send(asker, self());
+                                receive();
+                            }
+                        });
+                        if (i % 100 == 0) {
+                            kept.add(child);
+                        } else {
+                            send(child, "go away");
+                        }
+                    }
+                    java.util.Set<Pid> distinct = new java.util.HashSet<>(kept);
+                    if (distinct.size() != kept.size()) {
+                        send(me, "duplicate pids among live children");
+                        return;
+                    }
+                    for (Pid child : kept) {
+                        send(child, self());
+                        Object answer = receive(Duration.ofSeconds(10), m -> m, () -> "no answer from " + child);
+                        if (!child.equals(answer)) {
+                            send(me, "asked " + child + ", got " + answer);
+                            return;
+                        }
+                        send(child, "stop");
+                    }
+                    send(me, "ok");
+                });
+            }
+            for (int s = 0; s < spawners; s++) {
+                assertEquals("ok", receive());
+            }
+        });
+    }
+
     @Test
     void killWhileManySendersHammerTheMailbox() {
         run(() -> {

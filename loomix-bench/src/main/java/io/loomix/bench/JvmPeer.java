@@ -14,8 +14,9 @@ record JvmPeer(String name, String mainClass, List<String> jvmOptions) implement
     static JvmPeer loomix() {
         // Loomix's scheduler needs java.lang opened; 1 MiB stacks match the project's tests;
         // the agent inserts the yield points that preempt CPU-bound processes, as ./loomix does.
+        // jdk.trackAllThreads=false, as ./loomix: no global set of all virtual threads.
         var options = new ArrayList<>(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED",
-                "--add-opens", "java.management/sun.management=ALL-UNNAMED", "-Xss1m"));
+                "--add-opens", "java.management/sun.management=ALL-UNNAMED", "-Djdk.trackAllThreads=false", "-Xss1m"));
         agentJar().ifPresent(jar -> {
             // As ./loomix does: no JVMTI reports of virtual-thread mounts, which any agent would
             // otherwise turn on at a cost of about a third of message-passing speed.

@@ -59,6 +59,8 @@ final class Carrier extends Thread {
     @SuppressWarnings("unused") // accessed through ACCOUNTEE
     private Proc accountee;
 
+    /** The process-table slots freed on this carrier, reused first by spawns on it. */
+    final ProcTable.FreeSlots freeSlots = new ProcTable.FreeSlots();
     /** Carrier thread only: set by a task that yields because its slice is over (see Scheduler.execute). */
     boolean preempted;
     /** Carrier thread only: the last task came from runNext. */

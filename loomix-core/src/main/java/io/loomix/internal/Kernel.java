@@ -27,7 +27,13 @@ import java.util.function.Supplier;
  */
 public final class Kernel {
     private static final System.Logger CRASH_LOG = System.getLogger("io.loomix.process");
+    /**
+     * The running process, where {@link Scheduler#procOfThread} cannot read it from the thread
+     * (java.lang not opened): a lookup on a new thread walks the bindings, about a quarter of a
+     * spawn's cost, so it is bound only then.
+     */
     private static final ScopedValue<Proc> CURRENT = ScopedValue.newInstance();
+    private static final boolean FROM_THREAD = Scheduler.threadsKnowTheirProcess();
 
     private static final class Holder {
         static final Kernel INSTANCE = new Kernel(
@@ -36,7 +42,7 @@ public final class Kernel {
 
     /** What {@link #current()} finds outside a process: one ScopedValue lookup instead of two. */
     private final Proc NOT_A_PROCESS = new Proc(this, null, "not a process");
-    final ProcTable table = new ProcTable();
+    final ProcTable table = new ProcTable(true);
     final TimerWheel timers = new TimerWheel();
     final Scheduler scheduler;
     private final ConcurrentHashMap<Atom, Proc> names = new ConcurrentHashMap<>();
@@ -102,6 +108,10 @@ public final class Kernel {
     // ---- the current process ----
 
     Proc current() {
+        if (FROM_THREAD) {
+            // Each process is its thread's uncaught-exception handler (see spawn).
+            return Scheduler.procOfThread(Thread.currentThread());
+        }
         Proc p = CURRENT.orElse(NOT_A_PROCESS);
         return p == NOT_A_PROCESS ? null : p;
     }
@@ -168,20 +178,26 @@ public final class Kernel {
     }
 
     private void run(Proc proc, Runnable body) {
-        ScopedValue.where(CURRENT, proc).run(() -> {
-            ExitReason reason;
-            try {
-                body.run();
-                reason = ExitReason.NORMAL;
-            } catch (ProcessExit e) {
-                reason = e.reason();
-            } catch (Throwable t) {
-                reason = new ExitReason.Crash(t);
-                CRASH_LOG.log(System.Logger.Level.ERROR, () -> "Error in process " + proc.pid
-                        + " with exit value: " + t, t);
-            }
-            proc.terminate(reason);
-        });
+        if (FROM_THREAD) {
+            runBody(proc, body);
+        } else {
+            ScopedValue.where(CURRENT, proc).run(() -> runBody(proc, body));
+        }
+    }
+
+    private static void runBody(Proc proc, Runnable body) {
+        ExitReason reason;
+        try {
+            body.run();
+            reason = ExitReason.NORMAL;
+        } catch (ProcessExit e) {
+            reason = e.reason();
+        } catch (Throwable t) {
+            reason = new ExitReason.Crash(t);
+            CRASH_LOG.log(System.Logger.Level.ERROR, () -> "Error in process " + proc.pid
+                    + " with exit value: " + t, t);
+        }
+        proc.terminate(reason);
     }
 
     // ---- send ----

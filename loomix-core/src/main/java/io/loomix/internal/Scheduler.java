@@ -218,6 +218,16 @@ final class Scheduler implements Executor {
         }
     }
 
+    /** Whether {@link #procOfThread} can read a thread's process (java.lang is opened to Loomix). */
+    static boolean threadsKnowTheirProcess() {
+        return UNCAUGHT_HANDLER != null;
+    }
+
+    /** The process whose thread {@code t} is, read from its uncaught-exception handler; or null. */
+    static Proc procOfThread(Thread t) {
+        return (Thread.UncaughtExceptionHandler) UNCAUGHT_HANDLER.get(t) instanceof Proc p ? p : null;
+    }
+
     boolean isShutdown() {
         return shutdown;
     }
