@@ -40,9 +40,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Rewrites one class so that every method calls {@code io.loomix.YieldPoint.poll()} on entry and
+ * Rewrites one class so that its methods call {@code io.loomix.YieldPoint.poll()} on entry and
  * before every backward branch (a loop's back edge): a CPU-bound loop or recursion then passes a
- * yield point at least once per iteration or call. The call takes and leaves nothing on the
+ * yield point at least once per iteration or call. Methods that call nothing get none at their
+ * entry: they cannot recurse, and their loops have their own. The call takes and leaves nothing on the
  * operand stack, so the method's stack shapes are unchanged; the stack maps are regenerated
  * because the offsets move.
  *
@@ -96,7 +97,8 @@ public final class YieldPoints {
         }
         MethodTransform perMethod = (builder, element) -> {
             if (element instanceof CodeModel code) {
-                builder.transformCode(code, new Inserter(CountedLoop.find(code.elementList())));
+                List<CodeElement> elements = code.elementList();
+                builder.transformCode(code, new Inserter(calls(elements), CountedLoop.find(elements)));
             } else {
                 builder.with(element);
             }
@@ -115,6 +117,20 @@ public final class YieldPoints {
 
     private static boolean wanted(MethodModel method) {
         return !method.methodName().equalsString(ConstantDescs.CLASS_INIT_NAME);
+    }
+
+    /**
+     * Whether the method calls anything. One that does not cannot recurse, so it needs no yield
+     * point at its entry: it ends after a bounded number of instructions, or loops, and its loops
+     * have yield points of their own. (Getters and other small leaves are most calls made.)
+     */
+    static boolean calls(List<CodeElement> code) {
+        for (CodeElement e : code) {
+            if (e instanceof InvokeInstruction || e instanceof InvokeDynamicInstruction) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -364,13 +380,19 @@ public final class YieldPoints {
         private Label outer;
         private int boundSlot;
 
-        Inserter(Map<Label, CountedLoop> counted) {
+        /** Whether the method gets a yield point at its entry (see {@link #calls}). */
+        private final boolean atEntry;
+
+        Inserter(boolean atEntry, Map<Label, CountedLoop> counted) {
+            this.atEntry = atEntry;
             this.counted = counted;
         }
 
         @Override
         public void atStart(CodeBuilder builder) {
-            builder.invokestatic(HOOK, HOOK_METHOD, VOID);
+            if (atEntry) {
+                builder.invokestatic(HOOK, HOOK_METHOD, VOID);
+            }
         }
 
         @Override

@@ -117,6 +117,16 @@ class InstrumentationTest {
                 .count();
     }
 
+    private static long hooksIn(byte[] classFile, String method) {
+        return ClassFile.of().parse(classFile).methods().stream()
+                .filter(m -> m.methodName().equalsString(method))
+                .flatMap(m -> m.code().stream())
+                .flatMap(code -> code.elementStream())
+                .filter(e -> e instanceof InvokeInstruction inv
+                        && inv.owner().asInternalName().equals("io/loomix/YieldPoint"))
+                .count();
+    }
+
     /** Defines one class from bytes, delegating everything else to the test's loader. */
     private static final class OneClassLoader extends ClassLoader {
         private final String name;
@@ -147,8 +157,12 @@ class InstrumentationTest {
         byte[] original = bytesOf(Sample.class);
         assertEquals(0, hookCalls(original));
         byte[] instrumented = YieldPoints.instrument(original, getClass().getClassLoader());
-        // 3 methods + constructor at entry, 3 back edges in loops(), none in fib.
-        assertEquals(4 + 3, hookCalls(instrumented));
+        // At entry: the constructor (it calls super()) and fib; loops() and plus() call nothing,
+        // so they cannot recurse and get none. Back edges: 3 in loops(), none in fib.
+        assertEquals(2 + 3, hookCalls(instrumented));
+        assertEquals(0, hooksIn(instrumented, "plus"), "a leaf method gets no yield point");
+        assertEquals(1, hooksIn(instrumented, "fib"), "a recursive method gets one at its entry");
+        assertEquals(3, hooksIn(instrumented, "loops"), "a leaf's loops keep theirs");
     }
 
     @Test
