@@ -61,6 +61,24 @@ class PreemptionTest {
         return pids;
     }
 
+    /** {@code rounds} round trips with a fresh ponger; each must come back. */
+    private static void pingPong(int rounds) {
+        Pid ponger = spawn(() -> {
+            for (;;) {
+                if (receive() instanceof Pid from) {
+                    send(from, "pong");
+                } else {
+                    return;
+                }
+            }
+        });
+        for (int i = 0; i < rounds; i++) {
+            send(ponger, self());
+            assertEquals("pong", receive());
+        }
+        send(ponger, "stop");
+    }
+
     private static void killAll(List<Pid> pids) {
         for (Pid p : pids) {
             exit(p, ExitReason.KILL);
@@ -71,20 +89,7 @@ class PreemptionTest {
     void pingPongMakesProgressNextToSpinners() {
         run(() -> {
             List<Pid> spinners = startSpinners(spinnerCount());
-            Pid ponger = spawn(() -> {
-                for (;;) {
-                    if (receive() instanceof Pid from) {
-                        send(from, "pong");
-                    } else {
-                        return;
-                    }
-                }
-            });
-            for (int i = 0; i < 2_000; i++) {
-                send(ponger, self());
-                assertEquals("pong", receive());
-            }
-            send(ponger, "stop");
+            pingPong(2_000);
             killAll(spinners);
         });
     }
@@ -96,20 +101,7 @@ class PreemptionTest {
             for (int i = 0; i < spinnerCount(); i++) {
                 spinners.add(spawn(() -> spinCounted(Integer.MAX_VALUE)));
             }
-            Pid ponger = spawn(() -> {
-                for (;;) {
-                    if (receive() instanceof Pid from) {
-                        send(from, "pong");
-                    } else {
-                        return;
-                    }
-                }
-            });
-            for (int i = 0; i < 2_000; i++) {
-                send(ponger, self());
-                assertEquals("pong", receive());
-            }
-            send(ponger, "stop");
+            pingPong(2_000);
             killAll(spinners);
         });
     }

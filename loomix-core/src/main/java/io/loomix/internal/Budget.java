@@ -238,13 +238,6 @@ final class Budget {
 
     /** The calling platform thread's allocated bytes (a carrier's, around slices). */
     static long currentCounter() {
-        if (OWN_COUNTER != null) {
-            try {
-                return (long) OWN_COUNTER.invokeExact(0L);
-            } catch (Throwable e) {
-                // fall through to the public read
-            }
-        }
         return THREADS == null ? -1 : THREADS.getCurrentThreadAllocatedBytes();
     }
 

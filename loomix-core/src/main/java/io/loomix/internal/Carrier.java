@@ -183,7 +183,7 @@ final class Carrier extends Thread {
         long start = counter >= 0 ? counter : Budget.currentCounter();
         int slice = budget.beginSlice(this, start);
         ACCOUNTEE.setRelease(this, proc); // a release store: a volatile one costs a fence per slice
-        long end = -1;
+        long end;
         try {
             task.run();
         } finally {

@@ -82,10 +82,30 @@ final class Scheduler implements Executor {
 
     final Carrier[] carriers;
     private final ConcurrentLinkedQueue<Runnable> global = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<Runnable> high = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<Runnable> low = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger highQueued = new AtomicInteger();
-    private final AtomicInteger lowQueued = new AtomicInteger();
+    private final CountedQueue high = new CountedQueue();
+    private final CountedQueue low = new CountedQueue();
+
+    /** A shared queue whose emptiness costs one read to see (the carriers look at it at every pick). */
+    private static final class CountedQueue {
+        private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+        private final AtomicInteger count = new AtomicInteger();
+
+        void offer(Runnable task) {
+            count.incrementAndGet();
+            tasks.offer(task);
+        }
+
+        Runnable poll() {
+            if (count.get() == 0) {
+                return null;
+            }
+            Runnable task = tasks.poll();
+            if (task != null) {
+                count.decrementAndGet();
+            }
+            return task;
+        }
+    }
     private final ThreadFactory threads;
     /** Idle carriers parked without a timeout, i.e. not watching for stranded runNext tasks. */
     private final java.util.concurrent.atomic.AtomicInteger deepSleepers = new java.util.concurrent.atomic.AtomicInteger();
@@ -142,10 +162,8 @@ final class Scheduler implements Executor {
                     c.preempted = false;
                 }
                 if (p.priority == Priority.HIGH) {
-                    highQueued.incrementAndGet();
                     high.offer(task);
                 } else {
-                    lowQueued.incrementAndGet();
                     low.offer(task);
                 }
                 wakeIdle();
@@ -180,25 +198,11 @@ final class Scheduler implements Executor {
     }
 
     Runnable pollHigh() {
-        if (highQueued.get() == 0) {
-            return null;
-        }
-        Runnable task = high.poll();
-        if (task != null) {
-            highQueued.decrementAndGet();
-        }
-        return task;
+        return high.poll();
     }
 
     Runnable pollLow() {
-        if (lowQueued.get() == 0) {
-            return null;
-        }
-        Runnable task = low.poll();
-        if (task != null) {
-            lowQueued.decrementAndGet();
-        }
-        return task;
+        return low.poll();
     }
 
     /**
@@ -211,8 +215,7 @@ final class Scheduler implements Executor {
             return null;
         }
         try {
-            Thread thread = (Thread) TASK_THREAD.invokeExact(task);
-            return (Thread.UncaughtExceptionHandler) UNCAUGHT_HANDLER.get(thread) instanceof Proc p ? p : null;
+            return procOfThread((Thread) TASK_THREAD.invokeExact(task));
         } catch (Throwable e) {
             throw new AssertionError(e);
         }
