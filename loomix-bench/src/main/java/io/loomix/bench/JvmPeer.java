@@ -1,9 +1,13 @@
 package io.loomix.bench;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 
 /** A peer that is a main class on this JVM's classpath, run in a fresh JVM of the same binary. */
 record JvmPeer(String name, String mainClass, List<String> jvmOptions) implements Peer {
@@ -12,11 +16,10 @@ record JvmPeer(String name, String mainClass, List<String> jvmOptions) implement
     private static final String IDLE_HEAP = "-Xmx16g";
 
     static JvmPeer loomix() {
-        // Loomix's scheduler needs java.lang opened; 1 MiB stacks match the project's tests;
+        // The flags ./loomix and the tests use (jvm.properties); 1 MiB stacks match the tests;
         // the agent inserts the yield points that preempt CPU-bound processes, as ./loomix does.
-        // jdk.trackAllThreads=false, as ./loomix: no global set of all virtual threads.
-        var options = new ArrayList<>(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED",
-                "--add-opens", "java.management/sun.management=ALL-UNNAMED", "-Djdk.trackAllThreads=false", "-Xss1m"));
+        var options = new ArrayList<>(loomixFlags());
+        options.add("-Xss1m");
         agentJar().ifPresent(jar -> {
             // As ./loomix does: no JVMTI reports of virtual-thread mounts, which any agent would
             // otherwise turn on at a cost of about a third of message-passing speed.
@@ -25,6 +28,24 @@ record JvmPeer(String name, String mainClass, List<String> jvmOptions) implement
             options.add("-javaagent:" + jar);
         });
         return new JvmPeer("loomix", "io.loomix.bench.LoomixBench", List.copyOf(options));
+    }
+
+    /** The class-path flags of the root's jvm.properties, which the build copies beside this class. */
+    static List<String> loomixFlags() {
+        var properties = new Properties();
+        try (InputStream in = JvmPeer.class.getResourceAsStream("jvm.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("jvm.properties is missing from loomix-bench's classes; rebuild with mvn package");
+            }
+            properties.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String flags = properties.getProperty("loomix.jvm.flags");
+        if (flags == null || flags.isBlank()) {
+            throw new IllegalStateException("jvm.properties has no loomix.jvm.flags line; see the root's jvm.properties");
+        }
+        return List.of(flags.trim().split("\\s+"));
     }
 
     /** loomix-agent's jar on this JVM's class path (a dependency of the bench, copied to target/lib). */
