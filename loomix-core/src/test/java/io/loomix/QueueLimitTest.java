@@ -2,6 +2,8 @@ package io.loomix;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+
 import static io.loomix.Process.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -62,7 +64,10 @@ class QueueLimitTest {
                 send(ok.pid(), i);
                 if (i % 5 == 4) {
                     // Let it drain: it asks for nothing, so wait until its queue is short again.
+                    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
                     while (info(ok.pid()).map(ProcessInfo::messageQueueLen).orElse(0L) > 0) {
+                        assertTrue(System.nanoTime() - deadline < 0, "the receiver did not drain its mailbox in 10 s: "
+                                + info(ok.pid()).orElse(null));
                         Thread.onSpinWait();
                     }
                 }

@@ -2,6 +2,7 @@ package io.loomix;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -94,16 +95,19 @@ class SchedulerTest {
                 released.set(true);
             });
             // The sender wakes echo and then computes without blocking until echo has run:
-            // an idle carrier must take echo from this carrier's runNext slot.
-            Pid busy = spawn(() -> {
+            // an idle carrier must take echo from this carrier's runNext slot. The spin has a
+            // bound so that a stuck echo fails the test instead of hanging it.
+            spawn(() -> {
                 send(echo, "go");
-                while (!released.get()) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (!released.get() && System.nanoTime() - deadline < 0) {
                     Thread.onSpinWait();
                 }
+                send(me, released.get() ? "echo ran while the sender spun" : "echo did not run in 10 s while the sender spun");
             });
-            assertNotNull(busy);
+            assertEquals("echoed", receive(m -> "echoed".equals(m) ? m : null));
             return (String) receive();
         });
-        assertEquals("echoed", reply);
+        assertEquals("echo ran while the sender spun", reply);
     }
 }

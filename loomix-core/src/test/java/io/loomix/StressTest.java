@@ -220,10 +220,18 @@ class StressTest {
         });
     }
 
-    /** Waits until the process count is back to {@code expected}, by monitoring what is left over. */
+    /**
+     * Waits until the process count is back to {@code expected}, by monitoring what is left over;
+     * fails, naming the leftovers, if that takes over 30 s.
+     */
     static void awaitCount(int expected) {
         run(() -> {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (count() > expected + 1) { // +1: this process
+                if (System.nanoTime() - deadline > 0) {
+                    fail("expected " + expected + " processes after 30 s, but " + (count() - 1) + " are alive, e.g. "
+                            + list().stream().limit(5).map(p -> info(p).map(Object::toString).orElse(p.toString())).toList());
+                }
                 List<Pid> all = list();
                 Pid any = all.get(all.size() - 1);
                 if (any.equals(self())) {

@@ -145,7 +145,7 @@ final class Carrier extends Thread {
         // The allocation counter as the last slice of an accounted process ended, while no other
         // task has run since: the next accounted slice starts from it instead of reading it again.
         long counter = -1;
-        while (!scheduler.isShutdown()) {
+        while (true) { // a daemon thread: carriers live as long as the JVM, like the runtime
             Runnable task = findWork();
             if (task == null) {
                 counter = -1;

@@ -67,11 +67,6 @@ public final class Kernel {
         }
     }
 
-    /** Whether allocations can be charged to processes (see {@link Budget}). */
-    public boolean accountingSupported() {
-        return accounting;
-    }
-
     /** process_flag(priority, p) for the calling process; returns the old priority. */
     public io.loomix.Priority priority(io.loomix.Priority p) {
         Objects.requireNonNull(p, "priority must not be null: use Priority.NORMAL");

@@ -101,7 +101,7 @@ public final class Preempt {
     private static void tick(Scheduler scheduler) {
         Carrier[] carriers = scheduler.carriers;
         long[] seen = new long[carriers.length];
-        while (!scheduler.isShutdown()) {
+        while (true) { // a daemon thread, like the carriers it watches
             boolean busy = false;
             boolean live = false;
             for (int i = 0; i < carriers.length; i++) {

@@ -109,7 +109,6 @@ final class Scheduler implements Executor {
     private final ThreadFactory threads;
     /** Idle carriers parked without a timeout, i.e. not watching for stranded runNext tasks. */
     private final java.util.concurrent.atomic.AtomicInteger deepSleepers = new java.util.concurrent.atomic.AtomicInteger();
-    private volatile boolean shutdown;
 
     private final int carrierCount;
 
@@ -229,17 +228,6 @@ final class Scheduler implements Executor {
     /** The process whose thread {@code t} is, read from its uncaught-exception handler; or null. */
     static Proc procOfThread(Thread t) {
         return (Thread.UncaughtExceptionHandler) UNCAUGHT_HANDLER.get(t) instanceof Proc p ? p : null;
-    }
-
-    boolean isShutdown() {
-        return shutdown;
-    }
-
-    void shutdown() {
-        shutdown = true;
-        for (Carrier c : carriers) {
-            LockSupport.unpark(c);
-        }
     }
 
     int deepSleepers() {

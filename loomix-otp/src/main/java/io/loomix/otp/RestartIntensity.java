@@ -26,8 +26,4 @@ final class RestartIntensity {
         }
         return restarts.size() <= maxRestarts;
     }
-
-    int inWindow() {
-        return restarts.size();
-    }
 }
