@@ -42,6 +42,8 @@ public final class Child implements AutoCloseable {
 
     public static Child start(Map<String, String> env, List<String> command) {
         var builder = new ProcessBuilder(command).redirectErrorStream(true);
+        // an erl killed at the end of a test must not leave erl_crash.dump in the module
+        builder.environment().put("ERL_CRASH_DUMP_SECONDS", "0");
         builder.environment().putAll(env);
         try {
             return new Child(builder.start(), command.getFirst());
