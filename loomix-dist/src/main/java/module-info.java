@@ -1,8 +1,11 @@
 /**
- * Loomix distribution: a Loomix node speaks the Erlang distribution protocol, so it joins
- * clusters of {@code erl}, {@code iex} and other Loomix nodes. The API is {@link io.loomix.dist.Node}.
+ * Loomix distribution: Erlang's external term format ({@link io.loomix.dist.term}) and the
+ * distribution protocol that lets Loomix nodes and Erlang/Elixir nodes talk as peers; the node API
+ * is {@link io.loomix.dist.Node}.
  */
 module io.loomix.dist {
-    requires io.loomix.core;
+    requires transitive io.loomix.core;
+    exports io.loomix.dist;
     exports io.loomix.dist.epmd;
+    exports io.loomix.dist.term;
 }

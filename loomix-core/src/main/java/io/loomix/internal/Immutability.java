@@ -136,10 +136,10 @@ final class Immutability {
         if (Collection.class.isAssignableFrom(type) || Map.class.isAssignableFrom(type)) {
             return new Mutable("a mutable collection (use List.copyOf, Set.copyOf or Map.copyOf)");
         }
+        if (Throwable.class.isAssignableFrom(type)) {
+            return LEAF; // exit reasons carry exceptions, the JDK's and the program's own; treat them as values
+        }
         if (type.getPackageName().startsWith("java.") || type.getPackageName().startsWith("javax.")) {
-            if (Throwable.class.isAssignableFrom(type)) {
-                return LEAF; // exit reasons carry exceptions; treat them as values
-            }
             return new Mutable("a JDK class Loomix does not know to be immutable");
         }
         return fields(type);
