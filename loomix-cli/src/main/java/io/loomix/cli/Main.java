@@ -12,6 +12,7 @@ public final class Main {
         switch (command) {
             case "demo" -> Demo.main(rest);
             case "epmd" -> System.exit(EpmdCommand.run(rest));
+            case "node" -> NodeCommand.run(rest);
             default -> {
                 System.err.println("loomix: unknown command '" + command + "'; try ./loomix help");
                 System.exit(2);

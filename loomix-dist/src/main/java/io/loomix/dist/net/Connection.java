@@ -117,6 +117,9 @@ public final class Connection {
      * Any thread; never blocks; dropped when the connection is closed, as Erlang drops them.
      */
     public void send(byte[] frame) {
+        if (closed.get()) {
+            return;
+        }
         queue.offer(frame);
         if (writerParked.get() && writerParked.compareAndSet(true, false)) {
             LockSupport.unpark(writer);
