@@ -31,7 +31,9 @@ class StrictModeTest {
                 new Order("o1", List.of("a", "b")), Map.of("k", List.of(1, 2)), Optional.of("x"),
                 java.time.Duration.ofSeconds(1), new java.math.BigInteger("123"),
                 List.copyOf(new ArrayList<>(List.of(1))), java.util.stream.Stream.of(1, 2).toList(),
-                ExitReason.NORMAL, new Exit(self(), ExitReason.KILLED)
+                ExitReason.NORMAL, new Exit(self(), ExitReason.KILLED),
+                Binary.of(1, 2), Tuple.of(Atom.of("ok"), Binary.utf8("x"), List.of(1)),
+                new PortId(Atom.of("a@b"), 5, 1)
             };
             for (Object m : ok) {
                 send(self(), m);
@@ -53,6 +55,10 @@ class StrictModeTest {
 
             var mutable = assertThrows(IllegalArgumentException.class, () -> send(self(), new Mutable()));
             assertTrue(mutable.getMessage().contains("'counter'"), mutable.getMessage());
+
+            var inTuple = assertThrows(IllegalArgumentException.class,
+                    () -> send(self(), Tuple.of(Atom.of("ok"), new ArrayList<>())));
+            assertTrue(inTuple.getMessage().contains("{1}"), inTuple.getMessage());
 
             var view = assertThrows(IllegalArgumentException.class,
                     () -> send(self(), Collections.unmodifiableList(new ArrayList<String>())));

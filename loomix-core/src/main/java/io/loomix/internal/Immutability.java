@@ -1,8 +1,11 @@
 package io.loomix.internal;
 
 import io.loomix.Atom;
+import io.loomix.Binary;
 import io.loomix.Pid;
+import io.loomix.PortId;
 import io.loomix.Ref;
+import io.loomix.Tuple;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -19,7 +22,7 @@ import java.util.UUID;
 /**
  * Strict mode's message check: a message must be an immutable value, so that sender and receiver
  * share nothing that either can change. Accepted: null-free trees of strings, boxed numbers and
- * characters, booleans, enums, atoms, pids, refs, {@code java.time} values, UUIDs, records and
+ * characters, booleans, enums, atoms, pids, refs, port ids, binaries, tuples (element by element), {@code java.time} values, UUIDs, records and
  * other classes whose fields are all final, and the JDK's unmodifiable collections
  * ({@code List.of}, {@code List.copyOf}, {@code Stream.toList}, {@code Map.of}, ...), all checked
  * element by element. Rejected, with the path to the offending value: arrays, mutable collections,
@@ -86,6 +89,11 @@ final class Immutability {
                         }
                     }
                     case Optional<?> opt -> check(opt.orElse(null), path + ".get()", depth + 1);
+                    case Tuple t -> {
+                        for (; i < t.size(); i++) {
+                            check(t.get(i), path + "{" + i + "}", depth + 1);
+                        }
+                    }
                     default -> throw new AssertionError(value.getClass());
                 }
             }
@@ -111,12 +119,13 @@ final class Immutability {
                 || type == String.class || type == Boolean.class || type == Character.class
                 || Number.class.isAssignableFrom(type) && type.getPackageName().equals("java.lang")
                 || type == BigInteger.class || type == BigDecimal.class || type == UUID.class
-                || type == Atom.class || type == Pid.class || type == Ref.class || type == Class.class
+                || type == Atom.class || type == Pid.class || type == Ref.class || type == PortId.class
+                || type == Binary.class || type == Class.class
                 || type.getPackageName().equals("java.time")) {
             return LEAF;
         }
         String name = type.getName();
-        if (name.startsWith("java.util.ImmutableCollections$") || type == Optional.class
+        if (name.startsWith("java.util.ImmutableCollections$") || type == Optional.class || type == Tuple.class
                 || name.startsWith("java.util.KeyValueHolder")) {
             return name.startsWith("java.util.KeyValueHolder") ? fields(type) : CONTAINER;
         }
@@ -127,10 +136,10 @@ final class Immutability {
         if (Collection.class.isAssignableFrom(type) || Map.class.isAssignableFrom(type)) {
             return new Mutable("a mutable collection (use List.copyOf, Set.copyOf or Map.copyOf)");
         }
+        if (Throwable.class.isAssignableFrom(type)) {
+            return LEAF; // exit reasons carry exceptions, the JDK's and the program's own; treat them as values
+        }
         if (type.getPackageName().startsWith("java.") || type.getPackageName().startsWith("javax.")) {
-            if (Throwable.class.isAssignableFrom(type)) {
-                return LEAF; // exit reasons carry exceptions; treat them as values
-            }
             return new Mutable("a JDK class Loomix does not know to be immutable");
         }
         return fields(type);
