@@ -214,7 +214,10 @@ public final class Probe {
         return Optional.ofNullable(Process.receive(within, m -> m, () -> null));
     }
 
-    /** The queued messages, left in place (a moment's picture, for failure messages). */
+    /**
+     * The queued messages, put back (for failure messages only: a message arriving while they are
+     * out would end up ahead of them, which matters only to a test that goes on after the failure).
+     */
     private static List<Object> queued() {
         List<Object> all = Process.flush();
         for (Object m : all) {
