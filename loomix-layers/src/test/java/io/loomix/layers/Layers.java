@@ -91,7 +91,7 @@ final class Layers {
             for (String used : new TreeSet<>(c.uses())) {
                 String toModule = owner.get(packageOf(used));
                 if (toModule == null || toModule.equals(c.module())) {
-                    if (packageOf(used).equals(INTERNAL) && c.pkg().equals(API) && !mayReachRuntime(rules, c.name(), used)) {
+                    if (isInternal(packageOf(used)) && c.pkg().equals(API) && !mayReachRuntime(rules, c.name(), used)) {
                         violations.add(new Violation(c.name(), used, "the API reaches the runtime only through "
                                 + rules.apiEntries() + "; move this into the runtime or go through an entry"));
                     }
@@ -101,7 +101,7 @@ final class Layers {
                 if (to.layer() >= from.layer()) {
                     violations.add(new Violation(c.name(), used, c.module() + " (layer " + from.layer() + ") uses "
                             + toModule + " (layer " + to.layer() + "): a module may use lower layers only"));
-                } else if (packageOf(used).equals(INTERNAL) && !from.internal()) {
+                } else if (isInternal(packageOf(used)) && !from.internal()) {
                     violations.add(new Violation(c.name(), used, c.module()
                             + " uses the runtime's internals; use the API (io.loomix), or mark the module `internal` in layers.txt"
                             + " and export the entry point to it in loomix-core's module-info"));
@@ -157,6 +157,11 @@ final class Layers {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The runtime's packages: io.loomix.internal and any package under it. */
+    static boolean isInternal(String pkg) {
+        return pkg.equals(INTERNAL) || pkg.startsWith(INTERNAL + ".");
     }
 
     static String packageOf(String className) {

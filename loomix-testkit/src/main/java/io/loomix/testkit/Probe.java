@@ -192,6 +192,15 @@ public final class Probe {
     }
 
     /**
+     * Runs {@code body} in a new process, monitored, and returns the reason it exits with: how a
+     * test looks at a crash without being linked to it.
+     */
+    public ExitReason exitReasonOf(Runnable body) {
+        Objects.requireNonNull(body, "exitReasonOf: body must not be null");
+        return expectDown(Process.spawnMonitor(body).ref()).reason();
+    }
+
+    /**
      * Waits until {@code condition} holds, checking it at growing intervals (1 ms to 50 ms), and
      * fails after the timeout saying {@code what} was awaited. For state no message announces
      * (a name being registered, a counter reaching a value); where a message or a monitor can say
@@ -214,7 +223,10 @@ public final class Probe {
         return Optional.ofNullable(Process.receive(within, m -> m, () -> null));
     }
 
-    /** The queued messages, left in place (a moment's picture, for failure messages). */
+    /**
+     * The queued messages, put back (for failure messages only: a message arriving while they are
+     * out would end up ahead of them, which matters only to a test that goes on after the failure).
+     */
     private static List<Object> queued() {
         List<Object> all = Process.flush();
         for (Object m : all) {

@@ -140,6 +140,17 @@ class ProbeTest {
     }
 
     @Test
+    void exitReasonOfRunsTheBodyApartAndReturnsHowItEnded() {
+        assertEquals(ExitReason.NORMAL, probe.exitReasonOf(() -> {}));
+        assertEquals(ExitReason.of("bad"), probe.exitReasonOf(() -> exit("bad")));
+        var crash = assertInstanceOf(ExitReason.Crash.class, probe.exitReasonOf(() -> {
+            throw new IllegalStateException("apart");
+        }));
+        assertEquals("apart", crash.error().getMessage());
+        assertFalse(info(self()).orElseThrow().trapExit(), "the caller was not linked, so it needed no trap");
+    }
+
+    @Test
     void awaitConditionWaitsUntilItHolds() {
         var hits = new AtomicInteger();
         spawnLink(() -> {

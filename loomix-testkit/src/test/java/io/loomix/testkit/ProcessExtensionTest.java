@@ -155,6 +155,21 @@ class ProcessExtensionTest {
         assertEquals(SUCCESSFUL, status(Samples.class, "linkedProcessesAreNotLeftovers"));
     }
 
+    /** Stress: the test process's exit races its linked processes' deaths and the leftover check. */
+    @Test
+    void manyRunsLeaveNothingBehindAndReportEveryLinkedCrash() {
+        try (CrashReports reports = CrashReports.captureQuietly()) {
+            for (int i = 0; i < 50; i++) {
+                assertEquals(SUCCESSFUL, status(Samples.class, "linkedProcessesAreNotLeftovers"), "run " + i);
+                String message = failure(Samples.class, "isKilledByALinkedCrash").getMessage();
+                assertTrue(message.startsWith("the test process exited with {java.lang.IllegalStateException: linked crash"),
+                        "run " + i + ": " + message);
+            }
+            assertEquals(50, reports.reports().stream().filter(r -> r.message().contains("linked crash")).count(),
+                    "one crash report per linked crash");
+        }
+    }
+
     @Test
     void probesAndCrashReportsAreInjected() {
         assertEquals(SUCCESSFUL, status(Samples.class, "getsAProbeAndCrashReports"));
