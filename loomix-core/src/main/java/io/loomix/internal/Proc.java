@@ -382,7 +382,18 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
         }
     }
 
-    /** Waits until a message follows {@code last}; false when the deadline passes first. */
+    /**
+     * Waits until a message follows {@code last}; false when the deadline passes first.
+     *
+     * <p>No wake-up can be lost: after storing WAITING, the receiver reads the mailbox's tail, the
+     * pending exit and the clock, each of which a waker changes before it reads the state. The tail
+     * and not {@code last.next}: a sender links {@code last} with a release store and then reads the
+     * state, and that store-then-load pair may be reordered (on x86 the store waits in the store
+     * buffer), so both sides could miss each other. The sender's swap of the tail is a volatile
+     * read-modify-write, so either the receiver sees the new tail or the sender sees WAITING. A
+     * timer that fires just before WAITING is stored finds RUNNING and wakes no one; the clock,
+     * read after the store, has then passed the deadline.
+     */
     private boolean await(Node last, long deadline) {
         for (;;) {
             if (last.next != null) {
@@ -393,8 +404,10 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
                 return false;
             }
             STATE.setVolatile(this, WAITING);
-            if (last.next != null || pendingExit != null) {
+            if (currentTail() != last || pendingExit != null
+                    || (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0)) {
                 STATE.setVolatile(this, RUNNING);
+                awaitLink(last);
                 continue;
             }
             Thread.interrupted(); // an interrupt must not turn park into a busy loop
@@ -405,6 +418,20 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
             // A waker has set RUNNING already; this covers spurious wake-ups. The next WAITING
             // store is volatile, so no fence is needed here.
             STATE.setRelease(this, RUNNING);
+        }
+    }
+
+    /**
+     * A sender has swapped the tail but not yet linked {@code last} to its node: that takes it a
+     * few instructions, unless its thread is descheduled in between, so spin, then yield.
+     */
+    private void awaitLink(Node last) {
+        for (int spins = 0; last.next == null && currentTail() != last; spins++) {
+            if (spins < 100) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
         }
     }
 
