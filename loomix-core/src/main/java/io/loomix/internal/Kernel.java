@@ -185,6 +185,11 @@ public final class Kernel {
         }
     }
 
+    /**
+     * An exit signal that arrived wins over however the body ended: a process that caught it and
+     * returned, or that threw its own exception when the signal interrupted a sleep, exits with
+     * the signal's reason, as on BEAM where the signal ends it at once.
+     */
     private static void runBody(Proc proc, Runnable body) {
         ExitReason reason;
         try {
@@ -194,10 +199,13 @@ public final class Kernel {
             reason = e.reason();
         } catch (Throwable t) {
             reason = new ExitReason.Crash(t);
-            CRASH_LOG.log(System.Logger.Level.ERROR, () -> "Error in process " + proc.pid
-                    + " with exit value: " + t, t);
+            if (proc.pendingExit() == null) {
+                CRASH_LOG.log(System.Logger.Level.ERROR, () -> "Error in process " + proc.pid
+                        + " with exit value: " + t, t);
+            }
         }
-        proc.terminate(reason);
+        ExitReason pending = proc.pendingExit();
+        proc.terminate(pending != null ? pending : reason);
     }
 
     // ---- send ----
@@ -362,10 +370,15 @@ public final class Kernel {
 
     // ---- links, monitors, exit signals ----
 
-    /** link/1: true when linked; for a dead target, noproc as Erlang gives it. */
+    /**
+     * link/1; for a dead target, noproc as Erlang gives it. A link that already exists stays when
+     * the target turns out to be exiting: its exit arrives through it with the real reason (erl
+     * answers {@code true} and delivers {@code killed}), so only a new link is undone.
+     */
     public void link(Pid other) {
         Proc me = self("link");
         Objects.requireNonNull(other, "link: pid must not be null");
+        me.checkExit();
         if (other.equals(me.pid)) {
             return;
         }
@@ -373,10 +386,13 @@ public final class Kernel {
         if (!isLocal(other)) {
             throw new UnsupportedOperationException("link to " + other + " needs distribution, which is not started");
         }
-        if (target != null && me.addLink(other) && target.addLink(me.pid)) {
-            return;
+        if (target != null) {
+            Proc.Linked mine = me.addLink(other);
+            if (target.addLink(me.pid) != Proc.Linked.GONE || mine == Proc.Linked.ALREADY) {
+                return;
+            }
+            me.removeLink(other);
         }
-        me.removeLink(other);
         if (me.trapsExits()) {
             me.deliver(new Exit(other, ExitReason.NOPROC));
         } else {
@@ -384,6 +400,10 @@ public final class Kernel {
         }
     }
 
+    /**
+     * unlink/1: once it returns, the link has no effect on the caller. An Exit that arrived
+     * before may stay queued; a signal that arrived before kills a non-trapping caller here.
+     */
     public void unlink(Pid other) {
         Proc me = self("unlink");
         Objects.requireNonNull(other, "unlink: pid must not be null");
@@ -392,13 +412,14 @@ public final class Kernel {
         if (target != null) {
             target.removeLink(me.pid);
         }
+        me.checkExit();
     }
 
     /** A linked process exited: tell {@code to}, if it still holds the link. */
     void linkExit(Pid from, Pid to, ExitReason reason) {
         Proc target = lookup(to);
-        if (target != null && target.removeLink(from)) {
-            target.exitSignal(from, reason, true);
+        if (target != null) {
+            target.linkSignal(from, reason);
         }
     }
 
@@ -436,6 +457,7 @@ public final class Kernel {
 
     private Ref monitor(Pid target, Object object) {
         Proc me = self("monitor");
+        me.checkExit();
         Ref ref = makeRef(me);
         if (target.equals(me.pid)) {
             return ref; // Erlang makes no monitor on oneself
@@ -452,18 +474,25 @@ public final class Kernel {
         return ref;
     }
 
-    /** demonitor/2: true if the monitor was active; with flush, removes its Down message too. */
+    /**
+     * demonitor/2 with Erlang's {@code info}: true if the monitor was active and is now removed,
+     * and then no Down for it will ever arrive; false if there was none, or its Down is already
+     * in the mailbox (with flush, removed from it). A Down is delivered only by whoever removes
+     * the monitor from the watcher, atomically with the removal (Proc.monitorDown), so the two
+     * cases cannot overlap.
+     */
     public boolean demonitor(Ref ref, boolean flush) {
         Proc me = self("demonitor");
         Objects.requireNonNull(ref, "demonitor: ref must not be null");
         Pid target = me.removeMonitor(ref);
-        boolean active = target != null && dropWatch(ref, target);
-        // A dying process delivers Down only for monitors it can still remove from its watcher;
-        // if we removed ours first, no Down exists or will come, and the mailbox need not be read.
-        if (flush && target == null) {
-            me.receive(m -> m instanceof Down d && d.ref().equals(ref) ? d : null, 0, () -> null, null);
+        if (target != null) {
+            dropWatch(ref, target);
+            return true;
         }
-        return active;
+        if (flush) {
+            me.removeFirst(m -> m instanceof Down d && d.ref().equals(ref));
+        }
+        return false;
     }
 
     boolean dropWatch(Ref ref, Pid target) {
@@ -474,8 +503,8 @@ public final class Kernel {
     /** A monitored process exited: tell the watcher, if it still holds the monitor. */
     void down(Pid watcher, Ref ref, Object object, ExitReason reason) {
         Proc w = lookup(watcher);
-        if (w != null && w.removeMonitor(ref) != null) {
-            w.deliver(new Down(ref, object, reason));
+        if (w != null) {
+            w.monitorDown(ref, object, reason);
         }
     }
 
@@ -546,6 +575,9 @@ public final class Kernel {
 
     public List<Object> flush() {
         Proc me = self("flush");
+        if (me.matching()) {
+            throw me.nestedReceive("flush");
+        }
         me.checkExit();
         return me.drainAll();
     }
@@ -570,7 +602,7 @@ public final class Kernel {
 
     public ProcessInfo info(Pid pid) {
         Proc p = lookup(pid);
-        if (p == null || p.state() == Proc.DEAD) {
+        if (p == null || p.state() == Proc.DEAD || p.pendingExit() != null) {
             return null;
         }
         Budget b = p.budget;

@@ -72,6 +72,10 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
 
     /** Receiver only: counts messages matched and sent, Erlang's reductions in spirit. */
     long reductions;
+    /** Own thread only: terminate has run (at a yield point, or as the body ended). */
+    private boolean terminated;
+    /** Own thread only: a receive's clauses are running (a nested receive is refused). */
+    private boolean matching;
     /** Receiver only: the receive marker, set by makeRef (see receive). */
     private Ref markRef;
     private Node markNode;
@@ -111,8 +115,13 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
         return state;
     }
 
+    /**
+     * Alive for the world: not exiting and no exit signal pending. A pending exit cannot be
+     * undone (whether it is trapped was decided when it arrived), so a process that has one is
+     * treated as gone at once, as Erlang's is_process_alive is ordered after the caller's signals.
+     */
     boolean isAlive() {
-        return state < EXITING;
+        return state < EXITING && pendingExit == null;
     }
 
     boolean trapsExits() {
@@ -213,26 +222,62 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
         return pendingExit != null;
     }
 
-    /** Own thread: dies now if an exit signal has arrived. */
+    /** The exit signal that is ending this process, or null. */
+    ExitReason pendingExit() {
+        return pendingExit;
+    }
+
+    /**
+     * Own thread, at a yield point: dies now if an exit signal has arrived. The first time, the
+     * process is terminated on the spot (links, monitors, name, table), whatever its thread does
+     * afterwards: a process that catches the ProcessExit cannot survive the signal.
+     */
     void checkExit() {
         ExitReason reason = pendingExit;
         if (reason != null) {
+            if (!terminated) {
+                terminate(reason);
+            }
             throw new ProcessExit(reason);
         }
     }
 
     // ---- links and monitors ----
 
-    /** Adds a link to {@code other}; false if this process is already exiting. */
-    synchronized boolean addLink(Pid other) {
-        if (state >= EXITING) {
-            return false;
+    /** What {@link #addLink} did. */
+    enum Linked { ADDED, ALREADY, GONE }
+
+    /** Adds a link to {@code other}; GONE if this process is exiting or has an exit pending. */
+    synchronized Linked addLink(Pid other) {
+        if (state >= EXITING || pendingExit != null) {
+            return Linked.GONE;
         }
         if (links == null) {
             links = new HashSet<>(4);
         }
-        links.add(other);
-        return true;
+        return links.add(other) ? Linked.ADDED : Linked.ALREADY;
+    }
+
+    /**
+     * A linked process exited: the signal takes effect only if the link is still there. Removal
+     * and delivery happen under this process's lock, the lock {@link #removeLink} takes, so once
+     * an unlink has returned no signal from the link can arrive (Erlang's guarantee).
+     */
+    synchronized void linkSignal(Pid from, ExitReason reason) {
+        if (links != null && links.remove(from)) {
+            exitSignal(from, reason, true);
+        }
+    }
+
+    /**
+     * A monitored process exited: the Down is delivered only if the monitor is still held, under
+     * the lock that {@link #removeMonitor} takes, so demonitor either removes the monitor (no Down
+     * will come) or finds the Down already in the mailbox.
+     */
+    synchronized void monitorDown(Ref ref, Object object, ExitReason reason) {
+        if (monitors != null && monitors.remove(ref) != null) {
+            deliver(new Down(ref, object, reason));
+        }
     }
 
     synchronized boolean removeLink(Pid other) {
@@ -250,9 +295,9 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
         return monitors == null ? null : monitors.remove(ref);
     }
 
-    /** Registers a watcher; false if this process is already exiting (the watcher gets noproc). */
+    /** Registers a watcher; false if this process is exiting or has an exit pending (the watcher gets noproc). */
     synchronized boolean addWatcher(Ref ref, Watcher watcher) {
-        if (state >= EXITING) {
+        if (state >= EXITING || pendingExit != null) {
             return false;
         }
         if (watchers == null) {
@@ -313,6 +358,9 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
      * that were already queued when the ref was made are skipped: none of them can hold it.
      */
     <R> R receive(Clauses<? extends R> clauses, long timeoutNanos, Supplier<? extends R> after, Ref since) {
+        if (matching) {
+            throw nestedReceive("receive");
+        }
         checkExit();
         Node prev = head;
         if (since != null && since == markRef) {
@@ -339,15 +387,22 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
                     prev = unlink(prev, node);
                     continue;
                 }
+                if (pendingExit != null) {
+                    // Signals from one sender stay in order: an exit it sent before this message wins.
+                    checkExit();
+                }
                 reductions++;
                 R result;
+                matching = true;
                 try {
                     result = clauses.match(message);
                 } catch (Throwable t) {
+                    matching = false;
                     remove(prev, node);
                     dropMarker(since);
                     throw t;
                 }
+                matching = false;
                 if (result != null) {
                     remove(prev, node);
                     dropMarker(since);
@@ -361,6 +416,21 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
                 timer.cancel();
             }
         }
+    }
+
+    /**
+     * A receive's clause runs before its message is removed (the clause is both pattern and body),
+     * so a receive inside it would see that same message again.
+     */
+    IllegalStateException nestedReceive(String what) {
+        return new IllegalStateException(what + " was called inside a receive clause, while the message being"
+                + " matched is still in the mailbox: return a value from the clause and call " + what
+                + " after the outer receive has returned");
+    }
+
+    /** Own thread: whether a receive's clauses are running. */
+    boolean matching() {
+        return matching;
     }
 
     /** Out of a receive: the memory measure (bytes since the last receive) starts again. */
@@ -440,10 +510,31 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
         wake();
     }
 
+    /**
+     * Own thread: removes the oldest message {@code test} accepts, if any, without waiting or
+     * running user code. Safe inside a receive clause: unlinking only moves links forward, so the
+     * outer receive's walk still holds.
+     */
+    void removeFirst(java.util.function.Predicate<Object> test) {
+        Node prev = head;
+        for (Node node = prev.next; node != null; node = prev.next) {
+            Object message = node.message;
+            if (message != null && test.test(message)) {
+                remove(prev, node);
+                return;
+            }
+            prev = message == null ? unlink(prev, node) : node;
+        }
+    }
+
     // ---- exit (own thread) ----
 
-    /** Runs the process's final steps: links, monitors, name and table entry. */
+    /** Own thread: runs the process's final steps once: links, monitors, name and table entry. */
     void terminate(ExitReason reason) {
+        if (terminated) {
+            return;
+        }
+        terminated = true;
         HashSet<Pid> linked;
         HashMap<Ref, Pid> held;
         HashMap<Ref, Watcher> watching;
