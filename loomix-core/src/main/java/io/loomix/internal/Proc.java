@@ -62,13 +62,14 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
 
     // Guarded by this.
     private HashSet<Pid> links;
-    /** Monitors this process holds: ref to the monitored pid. */
-    private HashMap<Ref, Pid> monitors;
+    /** Monitors this process holds. */
+    private HashMap<Ref, Held> monitors;
     /** Monitors on this process: ref to who watches and what Down names. */
     private HashMap<Ref, Watcher> watchers;
 
     /** Own thread only: aliases this process made and has not removed (null: none). */
     private ArrayList<Ref> aliasRefs;
+    private int aliasPruneAt = 16;
 
     /** Receiver only: counts messages matched and sent, Erlang's reductions in spirit. */
     long reductions;
@@ -81,6 +82,13 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
     private Node markNode;
 
     record Watcher(Pid pid, Object object) {}
+
+    /**
+     * A monitor this process holds: the pid watched, what its Down names (the pid, or the Name
+     * monitored), the tag its Down carries instead of being a plain {@link Down} (null: none), and
+     * whether the monitor's ref is an alias that ends with it.
+     */
+    record Held(Pid pid, Object object, Object tag, boolean alias) {}
 
     /** Limits and allocation accounting (null: none); see {@link io.loomix.SpawnOptions}. */
     final Budget budget;
@@ -275,23 +283,33 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
      * will come) or finds the Down already in the mailbox.
      */
     synchronized void monitorDown(Ref ref, Object object, ExitReason reason) {
-        if (monitors != null && monitors.remove(ref) != null) {
-            deliver(new Down(ref, object, reason));
+        Held held = monitors == null ? null : monitors.remove(ref);
+        if (held != null) {
+            monitorDown(ref, held, reason);
         }
+    }
+
+    /** Delivers the Down of a monitor already removed (or never made: noproc). */
+    void monitorDown(Ref ref, Held held, ExitReason reason) {
+        if (held.alias()) {
+            kernel.dropMonitorAlias(this, ref);
+        }
+        deliver(held.tag() == null ? new Down(ref, held.object(), reason)
+                : new io.loomix.TaggedDown(held.tag(), ref, held.object(), reason));
     }
 
     synchronized boolean removeLink(Pid other) {
         return links != null && links.remove(other);
     }
 
-    synchronized void addMonitor(Ref ref, Pid target) {
+    synchronized void addMonitor(Ref ref, Held held) {
         if (monitors == null) {
             monitors = new HashMap<>(4);
         }
-        monitors.put(ref, target);
+        monitors.put(ref, held);
     }
 
-    synchronized Pid removeMonitor(Ref ref) {
+    synchronized Held removeMonitor(Ref ref) {
         return monitors == null ? null : monitors.remove(ref);
     }
 
@@ -315,8 +333,16 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
         return links == null ? List.of() : List.copyOf(links);
     }
 
-    synchronized List<Pid> monitoredPids() {
-        return monitors == null ? List.of() : List.copyOf(monitors.values());
+    /** What this process monitors: a pid, or the Name it monitored (Erlang's {@code {Name, Node}}). */
+    synchronized List<Object> monitored() {
+        if (monitors == null) {
+            return List.of();
+        }
+        List<Object> out = new ArrayList<>(monitors.size());
+        for (Held h : monitors.values()) {
+            out.add(h.object());
+        }
+        return out;
     }
 
     synchronized List<Pid> watcherPids() {
@@ -330,9 +356,17 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
         return out;
     }
 
-    void addAlias(Ref ref) {
+    /**
+     * Remembers an alias to drop at exit. Reply-once aliases end without the owner's doing, so the
+     * list is pruned of inactive ones whenever it has doubled since the last pruning.
+     */
+    void addAlias(Ref ref, java.util.function.Predicate<Ref> active) {
         if (aliasRefs == null) {
             aliasRefs = new ArrayList<>(2);
+        }
+        if (aliasRefs.size() >= aliasPruneAt) {
+            aliasRefs.removeIf(active.negate());
+            aliasPruneAt = Math.max(16, aliasRefs.size() * 2);
         }
         aliasRefs.add(ref);
     }
@@ -366,7 +400,7 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
         if (since != null && since == markRef) {
             prev = markNode;
         }
-        long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
+        long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : deadline(timeoutNanos);
         TimerWheel.Timer timer = null;
         try {
             for (;;) {
@@ -376,7 +410,7 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
                         timer = kernel.timers.wake(this, deadline);
                     }
                     if (!await(prev, deadline)) {
-                        dropMarker(since);
+                        dropMarker();
                         leftReceive();
                         return after.get();
                     }
@@ -399,13 +433,13 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
                 } catch (Throwable t) {
                     matching = false;
                     remove(prev, node);
-                    dropMarker(since);
+                    dropMarker();
                     throw t;
                 }
                 matching = false;
                 if (result != null) {
                     remove(prev, node);
-                    dropMarker(since);
+                    dropMarker();
                     leftReceive();
                     return result;
                 }
@@ -433,6 +467,12 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
         return matching;
     }
 
+    /** A deadline that wraps around like nanoTime and never equals the "forever" mark. */
+    private static long deadline(long timeoutNanos) {
+        long d = System.nanoTime() + timeoutNanos;
+        return d == Long.MAX_VALUE ? d - 1 : d;
+    }
+
     /** Out of a receive: the memory measure (bytes since the last receive) starts again. */
     private void leftReceive() {
         Budget b = budget;
@@ -445,11 +485,20 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
         }
     }
 
-    private void dropMarker(Ref since) {
-        if (since != null && since == markRef) {
-            markRef = null;
-            markNode = null;
-        }
+    /**
+     * Any receive that ends clears the marker, whether it used it or not, as Erlang's does: a
+     * marker left behind would keep every node queued after it reachable (24 bytes per message,
+     * for good). A receive for a ref made before some other receive then simply reads from the
+     * head.
+     */
+    private void dropMarker() {
+        markRef = null;
+        markNode = null;
+    }
+
+    /** Whether a receive marker is set (for tests). */
+    boolean hasMarker() {
+        return markNode != null;
     }
 
     /**
@@ -536,7 +585,7 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
         }
         terminated = true;
         HashSet<Pid> linked;
-        HashMap<Ref, Pid> held;
+        HashMap<Ref, Held> held;
         HashMap<Ref, Watcher> watching;
         synchronized (this) {
             STATE.setVolatile(this, EXITING);
@@ -552,7 +601,7 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
             kernel.dropAliases(this, aliasRefs);
         }
         if (held != null) {
-            held.forEach(kernel::dropWatch);
+            held.forEach((ref, h) -> kernel.dropWatch(ref, h.pid()));
         }
         if (linked != null) {
             for (Pid other : linked) {
