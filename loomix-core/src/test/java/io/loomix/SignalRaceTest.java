@@ -231,4 +231,100 @@ class SignalRaceTest {
             stop.set(true);
         }
     }
+
+    // ---- ported from erts/emulator/test/signal_SUITE.erl ----
+
+    /** xm_sig_order: three messages, an exit signal, three more; the last three are never taken. */
+    @Test
+    void stressXmSigOrder() {
+        run(() -> {
+            for (int i = 0; i < 1000; i++) {
+                Monitored m = spawnMonitor(() -> {
+                    for (;;) {
+                        Object msg = receive(Duration.ZERO, x -> x, () -> "none");
+                        if (msg.equals("may_not_reach")) {
+                            throw exit("bad_signal_order");
+                        }
+                    }
+                });
+                for (int k = 0; k < 3; k++) {
+                    send(m.pid(), "may_reach");
+                }
+                exit(m.pid(), "good_signal_order");
+                for (int k = 0; k < 3; k++) {
+                    send(m.pid(), "may_not_reach");
+                }
+                assertEquals(new ExitReason.Term("good_signal_order"), Await.down(m.ref()).reason());
+            }
+        });
+    }
+
+    /** pending_exit_is_process_alive / pending_exit_process_info_1, on a process that is running. */
+    @Test
+    void aRunningProcessWithAPendingExitIsNotAliveAndHasNoInfo() {
+        run(() -> {
+            for (int i = 0; i < 100; i++) {
+                AtomicBoolean go = new AtomicBoolean();
+                Pid p = spinner(go, () -> receive(), false);
+                Ref ref = monitor(p);
+                exit(p, "bang");
+                assertFalse(alive(p));
+                assertTrue(info(p).isEmpty());
+                go.set(true); // its receive is the yield point where the signal takes effect
+                assertEquals(new ExitReason.Term("bang"), Await.down(ref).reason());
+            }
+        });
+    }
+
+    /** exit_before_pending_exit: a process that exits by itself before it looks keeps its own reason. */
+    @Test
+    void anOwnExitBeforeThePendingOneIsSeenKeepsItsReason() {
+        run(() -> {
+            AtomicBoolean go = new AtomicBoolean();
+            Pid p = spinner(go, () -> {
+                throw exit("exited_by_myself");
+            }, false);
+            Ref ref = monitor(p);
+            exit(p, "exited_by_exiter");
+            go.set(true);
+            assertEquals(new ExitReason.Term("exited_by_myself"), Await.down(ref).reason());
+        });
+    }
+
+    /** kill2killed: a kill travels a line of links as killed; exit(kill) by the process itself as kill. */
+    @Test
+    void kill2killed() {
+        run(() -> {
+            trapExit(true);
+            for (String type : new String[] {"other_exit2", "exit2", "exit1"}) {
+                for (int n : new int[] {1, 2, 9, 10}) {
+                    Pid me = self();
+                    Pid head = spawnLink(() -> line(type, n, me));
+                    if (type.equals("other_exit2")) {
+                        Pid end = receive(m -> m instanceof Pid e ? e : null);
+                        exit(end, ExitReason.KILL);
+                    }
+                    ExitReason want = type.equals("exit1") ? ExitReason.KILL : ExitReason.KILLED;
+                    assertEquals(want, Await.exit(head).reason(), type + " over " + n);
+                }
+            }
+            trapExit(false);
+        });
+    }
+
+    private static void line(String type, int n, Pid tester) {
+        if (n == 0) {
+            switch (type) {
+                case "other_exit2" -> {
+                    send(tester, self());
+                    receive();
+                }
+                case "exit2" -> exit(self(), ExitReason.KILL);
+                default -> throw exit(ExitReason.KILL);
+            }
+            return;
+        }
+        spawnLink(() -> line(type, n - 1, tester));
+        receive();
+    }
 }

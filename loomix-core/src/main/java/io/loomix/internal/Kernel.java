@@ -201,17 +201,21 @@ public final class Kernel {
     }
 
     /**
-     * An exit signal that arrived wins over however the body ended: a process that caught it and
-     * returned, or that threw its own exception when the signal interrupted a sleep, exits with
-     * the signal's reason, as on BEAM where the signal ends it at once.
+     * An exit signal that arrived wins over however the body ended, unless the process exited by
+     * its own exit(reason) before it looked (BEAM's exit_before_pending_exit): a process that
+     * returned, or threw its own exception when the signal interrupted a sleep, exits with the
+     * signal's reason, as on BEAM where the signal ends it at once. One that caught the signal at
+     * a yield point was terminated there already (see Proc.checkExit).
      */
     private static void runBody(Proc proc, Runnable body) {
         ExitReason reason;
+        boolean ownExit = false;
         try {
             body.run();
             reason = ExitReason.NORMAL;
         } catch (ProcessExit e) {
             reason = e.reason();
+            ownExit = true;
         } catch (Throwable t) {
             reason = new ExitReason.Crash(t);
             if (proc.pendingExit() == null) {
@@ -220,7 +224,7 @@ public final class Kernel {
             }
         }
         ExitReason pending = proc.pendingExit();
-        proc.terminate(pending != null ? pending : reason);
+        proc.terminate(pending != null && !ownExit ? pending : reason);
     }
 
     // ---- send ----
