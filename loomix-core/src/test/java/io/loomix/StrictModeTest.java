@@ -70,4 +70,58 @@ class StrictModeTest {
             assertTrue(flush().isEmpty(), "rejected messages must not be delivered");
         });
     }
+
+    record Link(int n, Link next) {}
+
+    /** Two objects that hold each other through final fields: a constructor leaked {@code this}. */
+    static final class Knot {
+        final Knot other;
+
+        Knot() {
+            other = new Knot(this);
+        }
+
+        Knot(Knot other) {
+            this.other = other;
+        }
+    }
+
+    private static Link chain(int length, Object last) {
+        Link l = null;
+        for (int i = 0; i < length; i++) {
+            l = new Link(i, l);
+        }
+        return l;
+    }
+
+    @Test
+    void deeplyNestedImmutableValuesPassAndCyclesEnd() {
+        run(() -> {
+            send(self(), chain(100, null));
+            Object list = "leaf";
+            for (int i = 0; i < 70; i++) {
+                list = List.of(list);
+            }
+            send(self(), list);
+            send(self(), chain(200_000, null)); // deeper than any stack would allow to recurse
+            send(self(), new Knot());
+            assertEquals(4, flush().size());
+        });
+    }
+
+    record Holder(Object value) {}
+
+    @Test
+    void aMutableValueDeepDownIsFoundWithItsPath() {
+        run(() -> {
+            Object deep = new Holder(new StringBuilder());
+            for (int i = 0; i < 5_000; i++) {
+                deep = new Holder(deep);
+            }
+            Object message = deep;
+            var e = assertThrows(IllegalArgumentException.class, () -> send(self(), message));
+            assertTrue(e.getMessage().contains(".value.value.value"), e.getMessage().substring(0, 200));
+            assertTrue(e.getMessage().contains("java.lang.StringBuilder"), e.getMessage().substring(0, 200));
+        });
+    }
 }
