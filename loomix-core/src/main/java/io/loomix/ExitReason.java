@@ -82,9 +82,10 @@ public sealed interface ExitReason {
             Objects.requireNonNull(value, "value");
         }
 
+        /** A string prints quoted, as Erlang prints a string reason, so it never reads as an atom. */
         @Override
         public String toString() {
-            return String.valueOf(value);
+            return value instanceof String s ? '"' + s + '"' : String.valueOf(value);
         }
     }
 
