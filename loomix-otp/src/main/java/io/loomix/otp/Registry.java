@@ -128,15 +128,21 @@ public record Registry(Atom name, Keys keys) implements NameRegistry {
         return true;
     }
 
-    /** Removes the calling process's entries under {@code key}. */
+    /**
+     * Removes the calling process's entries under {@code key}. Once it holds no key here, it is
+     * unlinked from the registry, as in Elixir.
+     */
     public void unregister(Object key) {
         Table t = table();
         Pid me = self();
         if (removeEntries(t, key, me)) {
-            t.byPid.computeIfPresent(me, (p, ks) -> {
+            List<Object> left = t.byPid.computeIfPresent(me, (p, ks) -> {
                 List<Object> rest = ks.stream().filter(k -> !k.equals(key)).toList();
                 return rest.isEmpty() ? null : rest;
             });
+            if (left == null) {
+                unlink(t.owner);
+            }
             for (Pid l : t.listeners) {
                 send(l, new Unregistered(name, key, me));
             }
@@ -179,10 +185,15 @@ public record Registry(Atom name, Keys keys) implements NameRegistry {
 
     @Override
     public boolean registerName(Object key) {
-        if (keys != Keys.UNIQUE) {
-            throw new IllegalArgumentException("registry " + name + " has duplicate keys; only a unique registry names servers");
-        }
+        checkUnique();
         return register(key, Atom.of("undefined"));
+    }
+
+    private void checkUnique() {
+        if (keys != Keys.UNIQUE) {
+            throw new IllegalArgumentException("a Via is not supported for duplicate registries: registry " + name
+                    + " has duplicate keys; name servers through a registry started with Keys.UNIQUE");
+        }
     }
 
     @Override
@@ -192,6 +203,7 @@ public record Registry(Atom name, Keys keys) implements NameRegistry {
 
     @Override
     public Optional<Pid> whereisName(Object key) {
+        checkUnique();
         List<Entry> entries = lookup(key);
         return entries.isEmpty() ? Optional.empty() : Optional.of(entries.getFirst().pid());
     }
