@@ -15,10 +15,14 @@ import java.util.Optional;
  */
 final class Children {
 
-    /** One child: its spec and, while it runs, its pid. */
+    /**
+     * One child: its spec and, while it runs, its pid. A child whose restart failed is
+     * {@code restarting} (OTP's {@code restarting} pid) until a retry starts it or it is terminated.
+     */
     static final class Child {
         final ChildSpec spec;
         Pid pid;
+        boolean restarting;
 
         Child(ChildSpec spec) {
             this.spec = spec;
@@ -74,13 +78,24 @@ final class Children {
         return restart(index, reason, now);
     }
 
-    /** A restart of child {@code id} failed to start it: try again, counting one more restart. */
+    /** A restart of child {@code id} failed to start it: it is restarting until a retry starts it. */
+    void restartFailed(Object id) {
+        Child c = child(id);
+        c.pid = null;
+        c.restarting = true;
+    }
+
+    /**
+     * The retry of a failed restart of child {@code id} is due: try again, counting one more
+     * restart. A retry for a child that is no longer restarting (another restart started it, or it
+     * was terminated or deleted meanwhile) is stale and does nothing: acting on it would forget a
+     * running child.
+     */
     Decision startFailed(Object id, ExitReason reason, long now) {
         int index = indexOf(id);
-        if (index < 0) {
+        if (index < 0 || !list.get(index).restarting) {
             return new NotAChild();
         }
-        list.get(index).pid = null;
         return restart(index, reason, now);
     }
 
@@ -116,13 +131,16 @@ final class Children {
     }
 
     void started(Object id, Pid pid) {
-        child(id).pid = pid;
+        Child c = child(id);
+        c.pid = pid;
+        c.restarting = false;
     }
 
-    /** The child is no longer running; a temporary child is forgotten, as OTP does. */
+    /** The child is no longer running nor restarting; a temporary child is forgotten, as OTP does. */
     void stopped(Object id) {
         Child c = child(id);
         c.pid = null;
+        c.restarting = false;
         if (c.spec.restart() == ChildSpec.Restart.TEMPORARY) {
             list.remove(c);
         }
@@ -179,7 +197,8 @@ final class Children {
     public String toString() {
         StringBuilder sb = new StringBuilder("[");
         for (Child c : list) {
-            sb.append(sb.length() > 1 ? ", " : "").append(c.id()).append('=').append(c.pid == null ? "undefined" : c.pid);
+            sb.append(sb.length() > 1 ? ", " : "").append(c.id()).append('=')
+                    .append(c.pid != null ? c.pid : c.restarting ? "restarting" : "undefined");
         }
         return sb.append("] ").append(strategy).toString();
     }

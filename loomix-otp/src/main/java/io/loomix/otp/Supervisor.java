@@ -28,8 +28,13 @@ import java.util.Optional;
 public final class Supervisor {
     private Supervisor() {}
 
-    /** A child, as {@link #whichChildren} lists it; {@code pid} is empty while it is not running. */
-    public record ChildInfo(Object id, Optional<Pid> pid, ChildSpec.Type type, ChildSpec.Restart restart) {}
+    /**
+     * A child, as {@link #whichChildren} lists it; {@code pid} is empty while it is not running.
+     * {@code restarting}: its restart failed and is being retried (OTP lists {@code restarting}
+     * for its pid).
+     */
+    public record ChildInfo(Object id, Optional<Pid> pid, ChildSpec.Type type, ChildSpec.Restart restart,
+                            boolean restarting) {}
 
     /** Erlang's {@code count_children}: specs, running children, and specs by type. */
     public record ChildCount(int specs, int active, int supervisors, int workers) {}
@@ -51,14 +56,18 @@ public final class Supervisor {
     /**
      * Adds a child and starts it; returns its pid.
      *
-     * @throws StartException if its start failed or ignored; {@code already_present} if a stopped
-     *                        child has that id; {@link StartException.AlreadyStarted} if a running one does
+     * @throws StartException with the start's failure or {@link StartException#IGNORE};
+     *                        {@code already_present} if a stopped child has that id;
+     *                        {@link StartException.AlreadyStarted} if a running one does
      */
     public static Pid startChild(Object supervisor, ChildSpec spec) {
         return started(call(supervisor, new SupervisorServer.StartChild(Objects.requireNonNull(spec, "spec"))));
     }
 
-    /** Stops a child and keeps its spec (a temporary child's is removed); false if there is no such child. */
+    /**
+     * Stops a child and keeps its spec (a temporary child's is removed); false if there is no such
+     * child. A child whose restart is being retried stops being retried.
+     */
     public static boolean terminateChild(Object supervisor, Object id) {
         return call(supervisor, new SupervisorServer.TerminateChild(id));
     }
@@ -66,7 +75,7 @@ public final class Supervisor {
     /**
      * Starts a stopped child again; returns its pid.
      *
-     * @throws StartException with {@code running}, {@code not_found} or the start's failure
+     * @throws StartException with {@code running}, {@code restarting}, {@code not_found} or the start's failure
      */
     public static Pid restartChild(Object supervisor, Object id) {
         return started(call(supervisor, new SupervisorServer.RestartChild(id)));
@@ -75,19 +84,24 @@ public final class Supervisor {
     /**
      * Removes a stopped child's spec; false if there is no such child.
      *
-     * @throws IllegalStateException if the child is running: terminate it first
+     * @throws StartException with {@code running} or {@code restarting}: terminate it first
      */
     public static boolean deleteChild(Object supervisor, Object id) {
         Object answer = call(supervisor, new SupervisorServer.DeleteChild(id));
-        if (answer instanceof SupervisorServer.Refused) {
-            throw new IllegalStateException("child " + id + " is running; terminateChild it before deleteChild");
+        if (answer instanceof SupervisorServer.Refused(ExitReason reason)) {
+            throw new StartException(reason);
         }
         return (Boolean) answer;
     }
 
-    /** The children in start order. */
+    /** The children, most recently started first (as OTP lists them). */
     public static List<ChildInfo> whichChildren(Object supervisor) {
         return call(supervisor, new SupervisorServer.WhichChildren());
+    }
+
+    /** {@link #whichChildren(Object)} waiting at most {@code timeout} (OTP waits forever). */
+    public static List<ChildInfo> whichChildren(Object supervisor, java.time.Duration timeout) {
+        return GenServer.call(supervisor, new SupervisorServer.WhichChildren(), timeout);
     }
 
     public static ChildCount countChildren(Object supervisor) {

@@ -73,24 +73,40 @@ final class SupervisorServer extends GenServer<Children> {
     /** Starts child {@code id}; an ignoring child stays with no pid (a temporary one is forgotten). */
     private static void start(Children children, Object id) {
         Children.Child child = children.child(id);
+        Pid pid = startFunction(child.spec, id);
+        if (pid == null) {
+            children.stopped(id);
+            return;
+        }
+        link(pid); // a start function that forgot to link would leave the child unsupervised
+        children.started(id, pid);
+    }
+
+    /**
+     * Runs a child's start function in the supervisor: its pid, or null if it ignored. Whatever it
+     * throws, {@code exit(r)} included, is a failed start with that reason ({@code {error, R}}),
+     * never a crash of the supervisor; only a kill of the supervisor itself goes through.
+     */
+    static Pid startFunction(ChildSpec spec, Object id) {
         Pid pid;
         try {
-            pid = child.spec.start().get();
+            pid = spec.start().get();
         } catch (StartException e) {
             if (e.ignored()) {
-                children.stopped(id);
-                return;
+                return null;
             }
             throw e;
-        } catch (RuntimeException e) {
-            throw new StartException(ProcLib.reasonOf(e));
+        } catch (Throwable t) {
+            if (ProcLib.isKilled(t)) {
+                throw t;
+            }
+            throw new StartException(ProcLib.reasonOf(t));
         }
         if (pid == null) {
             throw new StartException(ExitReason.of(new IllegalStateException("the start function of child " + id
                     + " returned null; return the pid of a process started with startLink")));
         }
-        link(pid); // a start function that forgot to link would leave the child unsupervised
-        children.started(id, pid);
+        return pid;
     }
 
     private static void stop(Children children, Children.Child child) {
@@ -110,28 +126,38 @@ final class SupervisorServer extends GenServer<Children> {
             case StartChild(ChildSpec child) -> reply(startChild(children, child), children);
             case TerminateChild(Object id) -> {
                 Optional<Children.Child> child = children.find(id);
-                child.filter(Children.Child::running).ifPresent(c -> stop(children, c));
+                if (child.isPresent() && child.get().running()) {
+                    stop(children, child.get());
+                } else if (child.isPresent() && child.get().restarting) {
+                    children.stopped(id); // ends the retries, as OTP does
+                }
                 yield reply(child.isPresent(), children);
             }
             case RestartChild(Object id) -> reply(restartChild(children, id), children);
             case DeleteChild(Object id) -> {
                 Optional<Children.Child> child = children.find(id);
-                if (child.isPresent() && child.get().running()) {
-                    yield reply(new Refused(ExitReason.of(io.loomix.Atom.of("running"))), children);
+                if (child.isPresent() && (child.get().running() || child.get().restarting)) {
+                    yield reply(new Refused(ExitReason.of(io.loomix.Atom.of(child.get().running() ? "running"
+                            : "restarting"))), children);
                 }
                 child.ifPresent(c -> children.remove(id));
                 yield reply(child.isPresent(), children);
             }
             case WhichChildren w -> {
                 List<Supervisor.ChildInfo> out = new ArrayList<>();
-                for (Children.Child c : children.all()) {
-                    out.add(new Supervisor.ChildInfo(c.id(), Optional.ofNullable(c.pid), c.spec.type(), c.spec.restart()));
+                for (Children.Child c : children.all().reversed()) { // most recent first, as OTP
+                    out.add(info(c));
                 }
                 yield reply(List.copyOf(out), children);
             }
             case CountChildren c -> reply(count(children.all()), children);
             default -> throw new IllegalArgumentException("unknown supervisor request " + request);
         };
+    }
+
+    static Supervisor.ChildInfo info(Children.Child c) {
+        return new Supervisor.ChildInfo(c.id(), Optional.ofNullable(c.pid), c.spec.type(), c.spec.restart(),
+                c.restarting);
     }
 
     static Supervisor.ChildCount count(List<Children.Child> all) {
@@ -167,8 +193,8 @@ final class SupervisorServer extends GenServer<Children> {
         if (child.isEmpty()) {
             return new Refused(ExitReason.of(io.loomix.Atom.of("not_found")));
         }
-        if (child.get().running()) {
-            return new Refused(ExitReason.of(io.loomix.Atom.of("running")));
+        if (child.get().running() || child.get().restarting) {
+            return new Refused(ExitReason.of(io.loomix.Atom.of(child.get().running() ? "running" : "restarting")));
         }
         try {
             start(children, id);
@@ -201,6 +227,7 @@ final class SupervisorServer extends GenServer<Children> {
                     try {
                         start(children, next);
                     } catch (StartException e) {
+                        children.restartFailed(next);
                         LOG.log(System.Logger.Level.ERROR, () -> "Supervisor " + self() + " could not restart child "
                                 + next + ": " + e.reason() + "; trying again");
                         send(self(), new TryAgain(next, e.reason()));
