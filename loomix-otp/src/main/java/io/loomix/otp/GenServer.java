@@ -290,6 +290,58 @@ public abstract class GenServer<S> {
         return r;
     }
 
+    // ---- asynchronous calls ----
+
+    /**
+     * Sends {@code request} as a call without waiting, OTP's {@code send_request}: take the
+     * response later with {@link #waitResponse}, {@link #receiveResponse} or, for a message
+     * received some other way (in {@code handleInfo}), {@link #checkResponse}. A server that is
+     * not running gives a {@code noproc} failure as its response.
+     */
+    public static RequestId sendRequest(Object server, Object request) {
+        return GenRequests.sendRequest(server, request);
+    }
+
+    /**
+     * Waits up to {@code timeout} for the response to {@code id}, OTP's {@code wait_response}:
+     * null if none came (the request stays pending: wait again later).
+     */
+    public static Response waitResponse(RequestId id, Duration timeout) {
+        return GenRequests.await(Objects.requireNonNull(id, "waitResponse: request id must not be null"), timeout, false);
+    }
+
+    /**
+     * {@link #waitResponse(RequestId, Duration)}, but a timeout abandons the request, OTP's
+     * {@code receive_response}: a response that comes later is dropped.
+     */
+    public static Response receiveResponse(RequestId id, Duration timeout) {
+        return GenRequests.await(Objects.requireNonNull(id, "receiveResponse: request id must not be null"), timeout, true);
+    }
+
+    /** The response to {@code id} if {@code message} is it, else null (OTP's {@code no_reply}). */
+    public static Response checkResponse(Object message, RequestId id) {
+        return GenRequests.check(message, Objects.requireNonNull(id, "checkResponse: request id must not be null"));
+    }
+
+    /**
+     * Waits for the first response to any request in {@code ids}: {@link RequestIds.Got} with its
+     * label and the collection without it ({@code delete}) or unchanged, {@link RequestIds.NoRequest}
+     * if {@code ids} is empty, or null on timeout.
+     */
+    public static <L> RequestIds.Outcome<L> waitResponse(RequestIds<L> ids, Duration timeout, boolean delete) {
+        return GenRequests.await(Objects.requireNonNull(ids, "waitResponse: ids must not be null"), timeout, delete, false);
+    }
+
+    /** {@link #waitResponse(RequestIds, Duration, boolean)}, but a timeout abandons every request in {@code ids}. */
+    public static <L> RequestIds.Outcome<L> receiveResponse(RequestIds<L> ids, Duration timeout, boolean delete) {
+        return GenRequests.await(Objects.requireNonNull(ids, "receiveResponse: ids must not be null"), timeout, delete, true);
+    }
+
+    /** {@link #checkResponse(Object, RequestId)} against every request in {@code ids}; null if {@code message} answers none. */
+    public static <L> RequestIds.Outcome<L> checkResponse(Object message, RequestIds<L> ids, boolean delete) {
+        return GenRequests.check(message, Objects.requireNonNull(ids, "checkResponse: ids must not be null"), delete);
+    }
+
     /** Sends {@code request} to {@code handleCast} without waiting; dropped if the server is not running. */
     public static void cast(Object server, Object request) {
         Gen.cast(server, new Gen.Cast(Objects.requireNonNull(request, "cast: request must not be null")));
