@@ -52,13 +52,22 @@ final class Children {
     /** The restart intensity is exceeded: shut everything down and exit. */
     record GiveUp(Object id, ExitReason reason) implements Decision {}
 
+    /** A significant child exited by itself and the auto-shutdown rule says: shut down, exit {@code shutdown}. */
+    record ShutDownItself(Object id) implements Decision {}
+
     private final Strategy strategy;
     private final RestartIntensity intensity;
+    private final SupervisorSpec.AutoShutdown autoShutdown;
     private final List<Child> list = new ArrayList<>();
 
     Children(Strategy strategy, RestartIntensity intensity) {
+        this(strategy, intensity, SupervisorSpec.AutoShutdown.NEVER);
+    }
+
+    Children(Strategy strategy, RestartIntensity intensity, SupervisorSpec.AutoShutdown autoShutdown) {
         this.strategy = strategy;
         this.intensity = intensity;
+        this.autoShutdown = autoShutdown;
     }
 
     /** A child exited with {@code reason} at {@code now} (nanoseconds). */
@@ -73,9 +82,21 @@ final class Children {
             if (child.spec.restart() == ChildSpec.Restart.TEMPORARY) {
                 list.remove(index);
             }
+            if (child.spec.significant() && shutsDown()) {
+                return new ShutDownItself(child.id());
+            }
             return new NoRestart(child.id());
         }
         return restart(index, reason, now);
+    }
+
+    /** After a significant child exited by itself: whether the supervisor shuts down now. */
+    private boolean shutsDown() {
+        return switch (autoShutdown) {
+            case NEVER -> false;
+            case ANY_SIGNIFICANT -> true;
+            case ALL_SIGNIFICANT -> list.stream().noneMatch(c -> c.spec.significant() && (c.running() || c.restarting));
+        };
     }
 
     /** A restart of child {@code id} failed to start it: it is restarting until a retry starts it. */

@@ -28,9 +28,13 @@ import static io.loomix.Process.*;
 public final class DynamicSupervisor {
     private DynamicSupervisor() {}
 
-    /** Limits: how many children at most, and the restart intensity (default: unlimited, 3 in 5 s). */
-    public record Options(int maxChildren, int maxRestarts, Duration period) {
-        public static final Options DEFAULT = new Options(Integer.MAX_VALUE, 3, Duration.ofSeconds(5));
+    /**
+     * Limits: how many children at most, and the restart intensity (default: unlimited, 3 in 5 s);
+     * and Elixir's {@code extra_arguments}, given to every child whose start is a
+     * {@link ChildSpec.StartWith}.
+     */
+    public record Options(int maxChildren, int maxRestarts, Duration period, List<Object> extraArguments) {
+        public static final Options DEFAULT = new Options(Integer.MAX_VALUE, 3, Duration.ofSeconds(5), List.of());
 
         public Options {
             Objects.requireNonNull(period, "period");
@@ -38,15 +42,52 @@ public final class DynamicSupervisor {
                 throw new IllegalArgumentException("need maxChildren >= 0, maxRestarts >= 0 and a positive period, got "
                         + maxChildren + ", " + maxRestarts + ", " + period);
             }
+            extraArguments = List.copyOf(extraArguments);
+        }
+
+        public Options(int maxChildren, int maxRestarts, Duration period) {
+            this(maxChildren, maxRestarts, period, List.of());
         }
 
         public Options withMaxChildren(int max) {
-            return new Options(max, maxRestarts, period);
+            return new Options(max, maxRestarts, period, extraArguments);
         }
 
         public Options withIntensity(int max, Duration within) {
-            return new Options(maxChildren, max, within);
+            return new Options(maxChildren, max, within, extraArguments);
         }
+
+        public Options withExtraArguments(List<Object> extra) {
+            return new Options(maxChildren, maxRestarts, period, extra);
+        }
+    }
+
+    /**
+     * A module-style dynamic supervisor, Elixir's {@code use DynamicSupervisor}: its {@link #init}
+     * runs in the new supervisor process and returns its options.
+     */
+    public abstract static class Module {
+        protected Module() {}
+
+        /** Returns {@code Init.ok(options)}, {@link Init#ignore()} or {@code Init.stop(reason)}. */
+        protected abstract Init<Options> init();
+
+        /** How this supervisor is supervised: a permanent supervisor child with the class name as id. */
+        public ChildSpec childSpec() {
+            return ChildSpec.supervisor(getClass().getName(), () -> startLink(this));
+        }
+    }
+
+    /** Starts the module-style dynamic supervisor {@code module}, linked to the caller. */
+    public static Pid startLink(Module module) {
+        Objects.requireNonNull(module, "module");
+        return GenServer.startLink(new Server(module::init));
+    }
+
+    /** {@link #startLink(Module)} registered as {@code name}. */
+    public static Pid startLink(Module module, Object name) {
+        Objects.requireNonNull(module, "module");
+        return GenServer.startLink(new Server(module::init), name);
     }
 
     public static Pid startLink() {
@@ -54,11 +95,13 @@ public final class DynamicSupervisor {
     }
 
     public static Pid startLink(Options options) {
-        return GenServer.startLink(new Server(options));
+        Objects.requireNonNull(options, "options");
+        return GenServer.startLink(new Server(() -> Init.ok(options)));
     }
 
     public static Pid startLink(Options options, Object name) {
-        return GenServer.startLink(new Server(options), name);
+        Objects.requireNonNull(options, "options");
+        return GenServer.startLink(new Server(() -> Init.ok(options)), name);
     }
 
     /**
@@ -112,16 +155,37 @@ public final class DynamicSupervisor {
             }
         }
 
-        private final Options options;
+        private final java.util.function.Supplier<Init<Options>> module;
+        private Options options;
 
-        Server(Options options) {
-            this.options = Objects.requireNonNull(options, "options");
+        Server(java.util.function.Supplier<Init<Options>> module) {
+            this.module = module;
         }
 
         @Override
         protected Init<State> init() {
             trapExit(true);
+            switch (module.get()) {
+                case Init.Ok<Options>(Options o, Next n) -> options = Objects.requireNonNull(o,
+                        "a dynamic supervisor's init returned ok(null); return Init.ok(options)");
+                case Init.Ignore<Options> i -> {
+                    return Init.ignore();
+                }
+                case Init.Stop<Options>(ExitReason reason) -> {
+                    return new Init.Stop<>(reason);
+                }
+                case null -> {
+                    return new Init.Stop<>(ExitReason.of(new BadReturnValue("init", null)));
+                }
+            }
             return ok(new State(new RestartIntensity(options.maxRestarts(), options.period())));
+        }
+
+        private Pid startFunction(ChildSpec spec) {
+            if (spec.start() instanceof ChildSpec.StartWith with && !options.extraArguments().isEmpty()) {
+                return SupervisorServer.startFunction(spec.withStart(() -> with.start(options.extraArguments())), UNDEFINED);
+            }
+            return SupervisorServer.startFunction(spec, UNDEFINED);
         }
 
         @Override
@@ -132,7 +196,7 @@ public final class DynamicSupervisor {
                         yield reply(new SupervisorServer.Refused(ExitReason.of(Atom.of("max_children"))), s);
                     }
                     try {
-                        Pid pid = SupervisorServer.startFunction(spec, UNDEFINED);
+                        Pid pid = startFunction(spec);
                         if (pid == null) {
                             yield reply(new SupervisorServer.Refused(StartException.IGNORE), s);
                         }
@@ -200,7 +264,7 @@ public final class DynamicSupervisor {
             }
             Pid pid;
             try {
-                pid = SupervisorServer.startFunction(spec, UNDEFINED);
+                pid = startFunction(spec);
             } catch (StartException e) {
                 s.children.put(old, new Child(spec, true));
                 send(self(), new SupervisorServer.TryAgain(old, e.reason()));

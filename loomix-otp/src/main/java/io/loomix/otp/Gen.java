@@ -31,16 +31,31 @@ final class Gen {
     static final Atom CALLING_SELF = Atom.of("calling_self");
 
     /** Erlang's {@code {'$gen_call', From, Request}}. */
-    record Call(From from, Object request) {}
+    record Call(From from, Object request) {
+        @Override
+        public String toString() {
+            return "{'$gen_call'," + from + "," + request + "}";
+        }
+    }
 
     /** Erlang's {@code {'$gen_cast', Request}}. */
-    record Cast(Object request) {}
+    record Cast(Object request) {
+        @Override
+        public String toString() {
+            return "{'$gen_cast'," + request + "}";
+        }
+    }
 
     /** The answer to a {@link Call}, sent to the caller's alias. */
     record Reply(Ref tag, Object value) {}
 
     /** Erlang's {@code {system, From, Request}}: handled by {@link Sys}, apart from user messages. */
-    record SystemMessage(From from, Sys.Request request) {}
+    record SystemMessage(From from, Sys.Request request) {
+        @Override
+        public String toString() {
+            return "{system," + from + "," + request + "}";
+        }
+    }
 
     private static final Object TIMED_OUT = new Object();
 

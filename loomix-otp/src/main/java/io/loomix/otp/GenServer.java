@@ -118,6 +118,15 @@ public abstract class GenServer<S> {
         return state;
     }
 
+    /**
+     * How this server is supervised, Elixir's {@code child_spec/1}: by default a permanent worker
+     * with the class name as id, started with {@link #startLink(GenServer)} of this instance.
+     * Override to change the id, restart, shutdown or name, as {@code use GenServer, restart: ...}.
+     */
+    public ChildSpec childSpec() {
+        return ChildSpec.worker(getClass().getName(), () -> startLink(this));
+    }
+
     /** The state as crash reports print it; override to shorten it or hide secrets. */
     protected String formatState(S state) {
         return String.valueOf(state);

@@ -45,12 +45,72 @@ public final class Supervisor {
     }
 
     public static Pid startLink(SupervisorSpec spec) {
-        return GenServer.startLink(new SupervisorServer(Objects.requireNonNull(spec, "spec")));
+        Objects.requireNonNull(spec, "spec");
+        return GenServer.startLink(new SupervisorServer(() -> Init.ok(spec)));
     }
 
     /** Starts a supervisor registered as {@code name} (as {@link GenServer#start(GenServer, Object)}). */
     public static Pid startLink(SupervisorSpec spec, Object name) {
-        return GenServer.startLink(new SupervisorServer(Objects.requireNonNull(spec, "spec")), name);
+        Objects.requireNonNull(spec, "spec");
+        return GenServer.startLink(new SupervisorServer(() -> Init.ok(spec)), name);
+    }
+
+    /**
+     * A module-style supervisor, Elixir's {@code use Supervisor}: its {@link #init} runs in the new
+     * supervisor process and returns the spec, so the children can depend on what exists at start.
+     *
+     * {@snippet :
+     * class App extends Supervisor.Module {
+     *     protected Init<SupervisorSpec> init() {
+     *         return Init.ok(SupervisorSpec.of(Strategy.ONE_FOR_ONE, List.of(
+     *                 Agent.childSpec("cache", () -> Map.of()),
+     *                 new Counter().childSpec())));
+     *     }
+     * }
+     * Pid app = Supervisor.startLink(new App(), "app");
+     * }
+     */
+    public abstract static class Module {
+        protected Module() {}
+
+        /**
+         * Returns {@code Init.ok(spec)}, {@link Init#ignore()} (nothing is started) or
+         * {@code Init.stop(reason)} (the start fails with it).
+         */
+        protected abstract Init<SupervisorSpec> init();
+
+        /** How this supervisor is supervised: a permanent supervisor child with the class name as id. */
+        public ChildSpec childSpec() {
+            return ChildSpec.supervisor(getClass().getName(), () -> startLink(this));
+        }
+    }
+
+    /** Starts the module-style supervisor {@code module}, linked to the caller. */
+    public static Pid startLink(Module module) {
+        Objects.requireNonNull(module, "module");
+        return GenServer.startLink(new SupervisorServer(module::init));
+    }
+
+    /** {@link #startLink(Module)} registered as {@code name}. */
+    public static Pid startLink(Module module, Object name) {
+        Objects.requireNonNull(module, "module");
+        return GenServer.startLink(new SupervisorServer(module::init), name);
+    }
+
+    /** A child spec that runs a supervisor of {@code spec} under another supervisor. */
+    public static ChildSpec childSpec(Object id, SupervisorSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        return ChildSpec.supervisor(id, () -> startLink(spec));
+    }
+
+    /** The child with id {@code id}, as {@link #whichChildren} lists it (OTP 27's {@code which_child}). */
+    public static Optional<ChildInfo> whichChild(Object supervisor, Object id) {
+        return call(supervisor, new SupervisorServer.WhichChild(id));
+    }
+
+    /** The spec of child {@code id}, OTP's {@code get_childspec}; empty for {@code not_found}. */
+    public static Optional<ChildSpec> getChildspec(Object supervisor, Object id) {
+        return call(supervisor, new SupervisorServer.GetChildspec(id));
     }
 
     /**

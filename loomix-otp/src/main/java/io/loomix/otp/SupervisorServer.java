@@ -30,6 +30,10 @@ final class SupervisorServer extends GenServer<Children> {
 
     record CountChildren() {}
 
+    record WhichChild(Object id) {}
+
+    record GetChildspec(Object id) {}
+
     /** A restart that failed to start the child, retried from the mailbox as OTP does. */
     record TryAgain(Object id, ExitReason reason) {}
 
@@ -48,16 +52,32 @@ final class SupervisorServer extends GenServer<Children> {
         }
     }
 
-    private final SupervisorSpec spec;
+    private final java.util.function.Supplier<Init<SupervisorSpec>> module;
+    private SupervisorSpec spec;
 
-    SupervisorServer(SupervisorSpec spec) {
-        this.spec = spec;
+    /** A supervisor whose spec comes from {@code module}'s init, run in the supervisor process. */
+    SupervisorServer(java.util.function.Supplier<Init<SupervisorSpec>> module) {
+        this.module = module;
     }
 
     @Override
     protected Init<Children> init() {
         trapExit(true);
-        Children children = new Children(spec.strategy(), new RestartIntensity(spec.maxRestarts(), spec.period()));
+        switch (module.get()) {
+            case Init.Ok<SupervisorSpec>(SupervisorSpec s, Next n) -> spec = java.util.Objects.requireNonNull(s,
+                    "a supervisor's init returned ok(null); return Init.ok(spec)");
+            case Init.Ignore<SupervisorSpec> i -> {
+                return Init.ignore();
+            }
+            case Init.Stop<SupervisorSpec>(ExitReason reason) -> {
+                return new Init.Stop<>(reason);
+            }
+            case null -> {
+                return new Init.Stop<>(ExitReason.of(new BadReturnValue("init", null)));
+            }
+        }
+        Children children = new Children(spec.strategy(), new RestartIntensity(spec.maxRestarts(), spec.period()),
+                spec.autoShutdown());
         for (ChildSpec child : spec.children()) {
             children.add(child);
             try {
@@ -151,6 +171,8 @@ final class SupervisorServer extends GenServer<Children> {
                 yield reply(List.copyOf(out), children);
             }
             case CountChildren c -> reply(count(children.all()), children);
+            case WhichChild(Object id) -> reply(children.find(id).map(SupervisorServer::info), children);
+            case GetChildspec(Object id) -> reply(children.find(id).map(ch -> ch.spec), children);
             default -> throw new IllegalArgumentException("unknown supervisor request " + request);
         };
     }
@@ -219,6 +241,9 @@ final class SupervisorServer extends GenServer<Children> {
         switch (decision) {
             case Children.NotAChild n -> {}
             case Children.NoRestart(Object id) -> {}
+            case Children.ShutDownItself(Object id) -> {
+                return stop(ExitReason.SHUTDOWN, children); // OTP's auto_shutdown: quietly, with shutdown
+            }
             case Children.Restart(Object id, List<Object> stop, List<Object> start) -> {
                 for (Object other : stop) {
                     stop(children, children.child(other));
