@@ -61,6 +61,33 @@ public record ChildSpec(Object id, Supplier<Pid> start, Restart restart, Shutdow
         }
     }
 
+    /** What a start function that returns extra information started: OTP's {@code {ok, Pid, Info}}. */
+    public record Started(Pid pid, Object info) {
+        public Started {
+            Objects.requireNonNull(pid, "a start function's Started needs the pid of the started process");
+        }
+    }
+
+    /**
+     * A start function that returns the new process with some information for the caller of
+     * {@code startChild}, OTP's {@code {ok, Pid, Info}}: read it with
+     * {@link Supervisor#startChildWithInfo} or {@link DynamicSupervisor#startChildWithInfo}.
+     */
+    @FunctionalInterface
+    public interface StartWithInfo extends Supplier<Pid> {
+        Started startWithInfo();
+
+        @Override
+        default Pid get() {
+            return startWithInfo().pid();
+        }
+    }
+
+    /** A permanent worker whose start also returns information, see {@link StartWithInfo}. */
+    public static ChildSpec workerWithInfo(Object id, StartWithInfo start) {
+        return worker(id, (Supplier<Pid>) start);
+    }
+
     /** A permanent worker started by {@code start} with its dynamic supervisor's extra arguments. */
     public static ChildSpec worker(Object id, StartWith start) {
         return worker(id, (Supplier<Pid>) start);

@@ -181,7 +181,7 @@ public final class DynamicSupervisor {
             return ok(new State(new RestartIntensity(options.maxRestarts(), options.period())));
         }
 
-        private Pid startFunction(ChildSpec spec) {
+        private ChildSpec.Started startFunction(ChildSpec spec) {
             if (spec.start() instanceof ChildSpec.StartWith with && !options.extraArguments().isEmpty()) {
                 return SupervisorServer.startFunction(spec.withStart(() -> with.start(options.extraArguments())), UNDEFINED);
             }
@@ -196,13 +196,13 @@ public final class DynamicSupervisor {
                         yield reply(new SupervisorServer.Refused(ExitReason.of(Atom.of("max_children"))), s);
                     }
                     try {
-                        Pid pid = startFunction(spec);
-                        if (pid == null) {
+                        ChildSpec.Started started = startFunction(spec);
+                        if (started == null) {
                             yield reply(new SupervisorServer.Refused(StartException.IGNORE), s);
                         }
-                        link(pid);
-                        s.children.put(pid, new Child(spec, false));
-                        yield reply(new SupervisorServer.Ok(pid), s);
+                        link(started.pid());
+                        s.children.put(started.pid(), new Child(spec, false));
+                        yield reply(new SupervisorServer.Ok(started.pid(), started.info()), s);
                     } catch (StartException e) {
                         yield reply(new SupervisorServer.Refused(e.reason()), s);
                     }
@@ -264,7 +264,8 @@ public final class DynamicSupervisor {
             }
             Pid pid;
             try {
-                pid = startFunction(spec);
+                ChildSpec.Started started = startFunction(spec);
+                pid = started == null ? null : started.pid();
             } catch (StartException e) {
                 s.children.put(old, new Child(spec, true));
                 send(self(), new SupervisorServer.TryAgain(old, e.reason()));

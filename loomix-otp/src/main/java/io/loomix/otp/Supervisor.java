@@ -125,6 +125,14 @@ public final class Supervisor {
     }
 
     /**
+     * {@link #startChild}, returning also what a {@link ChildSpec.StartWithInfo} start function
+     * returned with the pid (OTP's {@code {ok, Pid, Info}}); {@code info} is null for other starts.
+     */
+    public static ChildSpec.Started startChildWithInfo(Object supervisor, ChildSpec spec) {
+        return startedWithInfo(call(supervisor, new SupervisorServer.StartChild(Objects.requireNonNull(spec, "spec"))));
+    }
+
+    /**
      * Stops a child and keeps its spec (a temporary child's is removed); false if there is no such
      * child. A child whose restart is being retried stops being retried.
      */
@@ -173,8 +181,12 @@ public final class Supervisor {
     }
 
     static Pid started(Object answer) {
+        return startedWithInfo(answer).pid();
+    }
+
+    static ChildSpec.Started startedWithInfo(Object answer) {
         return switch ((SupervisorServer.Answer) answer) {
-            case SupervisorServer.Ok(Pid pid) -> pid;
+            case SupervisorServer.Ok(Pid pid, Object info) -> new ChildSpec.Started(pid, info);
             case SupervisorServer.Refused(ExitReason reason) -> throw new StartException(reason);
         };
     }

@@ -40,7 +40,7 @@ final class SupervisorServer extends GenServer<Children> {
     /** Answers to the requests. */
     sealed interface Answer {}
 
-    record Ok(Pid pid) implements Answer {}
+    record Ok(Pid pid, Object info) implements Answer {}
 
     record Refused(ExitReason reason) implements Answer {}
 
@@ -91,15 +91,16 @@ final class SupervisorServer extends GenServer<Children> {
     }
 
     /** Starts child {@code id}; an ignoring child stays with no pid (a temporary one is forgotten). */
-    private static void start(Children children, Object id) {
+    private static Object start(Children children, Object id) {
         Children.Child child = children.child(id);
-        Pid pid = startFunction(child.spec, id);
-        if (pid == null) {
+        ChildSpec.Started started = startFunction(child.spec, id);
+        if (started == null) {
             children.stopped(id);
-            return;
+            return null;
         }
-        link(pid); // a start function that forgot to link would leave the child unsupervised
-        children.started(id, pid);
+        link(started.pid()); // a start function that forgot to link would leave the child unsupervised
+        children.started(id, started.pid());
+        return started.info();
     }
 
     /**
@@ -107,10 +108,17 @@ final class SupervisorServer extends GenServer<Children> {
      * throws, {@code exit(r)} included, is a failed start with that reason ({@code {error, R}}),
      * never a crash of the supervisor; only a kill of the supervisor itself goes through.
      */
-    static Pid startFunction(ChildSpec spec, Object id) {
+    static ChildSpec.Started startFunction(ChildSpec spec, Object id) {
         Pid pid;
+        Object info = null;
         try {
-            pid = spec.start().get();
+            if (spec.start() instanceof ChildSpec.StartWithInfo withInfo) {
+                ChildSpec.Started s = withInfo.startWithInfo();
+                pid = s == null ? null : s.pid();
+                info = s == null ? null : s.info();
+            } else {
+                pid = spec.start().get();
+            }
         } catch (StartException e) {
             if (e.ignored()) {
                 return null;
@@ -126,7 +134,7 @@ final class SupervisorServer extends GenServer<Children> {
             throw new StartException(ExitReason.of(new IllegalStateException("the start function of child " + id
                     + " returned null; return the pid of a process started with startLink")));
         }
-        return pid;
+        return new ChildSpec.Started(pid, info);
     }
 
     private static void stop(Children children, Children.Child child) {
@@ -200,14 +208,15 @@ final class SupervisorServer extends GenServer<Children> {
                     : ExitReason.of(io.loomix.Atom.of("already_present")));
         }
         children.add(child);
+        Object info;
         try {
-            start(children, child.id());
+            info = start(children, child.id());
         } catch (StartException e) {
             children.remove(child.id());
             return new Refused(e.reason());
         }
         Pid pid = children.find(child.id()).map(c -> c.pid).orElse(null);
-        return pid != null ? new Ok(pid) : new Refused(StartException.IGNORE);
+        return pid != null ? new Ok(pid, info) : new Refused(StartException.IGNORE);
     }
 
     private static Answer restartChild(Children children, Object id) {
@@ -218,13 +227,14 @@ final class SupervisorServer extends GenServer<Children> {
         if (child.get().running() || child.get().restarting) {
             return new Refused(ExitReason.of(io.loomix.Atom.of(child.get().running() ? "running" : "restarting")));
         }
+        Object info;
         try {
-            start(children, id);
+            info = start(children, id);
         } catch (StartException e) {
             return new Refused(e.reason());
         }
         Pid pid = child.get().pid;
-        return pid == null ? new Refused(StartException.IGNORE) : new Ok(pid);
+        return pid == null ? new Refused(StartException.IGNORE) : new Ok(pid, info);
     }
 
     @Override

@@ -184,4 +184,21 @@ class SupervisorApiTest {
             assertNotNull(Atom.of("ok"));
         });
     }
+
+    @Test
+    void aStartFunctionCanReturnInformationWithThePid() {
+        run(() -> {
+            trapExit(true);
+            ChildSpec spec = ChildSpec.workerWithInfo("i", () -> new ChildSpec.Started(
+                    GenServer.startLink(new Holder("x")), "port 8080"));
+            Pid sup = Supervisor.startLink(List.of(), Strategy.ONE_FOR_ONE);
+            ChildSpec.Started s = Supervisor.startChildWithInfo(sup, spec);
+            assertEquals("port 8080", s.info());
+            assertEquals(s.pid(), Supervisor.whichChild(sup, "i").orElseThrow().pid().orElseThrow());
+            Pid dyn = DynamicSupervisor.startLink();
+            ChildSpec.Started d = DynamicSupervisor.startChildWithInfo(dyn, spec);
+            assertEquals("port 8080", d.info());
+            assertNull(Supervisor.startChildWithInfo(sup, new Holder("y").childSpec()).info(), "a plain start has no info");
+        });
+    }
 }
