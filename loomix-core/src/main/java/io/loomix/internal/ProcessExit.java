@@ -8,14 +8,15 @@ import io.loomix.ExitReason;
  * blocks do not stop a process from dying; a process that catches it anyway dies at its next
  * receive, because the pending exit stays set.
  */
-public final class ProcessExit extends Error {
+public final class ProcessExit extends io.loomix.Exited {
     private final transient ExitReason reason;
 
     public ProcessExit(ExitReason reason) {
-        super("process exit: " + reason, null, false, false);
+        super("process exit: " + reason);
         this.reason = reason;
     }
 
+    @Override
     public ExitReason reason() {
         return reason;
     }

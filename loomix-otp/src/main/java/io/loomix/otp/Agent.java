@@ -28,15 +28,41 @@ public final class Agent {
     /** Elixir's {@code get_and_update} result: what to return and the new state. */
     public record GetAndUpdate<R, S>(R get, S update) {}
 
-    record Get(Function<Object, Object> fn) {}
+    // Requests print as Elixir's, without the function's class name, in call failures and reports.
+    record Get(Function<Object, Object> fn) {
+        @Override
+        public String toString() {
+            return "{get,#Function}";
+        }
+    }
 
-    record Update(UnaryOperator<Object> fn) {}
+    record Update(UnaryOperator<Object> fn) {
+        @Override
+        public String toString() {
+            return "{update,#Function}";
+        }
+    }
 
-    record GetAndUpdateRequest(Function<Object, GetAndUpdate<?, ?>> fn) {}
+    record GetAndUpdateRequest(Function<Object, GetAndUpdate<?, ?>> fn) {
+        @Override
+        public String toString() {
+            return "{get_and_update,#Function}";
+        }
+    }
 
     /** Starts an agent whose state is {@code init.get()}, run in the agent before start returns. */
     public static <S> Pid start(Supplier<S> init) {
         return GenServer.start(new Server<>(init));
+    }
+
+    /** {@link #start(Supplier)} registered as {@code name} (an Atom or String, a Name or a Via). */
+    public static <S> Pid start(Supplier<S> init, Object name) {
+        return GenServer.start(new Server<>(init), name);
+    }
+
+    /** {@link #start(Supplier)} as {@code options} say: name, start timeout, the agent's {@link io.loomix.SpawnOptions}. */
+    public static <S> Pid start(Supplier<S> init, StartOptions options) {
+        return GenServer.start(new Server<>(init), options);
     }
 
     public static <S> Pid startLink(Supplier<S> init) {
@@ -46,6 +72,20 @@ public final class Agent {
     /** {@link #startLink(Supplier)} registered as {@code name} (an Atom or String, a Name or a Via). */
     public static <S> Pid startLink(Supplier<S> init, Object name) {
         return GenServer.startLink(new Server<>(init), name);
+    }
+
+    /** {@link #startLink(Supplier)} as {@code options} say. */
+    public static <S> Pid startLink(Supplier<S> init, StartOptions options) {
+        return GenServer.startLink(new Server<>(init), options);
+    }
+
+    /**
+     * How an agent is supervised, Elixir's {@code Agent.child_spec}: a permanent worker with id
+     * {@code id} that starts with {@code init}.
+     */
+    public static <S> ChildSpec childSpec(Object id, Supplier<S> init) {
+        Objects.requireNonNull(init, "childSpec: init function must not be null");
+        return ChildSpec.worker(id, () -> startLink(init));
     }
 
     /** {@code fn(state)}, computed in the agent. Exits like {@link GenServer#call} on timeout (5 s) or noproc. */

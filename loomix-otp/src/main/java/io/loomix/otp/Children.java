@@ -15,10 +15,14 @@ import java.util.Optional;
  */
 final class Children {
 
-    /** One child: its spec and, while it runs, its pid. */
+    /**
+     * One child: its spec and, while it runs, its pid. A child whose restart failed is
+     * {@code restarting} (OTP's {@code restarting} pid) until a retry starts it or it is terminated.
+     */
     static final class Child {
         final ChildSpec spec;
         Pid pid;
+        boolean restarting;
 
         Child(ChildSpec spec) {
             this.spec = spec;
@@ -48,13 +52,22 @@ final class Children {
     /** The restart intensity is exceeded: shut everything down and exit. */
     record GiveUp(Object id, ExitReason reason) implements Decision {}
 
+    /** A significant child exited by itself and the auto-shutdown rule says: shut down, exit {@code shutdown}. */
+    record ShutDownItself(Object id) implements Decision {}
+
     private final Strategy strategy;
     private final RestartIntensity intensity;
+    private final SupervisorSpec.AutoShutdown autoShutdown;
     private final List<Child> list = new ArrayList<>();
 
     Children(Strategy strategy, RestartIntensity intensity) {
+        this(strategy, intensity, SupervisorSpec.AutoShutdown.NEVER);
+    }
+
+    Children(Strategy strategy, RestartIntensity intensity, SupervisorSpec.AutoShutdown autoShutdown) {
         this.strategy = strategy;
         this.intensity = intensity;
+        this.autoShutdown = autoShutdown;
     }
 
     /** A child exited with {@code reason} at {@code now} (nanoseconds). */
@@ -69,18 +82,41 @@ final class Children {
             if (child.spec.restart() == ChildSpec.Restart.TEMPORARY) {
                 list.remove(index);
             }
+            if (child.spec.significant() && shutsDown()) {
+                return new ShutDownItself(child.id());
+            }
             return new NoRestart(child.id());
         }
         return restart(index, reason, now);
     }
 
-    /** A restart of child {@code id} failed to start it: try again, counting one more restart. */
+    /** After a significant child exited by itself: whether the supervisor shuts down now. */
+    private boolean shutsDown() {
+        return switch (autoShutdown) {
+            case NEVER -> false;
+            case ANY_SIGNIFICANT -> true;
+            case ALL_SIGNIFICANT -> list.stream().noneMatch(c -> c.spec.significant() && (c.running() || c.restarting));
+        };
+    }
+
+    /** A restart of child {@code id} failed to start it: it is restarting until a retry starts it. */
+    void restartFailed(Object id) {
+        Child c = child(id);
+        c.pid = null;
+        c.restarting = true;
+    }
+
+    /**
+     * The retry of a failed restart of child {@code id} is due: try again, counting one more
+     * restart. A retry for a child that is no longer restarting (another restart started it, or it
+     * was terminated or deleted meanwhile) is stale and does nothing: acting on it would forget a
+     * running child.
+     */
     Decision startFailed(Object id, ExitReason reason, long now) {
         int index = indexOf(id);
-        if (index < 0) {
+        if (index < 0 || !list.get(index).restarting) {
             return new NotAChild();
         }
-        list.get(index).pid = null;
         return restart(index, reason, now);
     }
 
@@ -116,13 +152,16 @@ final class Children {
     }
 
     void started(Object id, Pid pid) {
-        child(id).pid = pid;
+        Child c = child(id);
+        c.pid = pid;
+        c.restarting = false;
     }
 
-    /** The child is no longer running; a temporary child is forgotten, as OTP does. */
+    /** The child is no longer running nor restarting; a temporary child is forgotten, as OTP does. */
     void stopped(Object id) {
         Child c = child(id);
         c.pid = null;
+        c.restarting = false;
         if (c.spec.restart() == ChildSpec.Restart.TEMPORARY) {
             list.remove(c);
         }
@@ -179,7 +218,8 @@ final class Children {
     public String toString() {
         StringBuilder sb = new StringBuilder("[");
         for (Child c : list) {
-            sb.append(sb.length() > 1 ? ", " : "").append(c.id()).append('=').append(c.pid == null ? "undefined" : c.pid);
+            sb.append(sb.length() > 1 ? ", " : "").append(c.id()).append('=')
+                    .append(c.pid != null ? c.pid : c.restarting ? "restarting" : "undefined");
         }
         return sb.append("] ").append(strategy).toString();
     }

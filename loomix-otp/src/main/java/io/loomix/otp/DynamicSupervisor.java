@@ -28,9 +28,13 @@ import static io.loomix.Process.*;
 public final class DynamicSupervisor {
     private DynamicSupervisor() {}
 
-    /** Limits: how many children at most, and the restart intensity (default: unlimited, 3 in 5 s). */
-    public record Options(int maxChildren, int maxRestarts, Duration period) {
-        public static final Options DEFAULT = new Options(Integer.MAX_VALUE, 3, Duration.ofSeconds(5));
+    /**
+     * Limits: how many children at most, and the restart intensity (default: unlimited, 3 in 5 s);
+     * and Elixir's {@code extra_arguments}, given to every child whose start is a
+     * {@link ChildSpec.StartWith}.
+     */
+    public record Options(int maxChildren, int maxRestarts, Duration period, List<Object> extraArguments) {
+        public static final Options DEFAULT = new Options(Integer.MAX_VALUE, 3, Duration.ofSeconds(5), List.of());
 
         public Options {
             Objects.requireNonNull(period, "period");
@@ -38,15 +42,52 @@ public final class DynamicSupervisor {
                 throw new IllegalArgumentException("need maxChildren >= 0, maxRestarts >= 0 and a positive period, got "
                         + maxChildren + ", " + maxRestarts + ", " + period);
             }
+            extraArguments = List.copyOf(extraArguments);
+        }
+
+        public Options(int maxChildren, int maxRestarts, Duration period) {
+            this(maxChildren, maxRestarts, period, List.of());
         }
 
         public Options withMaxChildren(int max) {
-            return new Options(max, maxRestarts, period);
+            return new Options(max, maxRestarts, period, extraArguments);
         }
 
         public Options withIntensity(int max, Duration within) {
-            return new Options(maxChildren, max, within);
+            return new Options(maxChildren, max, within, extraArguments);
         }
+
+        public Options withExtraArguments(List<Object> extra) {
+            return new Options(maxChildren, maxRestarts, period, extra);
+        }
+    }
+
+    /**
+     * A module-style dynamic supervisor, Elixir's {@code use DynamicSupervisor}: its {@link #init}
+     * runs in the new supervisor process and returns its options.
+     */
+    public abstract static class Module {
+        protected Module() {}
+
+        /** Returns {@code Init.ok(options)}, {@link Init#ignore()} or {@code Init.stop(reason)}. */
+        protected abstract Init<Options> init();
+
+        /** How this supervisor is supervised: a permanent supervisor child with the class name as id. */
+        public ChildSpec childSpec() {
+            return ChildSpec.supervisor(getClass().getName(), () -> startLink(this));
+        }
+    }
+
+    /** Starts the module-style dynamic supervisor {@code module}, linked to the caller. */
+    public static Pid startLink(Module module) {
+        Objects.requireNonNull(module, "module");
+        return GenServer.startLink(new Server(module::init));
+    }
+
+    /** {@link #startLink(Module)} registered as {@code name}. */
+    public static Pid startLink(Module module, Object name) {
+        Objects.requireNonNull(module, "module");
+        return GenServer.startLink(new Server(module::init), name);
     }
 
     public static Pid startLink() {
@@ -54,11 +95,13 @@ public final class DynamicSupervisor {
     }
 
     public static Pid startLink(Options options) {
-        return GenServer.startLink(new Server(options));
+        Objects.requireNonNull(options, "options");
+        return GenServer.startLink(new Server(() -> Init.ok(options)));
     }
 
     public static Pid startLink(Options options, Object name) {
-        return GenServer.startLink(new Server(options), name);
+        Objects.requireNonNull(options, "options");
+        return GenServer.startLink(new Server(() -> Init.ok(options)), name);
     }
 
     /**
@@ -71,12 +114,19 @@ public final class DynamicSupervisor {
                 "spec")), GenServer.INFINITY));
     }
 
-    /** Stops a child and forgets it; false if {@code pid} is not a child. */
+    /**
+     * Stops a child and forgets it; false if {@code pid} is not a child. A child whose restart is
+     * being retried is known by its last pid: terminating it ends the retries.
+     */
     public static boolean terminateChild(Object supervisor, Pid pid) {
         return GenServer.call(supervisor, new SupervisorServer.TerminateChild(pid), GenServer.INFINITY);
     }
 
-    /** The running children, oldest first; their ids are {@code undefined}, as in Elixir. */
+    /**
+     * The children, most recently started first (as {@link Supervisor#whichChildren}); their ids
+     * are {@code undefined}, as in Elixir. A child whose restart is being retried is listed with
+     * {@code restarting} and no pid.
+     */
     public static List<Supervisor.ChildInfo> whichChildren(Object supervisor) {
         return GenServer.call(supervisor, new SupervisorServer.WhichChildren(), GenServer.INFINITY);
     }
@@ -87,10 +137,17 @@ public final class DynamicSupervisor {
 
     static final Atom UNDEFINED = Atom.of("undefined");
 
-    /** The supervisor process; its state is its children by pid, in start order. */
+    /**
+     * The supervisor process; its state is its children by pid, in start order. A child whose
+     * restart failed stays under its last pid, marked restarting, until a retry starts it (then it
+     * is keyed by its new pid) or it is terminated: like Elixir, it is counted, listed and held
+     * against {@code maxChildren} meanwhile.
+     */
     static final class Server extends GenServer<Server.State> {
+        record Child(ChildSpec spec, boolean restarting) {}
+
         static final class State {
-            final LinkedHashMap<Pid, ChildSpec> children = new LinkedHashMap<>();
+            final LinkedHashMap<Pid, Child> children = new LinkedHashMap<>();
             final RestartIntensity intensity;
 
             State(RestartIntensity intensity) {
@@ -98,16 +155,37 @@ public final class DynamicSupervisor {
             }
         }
 
-        private final Options options;
+        private final java.util.function.Supplier<Init<Options>> module;
+        private Options options;
 
-        Server(Options options) {
-            this.options = Objects.requireNonNull(options, "options");
+        Server(java.util.function.Supplier<Init<Options>> module) {
+            this.module = module;
         }
 
         @Override
         protected Init<State> init() {
             trapExit(true);
+            switch (module.get()) {
+                case Init.Ok<Options>(Options o, Next n) -> options = Objects.requireNonNull(o,
+                        "a dynamic supervisor's init returned ok(null); return Init.ok(options)");
+                case Init.Ignore<Options> i -> {
+                    return Init.ignore();
+                }
+                case Init.Stop<Options>(ExitReason reason) -> {
+                    return new Init.Stop<>(reason);
+                }
+                case null -> {
+                    return new Init.Stop<>(ExitReason.of(new BadReturnValue("init", null)));
+                }
+            }
             return ok(new State(new RestartIntensity(options.maxRestarts(), options.period())));
+        }
+
+        private ChildSpec.Started startFunction(ChildSpec spec) {
+            if (spec.start() instanceof ChildSpec.StartWith with && !options.extraArguments().isEmpty()) {
+                return SupervisorServer.startFunction(spec.withStart(() -> with.start(options.extraArguments())), UNDEFINED);
+            }
+            return SupervisorServer.startFunction(spec, UNDEFINED);
         }
 
         @Override
@@ -118,81 +196,96 @@ public final class DynamicSupervisor {
                         yield reply(new SupervisorServer.Refused(ExitReason.of(Atom.of("max_children"))), s);
                     }
                     try {
-                        yield reply(new SupervisorServer.Ok(start(s, spec)), s);
+                        ChildSpec.Started started = startFunction(spec);
+                        if (started == null) {
+                            yield reply(new SupervisorServer.Refused(StartException.IGNORE), s);
+                        }
+                        link(started.pid());
+                        s.children.put(started.pid(), new Child(spec, false));
+                        yield reply(new SupervisorServer.Ok(started.pid(), started.info()), s);
                     } catch (StartException e) {
                         yield reply(new SupervisorServer.Refused(e.reason()), s);
                     }
                 }
                 case SupervisorServer.TerminateChild(Object pid) -> {
-                    ChildSpec spec = s.children.remove(pid);
-                    if (spec != null) {
-                        Shutdowns.stop((Pid) pid, spec.shutdown());
+                    Child child = s.children.remove(pid);
+                    if (child != null && !child.restarting()) {
+                        Shutdowns.stop((Pid) pid, child.spec().shutdown());
                     }
-                    yield reply(spec != null, s);
+                    yield reply(child != null, s);
                 }
                 case SupervisorServer.WhichChildren w -> {
                     List<Supervisor.ChildInfo> out = new ArrayList<>();
-                    s.children.forEach((pid, spec) -> out.add(new Supervisor.ChildInfo(UNDEFINED, Optional.of(pid),
-                            spec.type(), spec.restart())));
+                    s.children.sequencedEntrySet().reversed().forEach(e -> out.add(new Supervisor.ChildInfo(UNDEFINED,
+                            e.getValue().restarting() ? Optional.empty() : Optional.of(e.getKey()),
+                            e.getValue().spec().type(), e.getValue().spec().restart(), e.getValue().restarting())));
                     yield reply(List.copyOf(out), s);
                 }
                 case SupervisorServer.CountChildren c -> {
-                    int supervisors = (int) s.children.values().stream().filter(x -> x.type() == ChildSpec.Type.SUPERVISOR).count();
+                    int supervisors = 0;
+                    int active = 0;
+                    for (Child child : s.children.values()) {
+                        supervisors += child.spec().type() == ChildSpec.Type.SUPERVISOR ? 1 : 0;
+                        active += child.restarting() ? 0 : 1;
+                    }
                     int n = s.children.size();
-                    yield reply(new Supervisor.ChildCount(n, n, supervisors, n - supervisors), s);
+                    yield reply(new Supervisor.ChildCount(n, active, supervisors, n - supervisors), s);
                 }
                 default -> throw new IllegalArgumentException("unknown dynamic supervisor request " + request);
             };
         }
 
-        private static Pid start(State s, ChildSpec spec) {
-            Pid pid;
-            try {
-                pid = spec.start().get();
-            } catch (StartException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw new StartException(ProcLib.reasonOf(e));
-            }
-            if (pid == null) {
-                throw new StartException(ExitReason.of(new IllegalStateException(
-                        "a child's start function returned null; return the pid of a process started with startLink")));
-            }
-            link(pid);
-            s.children.put(pid, spec);
-            return pid;
-        }
-
         @Override
         protected Result<State> handleInfo(Object message, State s) {
             return switch (message) {
-                case Exit(Pid pid, ExitReason reason) when s.children.containsKey(pid) -> {
-                    ChildSpec spec = s.children.remove(pid);
-                    yield spec.restart().restarts(reason) ? restart(s, spec, reason) : noReply(s);
+                case Exit(Pid pid, ExitReason reason) when s.children.containsKey(pid)
+                        && !s.children.get(pid).restarting() -> {
+                    Child child = s.children.get(pid);
+                    if (!child.spec().restart().restarts(reason)) {
+                        s.children.remove(pid);
+                        yield noReply(s);
+                    }
+                    yield restart(s, pid, child.spec());
                 }
-                case SupervisorServer.TryAgain(Object spec, ExitReason reason) -> restart(s, (ChildSpec) spec, reason);
+                case SupervisorServer.TryAgain(Object pid, ExitReason reason) -> {
+                    Child child = s.children.get(pid);
+                    // Stale if the child was terminated meanwhile: its retries end with it.
+                    yield child != null && child.restarting() ? restart(s, (Pid) pid, child.spec()) : noReply(s);
+                }
                 case Exit e -> noReply(s); // a child whose start failed, or one already stopped
                 default -> super.handleInfo(message, s);
             };
         }
 
-        private Result<State> restart(State s, ChildSpec spec, ExitReason reason) {
+        /** Restarts the child last known as {@code old}; a failed start is retried from the mailbox. */
+        private Result<State> restart(State s, Pid old, ChildSpec spec) {
             if (!s.intensity.add(System.nanoTime())) {
                 return stop(ExitReason.SHUTDOWN, s);
             }
+            Pid pid;
             try {
-                start(s, spec);
+                ChildSpec.Started started = startFunction(spec);
+                pid = started == null ? null : started.pid();
             } catch (StartException e) {
-                send(self(), new SupervisorServer.TryAgain(spec, e.reason()));
+                s.children.put(old, new Child(spec, true));
+                send(self(), new SupervisorServer.TryAgain(old, e.reason()));
+                return noReply(s);
+            }
+            s.children.remove(old);
+            if (pid != null) { // a restart that ignores removes the child, as Elixir does
+                link(pid);
+                s.children.put(pid, new Child(spec, false));
             }
             return noReply(s);
         }
 
         @Override
         protected void terminate(ExitReason reason, State s) {
-            List<Map.Entry<Pid, ChildSpec>> all = new ArrayList<>(s.children.entrySet());
+            List<Map.Entry<Pid, Child>> all = new ArrayList<>(s.children.entrySet());
             for (int i = all.size() - 1; i >= 0; i--) {
-                Shutdowns.stop(all.get(i).getKey(), all.get(i).getValue().shutdown());
+                if (!all.get(i).getValue().restarting()) {
+                    Shutdowns.stop(all.get(i).getKey(), all.get(i).getValue().spec().shutdown());
+                }
             }
             s.children.clear();
         }

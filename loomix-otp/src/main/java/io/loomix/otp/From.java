@@ -17,6 +17,11 @@ import io.loomix.Ref;
  */
 public record From(Pid pid, Ref tag) {
 
+    @Override
+    public String toString() {
+        return "{" + pid + "," + tag + "}";
+    }
+
     /** Sends {@code value} as the answer to this call; does nothing if the caller stopped waiting. */
     public void reply(Object value) {
         Process.send(tag, new Gen.Reply(tag, value));

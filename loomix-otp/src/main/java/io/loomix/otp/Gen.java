@@ -31,16 +31,31 @@ final class Gen {
     static final Atom CALLING_SELF = Atom.of("calling_self");
 
     /** Erlang's {@code {'$gen_call', From, Request}}. */
-    record Call(From from, Object request) {}
+    record Call(From from, Object request) {
+        @Override
+        public String toString() {
+            return "{'$gen_call'," + from + "," + request + "}";
+        }
+    }
 
     /** Erlang's {@code {'$gen_cast', Request}}. */
-    record Cast(Object request) {}
+    record Cast(Object request) {
+        @Override
+        public String toString() {
+            return "{'$gen_cast'," + request + "}";
+        }
+    }
 
     /** The answer to a {@link Call}, sent to the caller's alias. */
     record Reply(Ref tag, Object value) {}
 
     /** Erlang's {@code {system, From, Request}}: handled by {@link Sys}, apart from user messages. */
-    record SystemMessage(From from, Sys.Request request) {}
+    record SystemMessage(From from, Sys.Request request) {
+        @Override
+        public String toString() {
+            return "{system," + from + "," + request + "}";
+        }
+    }
 
     private static final Object TIMED_OUT = new Object();
 
@@ -70,13 +85,41 @@ final class Gen {
                 + " {name, node} or a Via, got " + server.getClass().getName() + " " + server);
     }
 
-    /** Sends without waiting; a message for a server that is not running is dropped, as in Erlang. */
+    /**
+     * Checks a name a server is to be registered under, in the caller: a malformed name, or a
+     * {@link Via} whose registry is not running or cannot name servers, throws here.
+     */
+    static void checkName(Object name) {
+        whereis(name);
+    }
+
+    /** Validates a call or stop timeout before anything is sent. */
+    static void checkTimeout(Duration timeout, String function) {
+        Objects.requireNonNull(timeout, function + ": timeout must not be null (use GenServer.INFINITY to wait forever)");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException(function + ": timeout must be >= 0 or GenServer.INFINITY, was "
+                    + timeout);
+        }
+    }
+
+    /**
+     * Sends without waiting; a message for a server that is not running is dropped, as in Erlang,
+     * and so is one for a {@link Via} whose registry is not running: a cast never fails.
+     */
     static void cast(Object server, Object message) {
         if (server instanceof Name name && !isLocal(name)) {
             send(name, message);
             return;
         }
-        Pid pid = whereis(server);
+        Pid pid;
+        try {
+            pid = whereis(server);
+        } catch (RuntimeException registryGone) {
+            if (!(server instanceof Via)) {
+                throw registryGone;
+            }
+            return;
+        }
         if (pid != null) {
             send(pid, message);
         }
@@ -96,25 +139,28 @@ final class Gen {
     }
 
     private static Object call(Object server, Object request, Duration timeout, String function, boolean system) {
-        Objects.requireNonNull(request, "call: request must not be null");
-        Objects.requireNonNull(timeout, "call: timeout must not be null (use GenServer.INFINITY to wait forever)");
-        Ref mref;
-        Ref tag = alias();
-        From from = new From(self(), tag);
-        Object message = system ? new SystemMessage(from, (Sys.Request) request) : new Call(from, request);
-        if (server instanceof Name name && !isLocal(name)) {
-            mref = monitor(name); // the Down names the Name; distribution will carry monitor and message
-            send(name, message);
-        } else {
-            Pid pid = whereis(server);
+        Objects.requireNonNull(request, function + ": request must not be null");
+        checkTimeout(timeout, function);
+        // Resolve the server before making anything: a bad argument or a missing server leaves no alias.
+        Pid pid = null;
+        boolean remote = server instanceof Name name && !isLocal(name);
+        if (!remote) {
+            pid = whereis(server);
             if (pid == null) {
-                unalias(tag);
                 throw fail(ExitReason.NOPROC, function, server, request, timeout);
             }
             if (pid.equals(self())) {
-                unalias(tag);
                 throw fail(ExitReason.of(CALLING_SELF), function, server, request, timeout);
             }
+        }
+        Ref tag = alias();
+        From from = new From(self(), tag);
+        Object message = system ? new SystemMessage(from, (Sys.Request) request) : new Call(from, request);
+        Ref mref;
+        if (remote) {
+            mref = monitor((Name) server); // the Down names the Name; distribution will carry monitor and message
+            send((Name) server, message);
+        } else {
             mref = monitor(pid);
             send(pid, message);
         }

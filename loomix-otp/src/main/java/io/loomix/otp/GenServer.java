@@ -9,6 +9,7 @@ import io.loomix.Ref;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 import static io.loomix.Process.*;
 
@@ -117,6 +118,15 @@ public abstract class GenServer<S> {
         return state;
     }
 
+    /**
+     * How this server is supervised, Elixir's {@code child_spec/1}: by default a permanent worker
+     * with the class name as id, started with {@link #startLink(GenServer)} of this instance.
+     * Override to change the id, restart, shutdown or name, as {@code use GenServer, restart: ...}.
+     */
+    public ChildSpec childSpec() {
+        return ChildSpec.worker(getClass().getName(), () -> startLink(this));
+    }
+
     /** The state as crash reports print it; override to shorten it or hide secrets. */
     protected String formatState(S state) {
         return String.valueOf(state);
@@ -153,7 +163,7 @@ public abstract class GenServer<S> {
 
     /** Starts {@code server} unlinked and returns once its init has returned. */
     public static Pid start(GenServer<?> server) {
-        return ServerLoop.start(check(server), null, false, INFINITY);
+        return start(server, StartOptions.DEFAULT);
     }
 
     /**
@@ -163,29 +173,81 @@ public abstract class GenServer<S> {
      * @throws StartException if init failed or ignored, or with {@link StartException.AlreadyStarted}
      */
     public static Pid start(GenServer<?> server, Object name) {
-        return ServerLoop.start(check(server), Objects.requireNonNull(name, "name"), false, INFINITY);
+        return start(server, StartOptions.DEFAULT.withName(name));
     }
 
     /** Starts {@code server} linked to the caller: the way a supervisor starts its children. */
     public static Pid startLink(GenServer<?> server) {
-        return ServerLoop.start(check(server), null, true, INFINITY);
+        return startLink(server, StartOptions.DEFAULT);
     }
 
     /** {@link #startLink(GenServer)} registered as {@code name}, see {@link #start(GenServer, Object)}. */
     public static Pid startLink(GenServer<?> server, Object name) {
-        return ServerLoop.start(check(server), Objects.requireNonNull(name, "name"), true, INFINITY);
+        return startLink(server, StartOptions.DEFAULT.withName(name));
     }
 
     /**
-     * The general form: {@code name} may be null; if init does not return within {@code timeout}
+     * The positional form: {@code name} may be null; if init does not return within {@code timeout}
      * the process is killed and this throws {@link StartException} with reason {@code timeout}.
+     * Prefer {@link #start(GenServer, StartOptions)}.
      */
     public static Pid start(GenServer<?> server, Object name, boolean link, Duration timeout) {
-        return ServerLoop.start(check(server), name, link, timeout);
+        StartOptions options = new StartOptions(name, timeout, io.loomix.SpawnOptions.DEFAULT);
+        return link ? startLink(server, options) : start(server, options);
+    }
+
+    /**
+     * Starts {@code server} unlinked, as {@code options} say, and returns once its init has returned.
+     *
+     * @throws StartException with the reason init failed with: its stop reason, its exception as
+     *                        {@code Crash}, {@link BadReturnValue}, {@code killed} if it was killed
+     *                        meanwhile, {@code timeout}, {@link StartException.AlreadyStarted}, or
+     *                        {@link StartException#IGNORE}
+     * @throws IllegalArgumentException if the name is malformed or its {@link Via} registry cannot name it
+     */
+    public static Pid start(GenServer<?> server, StartOptions options) {
+        return ServerLoop.start(check(server), options(options), ProcLib.Tie.NONE).pid();
+    }
+
+    /**
+     * {@link #start(GenServer, StartOptions)} linked to the caller. When the start fails, a caller
+     * that traps exits finds no {@code Exit} from the failed server in its mailbox (as OTP 26).
+     */
+    public static Pid startLink(GenServer<?> server, StartOptions options) {
+        return ServerLoop.start(check(server), options(options), ProcLib.Tie.LINK).pid();
+    }
+
+    /**
+     * {@link #start(GenServer, StartOptions)} monitored by the caller, OTP's {@code start_monitor}:
+     * returns the pid and the monitor, whose {@link Down} comes when the server exits. When the
+     * start fails no Down is left behind.
+     */
+    public static Monitored startMonitor(GenServer<?> server, StartOptions options) {
+        ProcLib.Spawned s = ServerLoop.start(check(server), options(options), ProcLib.Tie.MONITOR);
+        return new Monitored(s.pid(), s.monitor());
+    }
+
+    /** {@link #startMonitor(GenServer, StartOptions)} with the default options. */
+    public static Monitored startMonitor(GenServer<?> server) {
+        return startMonitor(server, StartOptions.DEFAULT);
     }
 
     private static GenServer<?> check(GenServer<?> server) {
         return Objects.requireNonNull(server, "start: server must not be null (pass a new instance of your GenServer)");
+    }
+
+    private static StartOptions options(StartOptions options) {
+        return Objects.requireNonNull(options, "start: options must not be null (use StartOptions.DEFAULT)");
+    }
+
+    /**
+     * The live local process {@code server} names, Elixir's {@code GenServer.whereis}: a
+     * {@link Pid} (returned as it is, alive or not, as Elixir does), a registered name, a local
+     * {@link io.loomix.Name} or a {@link Via}. Empty when nothing is registered under the name; a
+     * {@code Name} on another node is resolved there, so it is empty here.
+     */
+    public static Optional<Pid> whereis(Object server) {
+        return Optional.ofNullable(Gen.whereis(Objects.requireNonNull(server, "whereis: server must not be null")));
     }
 
     // ---- talking to a server ----
@@ -199,12 +261,94 @@ public abstract class GenServer<S> {
      * Sends {@code request} and waits for the reply. The caller exits with
      * {@code Term(CallFailed(reason, "GenServer.call", [server, request, timeout]))} when no reply
      * comes within {@code timeout} (reason {@code timeout}), the server is not running
-     * ({@code noproc}), or it exits first (its exit reason). A reply that comes after a timeout is
-     * dropped; a caller that catches the exit never finds it in its mailbox.
+     * ({@code noproc}), or it exits first (its exit reason); catch {@link io.loomix.Exited} to
+     * handle that. A reply that comes after a timeout is dropped; a caller that catches the exit
+     * never finds it in its mailbox. A negative timeout or a malformed server throws
+     * {@link IllegalArgumentException} before anything is sent.
      */
     @SuppressWarnings("unchecked")
     public static <R> R call(Object server, Object request, Duration timeout) {
         return (R) Gen.call(server, request, timeout, "GenServer.call");
+    }
+
+    /**
+     * A call whose reply must be a {@code type}: {@code int n = GenServer.call(counter, new Get(), Integer.class)}.
+     *
+     * @throws ClassCastException naming the server, the request and what it answered, when the
+     *                            reply is of another type (null passes)
+     */
+    public static <R> R call(Object server, Object request, Class<R> type) {
+        return call(server, request, DEFAULT_TIMEOUT, type);
+    }
+
+    /** {@link #call(Object, Object, Class)} with a timeout. */
+    public static <R> R call(Object server, Object request, Duration timeout, Class<R> type) {
+        Objects.requireNonNull(type, "call: type must not be null");
+        Object reply = Gen.call(server, request, timeout, "GenServer.call");
+        return typed(reply, type, () -> "GenServer.call: " + server + " answered " + request);
+    }
+
+    static <R> R typed(Object value, Class<R> type, java.util.function.Supplier<String> what) {
+        Class<?> boxed = type.isPrimitive() ? java.lang.invoke.MethodType.methodType(type).wrap().returnType() : type;
+        if (value != null && !boxed.isInstance(value)) {
+            throw new ClassCastException(what.get() + " with " + value.getClass().getName() + " " + value
+                    + ", not a " + boxed.getName());
+        }
+        @SuppressWarnings("unchecked")
+        R r = (R) value;
+        return r;
+    }
+
+    // ---- asynchronous calls ----
+
+    /**
+     * Sends {@code request} as a call without waiting, OTP's {@code send_request}: take the
+     * response later with {@link #waitResponse}, {@link #receiveResponse} or, for a message
+     * received some other way (in {@code handleInfo}), {@link #checkResponse}. A server that is
+     * not running gives a {@code noproc} failure as its response.
+     */
+    public static RequestId sendRequest(Object server, Object request) {
+        return GenRequests.sendRequest(server, request);
+    }
+
+    /**
+     * Waits up to {@code timeout} for the response to {@code id}, OTP's {@code wait_response}:
+     * null if none came (the request stays pending: wait again later).
+     */
+    public static Response waitResponse(RequestId id, Duration timeout) {
+        return GenRequests.await(Objects.requireNonNull(id, "waitResponse: request id must not be null"), timeout, false);
+    }
+
+    /**
+     * {@link #waitResponse(RequestId, Duration)}, but a timeout abandons the request, OTP's
+     * {@code receive_response}: a response that comes later is dropped.
+     */
+    public static Response receiveResponse(RequestId id, Duration timeout) {
+        return GenRequests.await(Objects.requireNonNull(id, "receiveResponse: request id must not be null"), timeout, true);
+    }
+
+    /** The response to {@code id} if {@code message} is it, else null (OTP's {@code no_reply}). */
+    public static Response checkResponse(Object message, RequestId id) {
+        return GenRequests.check(message, Objects.requireNonNull(id, "checkResponse: request id must not be null"));
+    }
+
+    /**
+     * Waits for the first response to any request in {@code ids}: {@link RequestIds.Got} with its
+     * label and the collection without it ({@code delete}) or unchanged, {@link RequestIds.NoRequest}
+     * if {@code ids} is empty, or null on timeout.
+     */
+    public static <L> RequestIds.Outcome<L> waitResponse(RequestIds<L> ids, Duration timeout, boolean delete) {
+        return GenRequests.await(Objects.requireNonNull(ids, "waitResponse: ids must not be null"), timeout, delete, false);
+    }
+
+    /** {@link #waitResponse(RequestIds, Duration, boolean)}, but a timeout abandons every request in {@code ids}. */
+    public static <L> RequestIds.Outcome<L> receiveResponse(RequestIds<L> ids, Duration timeout, boolean delete) {
+        return GenRequests.await(Objects.requireNonNull(ids, "receiveResponse: ids must not be null"), timeout, delete, true);
+    }
+
+    /** {@link #checkResponse(Object, RequestId)} against every request in {@code ids}; null if {@code message} answers none. */
+    public static <L> RequestIds.Outcome<L> checkResponse(Object message, RequestIds<L> ids, boolean delete) {
+        return GenRequests.check(message, Objects.requireNonNull(ids, "checkResponse: ids must not be null"), delete);
     }
 
     /** Sends {@code request} to {@code handleCast} without waiting; dropped if the server is not running. */
@@ -220,15 +364,19 @@ public abstract class GenServer<S> {
     /**
      * Stops the server: it runs {@link #terminate} with {@code reason} and exits. Returns once it
      * has exited. The caller exits with {@code CallFailed(noproc, "GenServer.stop", ...)} if the
-     * server is not running, with {@code timeout} if it is still running after {@code timeout}, or
-     * with the server's reason if it exited with another reason.
+     * server is not running, {@code calling_self} if it is the caller, {@code timeout} if it is
+     * still running after {@code timeout}, or the server's reason if it exited with another reason.
+     * A negative timeout throws {@link IllegalArgumentException} before anything is sent.
      */
     public static void stop(Object server, ExitReason reason, Duration timeout) {
         Objects.requireNonNull(reason, "stop: reason must not be null");
-        Objects.requireNonNull(timeout, "stop: timeout must not be null");
+        Gen.checkTimeout(timeout, "GenServer.stop");
         Pid pid = Gen.whereis(server);
         if (pid == null) {
             throw Gen.fail(ExitReason.NOPROC, "GenServer.stop", server, reason, timeout);
+        }
+        if (pid.equals(self())) {
+            throw Gen.fail(ExitReason.of(Gen.CALLING_SELF), "GenServer.stop", server, reason, timeout);
         }
         Ref mref = monitor(pid);
         send(pid, new Gen.SystemMessage(new From(self(), mref), new Sys.Terminate(reason)));

@@ -6,6 +6,7 @@ import io.loomix.ExitReason;
 import io.loomix.Process;
 import io.loomix.Pid;
 import io.loomix.Ref;
+import io.loomix.SpawnOptions;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -35,56 +36,85 @@ final class ProcLib {
         void ack(Ack ack);
     }
 
+    /** How the new process is tied to its starter once it has started. */
+    enum Tie { NONE, LINK, MONITOR }
+
+    /** A started process and, when started with {@link Tie#MONITOR}, the starter's monitor on it. */
+    record Spawned(Pid pid, Ref monitor) {}
+
     /**
-     * Starts {@code body}, linked to the caller if {@code link}, and waits until it acks.
+     * Starts {@code body}, tied to the caller as {@code tie} says, and waits until it acks.
      *
-     * @return the new process, once it acked {@link Started}
-     * @throws StartException when it acked {@link Failed} (the process has then exited), exited
-     *                        before acking, or did not ack within {@code timeout} (it is killed)
+     * <p>Like OTP 26's {@code proc_lib}: when the start fails, this returns only once the failed
+     * process is gone (so a restart never overlaps it), and a trapping caller finds no
+     * {@code Exit} from it in its mailbox.
+     *
+     * @return the new process, once it acked {@link Started}, with the monitor for {@link Tie#MONITOR}
+     * @throws StartException when it acked {@link Failed}, exited before acking (with its exit
+     *                        reason, {@code killed} if it was killed), or did not ack within
+     *                        {@code timeout} ({@code timeout}; it is killed)
      */
-    static Pid start(Consumer<Acker> body, boolean link, Duration timeout) {
+    static Spawned start(Consumer<Acker> body, Tie tie, SpawnOptions options, Duration timeout) {
         Objects.requireNonNull(timeout, "start: timeout must not be null");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("start: timeout must be >= 0 or GenServer.INFINITY, was " + timeout);
+        }
         Pid parent = self();
         Ref tag = makeRef();
         Acker acker = ack -> send(parent, new AckMessage(tag, ack));
         Runnable run = () -> body.accept(acker);
         Pid pid;
         Ref mref;
-        if (link) {
-            pid = spawnLink(run);
+        if (tie == Tie.LINK) {
+            pid = spawnLink(options, run);
             mref = monitor(pid);
         } else {
-            Monitored m = spawnMonitor(run);
+            Monitored m = spawnMonitor(options, run);
             pid = m.pid();
             mref = m.ref();
         }
         // The ack may come before the monitor was made, so this receive looks at the whole mailbox.
         Object answer = receive(timeout, m -> switch (m) {
             case AckMessage a when a.tag().equals(tag) -> a.ack();
-            case Down d when d.ref().equals(mref) -> new Failed(d.reason());
+            case Down d when d.ref().equals(mref) -> d;
             default -> null;
         }, () -> null);
-        if (answer instanceof Started) {
-            demonitor(mref, true);
-            return pid;
-        }
-        if (answer == null) {
-            if (link) {
-                unlink(pid);
+        switch (answer) {
+            case Started s -> {
+                if (tie == Tie.MONITOR) {
+                    return new Spawned(pid, mref);
+                }
+                demonitor(mref, true);
+                return new Spawned(pid, null);
             }
-            exit(pid, ExitReason.KILL);
-            awaitDown(mref);
-            if (link) {
-                flushExit(pid);
+            case null -> {
+                if (tie == Tie.LINK) {
+                    unlink(pid); // its killed exit must not take a non-trapping caller along
+                }
+                exit(pid, ExitReason.KILL);
+                awaitDown(mref);
+                forget(pid, tie);
+                throw new StartException(ExitReason.of(Gen.TIMEOUT));
             }
-            throw new StartException(ExitReason.of(Gen.TIMEOUT));
+            case Failed(ExitReason reason) -> {
+                awaitDown(mref);
+                forget(pid, tie);
+                throw new StartException(reason);
+            }
+            case Down d -> {
+                forget(pid, tie);
+                throw new StartException(d.reason());
+            }
+            default -> throw new IllegalStateException("unexpected ack " + answer);
         }
-        // Like OTP 26, return only once the failed process is gone, so a restart never overlaps it.
-        if (!(answer instanceof Failed f)) {
-            throw new IllegalStateException("unexpected ack " + answer);
+    }
+
+    /** After the process is gone: no link left, no Exit from it in the mailbox. */
+    private static void forget(Pid pid, Tie tie) {
+        if (tie == Tie.LINK) {
+            unlink(pid);
+            flushExit(pid);
         }
-        awaitDown(mref);
-        throw new StartException(f.reason());
     }
 
     static void awaitDown(Ref mref) {

@@ -1,15 +1,16 @@
 package io.loomix.otp;
 
 import io.loomix.Atom;
-import io.loomix.Exit;
-import io.loomix.ExitReason;
 import io.loomix.Pid;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import static io.loomix.Process.*;
 
@@ -22,15 +23,20 @@ import static io.loomix.Process.*;
  * Registry rooms = Registry.startLink("rooms", Registry.Keys.UNIQUE);
  * Pid room = GenServer.start(new Room(), new Via(rooms, "lobby"));
  * GenServer.call(new Via(rooms, "lobby"), new Join("ann"));
+ *
+ * Registry topics = Registry.startLink("topics", Registry.Keys.DUPLICATE, 2);   // two partitions
+ * topics.register("news", "ann");
+ * topics.dispatch("news", entries -> entries.forEach(e -> send(e.pid(), headline)));
  * }
  *
  * <p>As in Elixir, lookups read a shared table without a message round trip; only the owner
- * process cleans up, and a registering process links to it: if the registry dies, so do the
- * processes registered in it (unless they trap exits). Lookups never return a process that has
- * exited, even before its entries are cleaned. Values are shared between processes as they are
- * read: keep them immutable. A {@code Registry} is a handle, an immutable value naming the table.
+ * processes clean up, and a registering process links to one of them (its partition, chosen by
+ * its pid): if the registry dies, so do the processes registered in it (unless they trap exits).
+ * Once a process holds no key, it is unlinked. Lookups never return a process that has exited,
+ * even before its entries are cleaned. Values are shared between processes as they are read: keep
+ * them immutable. A {@code Registry} is a handle, an immutable value naming the table.
  *
- * @param name the registry's name, also its owner process's registered name
+ * @param name the registry's name, also its first partition's registered name
  */
 public record Registry(Atom name, Keys keys) implements NameRegistry {
 
@@ -45,35 +51,39 @@ public record Registry(Atom name, Keys keys) implements NameRegistry {
     /** Sent to listeners when an entry goes, by unregister or exit. */
     public record Unregistered(Atom registry, Object key, Pid pid) {}
 
+    /** What {@link #updateValue} did: the value now registered and the one it replaced. */
+    public record Updated(Object newValue, Object oldValue) {}
+
     public Registry {
         Objects.requireNonNull(name, "registry name must not be null");
         Objects.requireNonNull(keys, "keys must not be null");
     }
 
-    /** The shared table; its owner process is the only one that removes the entries of exited processes. */
-    static final class Table {
-        final Pid owner;
-        final List<Pid> listeners;
-        final ConcurrentHashMap<Object, List<Entry>> byKey = new ConcurrentHashMap<>();
-        final ConcurrentHashMap<Pid, List<Object>> byPid = new ConcurrentHashMap<>();
-
-        Table(Pid owner, List<Pid> listeners) {
-            this.owner = owner;
-            this.listeners = List.copyOf(listeners);
-        }
-    }
-
-    private static final ConcurrentHashMap<Atom, Table> TABLES = new ConcurrentHashMap<>();
-
     /** Starts a registry owned by a new process linked to the caller and registered as {@code name}. */
     public static Registry startLink(String name, Keys keys) {
-        return startLink(name, keys, List.of());
+        return startLink(name, keys, 1, List.of());
     }
 
     /** {@link #startLink(String, Keys)} whose {@code listeners} are sent {@link Registered} and {@link Unregistered}. */
     public static Registry startLink(String name, Keys keys, List<Pid> listeners) {
+        return startLink(name, keys, 1, listeners);
+    }
+
+    /**
+     * A registry with {@code partitions} owner processes (Elixir's {@code partitions}): each
+     * cleans up after the processes linked to it, so exits of many registrants are handled in
+     * parallel. The first partition is registered as {@code name}; the others are linked to it.
+     */
+    public static Registry startLink(String name, Keys keys, int partitions) {
+        return startLink(name, keys, partitions, List.of());
+    }
+
+    public static Registry startLink(String name, Keys keys, int partitions, List<Pid> listeners) {
+        if (partitions < 1) {
+            throw new IllegalArgumentException("a registry needs at least one partition, got " + partitions);
+        }
         Registry registry = new Registry(Atom.of(name), keys);
-        GenServer.startLink(new Owner(registry, List.copyOf(listeners)), registry.name());
+        GenServer.startLink(new RegistryTable.Owner(registry, List.copyOf(listeners), partitions), registry.name());
         return registry;
     }
 
@@ -85,14 +95,11 @@ public record Registry(Atom name, Keys keys) implements NameRegistry {
         });
     }
 
-    private Table table() {
-        Table t = TABLES.get(name);
-        if (t == null || !alive(t.owner)) {
-            throw new IllegalArgumentException("unknown registry " + name + ": start it with Registry.startLink(\""
-                    + name.name() + "\", ...) first");
-        }
-        return t;
+    private RegistryTable table() {
+        return RegistryTable.of(name);
     }
+
+    // ---- registering ----
 
     /**
      * Registers the calling process under {@code key} with {@code value}. In a unique registry,
@@ -100,89 +107,107 @@ public record Registry(Atom name, Keys keys) implements NameRegistry {
      */
     public boolean register(Object key, Object value) {
         Objects.requireNonNull(key, "register: key must not be null");
-        Table t = table();
-        Pid me = self();
-        boolean[] added = {false};
-        t.byKey.compute(key, (k, old) -> {
-            List<Entry> live = old == null ? List.of() : old.stream().filter(e -> alive(e.pid())).toList();
-            if (keys == Keys.UNIQUE && !live.isEmpty()) {
-                return old;
-            }
-            added[0] = true;
-            List<Entry> next = new ArrayList<>(keys == Keys.UNIQUE ? List.of() : old == null ? List.of() : old);
-            next.add(new Entry(me, value));
-            return List.copyOf(next);
-        });
-        if (!added[0]) {
-            return false;
-        }
-        t.byPid.merge(me, List.of(key), (a, b) -> {
-            List<Object> all = new ArrayList<>(a);
-            all.addAll(b);
-            return List.copyOf(all);
-        });
-        link(t.owner); // the owner, trapping exits, hears of our exit and removes our entries
-        for (Pid l : t.listeners) {
-            send(l, new Registered(name, key, me, value));
-        }
-        return true;
+        return table().register(key, value, keys == Keys.UNIQUE);
     }
 
-    /** Removes the calling process's entries under {@code key}. */
+    /**
+     * Removes the calling process's entries under {@code key}. Once it holds no key here, it is
+     * unlinked from the registry, as in Elixir.
+     */
     public void unregister(Object key) {
-        Table t = table();
-        Pid me = self();
-        if (removeEntries(t, key, me)) {
-            t.byPid.computeIfPresent(me, (p, ks) -> {
-                List<Object> rest = ks.stream().filter(k -> !k.equals(key)).toList();
-                return rest.isEmpty() ? null : rest;
-            });
-            for (Pid l : t.listeners) {
-                send(l, new Unregistered(name, key, me));
-            }
-        }
+        table().unregister(key, v -> true);
     }
 
-    private static boolean removeEntries(Table t, Object key, Pid pid) {
-        boolean[] removed = {false};
-        t.byKey.computeIfPresent(key, (k, entries) -> {
-            List<Entry> rest = entries.stream().filter(e -> !e.pid().equals(pid)).toList();
-            removed[0] = rest.size() != entries.size();
-            return rest.isEmpty() ? null : rest;
-        });
-        return removed[0];
+    /** Removes the calling process's entries under {@code key} whose value matches, Elixir's {@code unregister_match}. */
+    public void unregisterMatch(Object key, Predicate<Object> value) {
+        table().unregister(key, Objects.requireNonNull(value, "unregisterMatch: predicate must not be null"));
     }
+
+    /**
+     * Replaces the calling process's value under {@code key} with {@code fn(old)}, Elixir's
+     * {@code update_value}: empty if it holds no such key. Unique registries only.
+     */
+    public Optional<Updated> updateValue(Object key, UnaryOperator<Object> fn) {
+        if (keys != Keys.UNIQUE) {
+            throw new IllegalArgumentException("updateValue is for unique registries; " + name + " has duplicate keys");
+        }
+        return table().updateValue(key, Objects.requireNonNull(fn, "updateValue: function must not be null"));
+    }
+
+    // ---- reading ----
 
     /** The live processes registered under {@code key}, oldest first, with their values. */
     public List<Entry> lookup(Object key) {
-        List<Entry> entries = table().byKey.get(key);
-        return entries == null ? List.of() : entries.stream().filter(e -> alive(e.pid())).toList();
+        return table().lookup(key);
+    }
+
+    /** The entries under {@code key} whose value matches, Elixir's {@code match} (guards are the predicate). */
+    public List<Entry> match(Object key, Predicate<Object> value) {
+        Objects.requireNonNull(value, "match: predicate must not be null");
+        return lookup(key).stream().filter(e -> value.test(e.value())).toList();
+    }
+
+    /** How many entries under {@code key} match, Elixir's {@code count_match}. */
+    public int countMatch(Object key, Predicate<Object> value) {
+        return match(key, value).size();
+    }
+
+    /** The values {@code pid} registered under {@code key}, Elixir's {@code values}. */
+    public List<Object> values(Object key, Pid pid) {
+        return lookup(key).stream().filter(e -> e.pid().equals(pid)).map(Entry::value).toList();
+    }
+
+    /**
+     * Calls {@code fn} with the entries under {@code key}, in the caller, if there are any:
+     * Elixir's {@code dispatch}, the way to broadcast to a topic.
+     */
+    public void dispatch(Object key, Consumer<List<Entry>> fn) {
+        Objects.requireNonNull(fn, "dispatch: function must not be null");
+        List<Entry> entries = lookup(key);
+        if (!entries.isEmpty()) {
+            fn.accept(entries);
+        }
     }
 
     /** The keys {@code pid} is registered under. */
     public List<Object> keys(Pid pid) {
-        return alive(pid) ? table().byPid.getOrDefault(pid, List.of()) : List.of();
+        return table().keysOf(pid);
     }
 
     /** How many entries of live processes the registry holds. */
     public int count() {
-        int n = 0;
-        for (List<Entry> entries : table().byKey.values()) {
-            for (Entry e : entries) {
-                n += alive(e.pid()) ? 1 : 0;
-            }
+        return table().count();
+    }
+
+    /**
+     * Runs {@code fn} in the caller while no other process runs a {@code lock} with the same
+     * {@code lockKey} in this registry, Elixir's {@code lock}. A holder that exits releases the lock.
+     */
+    public <R> R lock(Object lockKey, Supplier<R> fn) {
+        Objects.requireNonNull(lockKey, "lock: key must not be null");
+        Objects.requireNonNull(fn, "lock: function must not be null");
+        Pid owner = table().owner();
+        GenServer.call(owner, new RegistryTable.Lock(lockKey), GenServer.INFINITY);
+        try {
+            return fn.get();
+        } finally {
+            GenServer.cast(owner, new RegistryTable.Unlock(lockKey, self()));
         }
-        return n;
     }
 
     // ---- as a via registry ----
 
     @Override
     public boolean registerName(Object key) {
-        if (keys != Keys.UNIQUE) {
-            throw new IllegalArgumentException("registry " + name + " has duplicate keys; only a unique registry names servers");
-        }
+        checkUnique();
         return register(key, Atom.of("undefined"));
+    }
+
+    private void checkUnique() {
+        if (keys != Keys.UNIQUE) {
+            throw new IllegalArgumentException("a Via is not supported for duplicate registries: registry " + name
+                    + " has duplicate keys; name servers through a registry started with Keys.UNIQUE");
+        }
     }
 
     @Override
@@ -192,6 +217,7 @@ public record Registry(Atom name, Keys keys) implements NameRegistry {
 
     @Override
     public Optional<Pid> whereisName(Object key) {
+        checkUnique();
         List<Entry> entries = lookup(key);
         return entries.isEmpty() ? Optional.empty() : Optional.of(entries.getFirst().pid());
     }
@@ -201,50 +227,9 @@ public record Registry(Atom name, Keys keys) implements NameRegistry {
         return "Registry(" + name + "," + keys + ")";
     }
 
-    /** The owner process: makes the table, and removes the entries of processes that exit. */
-    static final class Owner extends GenServer<Table> {
-        private final Registry registry;
-        private final List<Pid> listeners;
-
-        Owner(Registry registry, List<Pid> listeners) {
-            this.registry = registry;
-            this.listeners = listeners;
-        }
-
-        @Override
-        protected Init<Table> init() {
-            trapExit(true);
-            Table t = new Table(self(), listeners);
-            TABLES.put(registry.name(), t);
-            return ok(t);
-        }
-
-        @Override
-        protected Result<Table> handleInfo(Object message, Table t) {
-            if (message instanceof Exit(Pid pid, ExitReason reason)) {
-                List<Object> keys = t.byPid.remove(pid);
-                if (keys != null) {
-                    for (Object key : keys) {
-                        if (removeEntries(t, key, pid)) {
-                            for (Pid l : t.listeners) {
-                                send(l, new Unregistered(registry.name(), key, pid));
-                            }
-                        }
-                    }
-                }
-                return noReply(t);
-            }
-            return super.handleInfo(message, t);
-        }
-
-        @Override
-        protected void terminate(ExitReason reason, Table t) {
-            TABLES.remove(registry.name(), t);
-        }
-
-        @Override
-        protected String formatState(Table t) {
-            return registry + " with " + t.byKey.size() + " keys";
-        }
+    static List<Object> without(List<Object> keys, Object key) {
+        List<Object> rest = new ArrayList<>(keys);
+        rest.remove(key);
+        return List.copyOf(rest);
     }
 }

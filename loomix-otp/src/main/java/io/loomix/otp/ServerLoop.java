@@ -32,12 +32,14 @@ final class ServerLoop<S> implements Sys.Target {
         this.parent = parent;
     }
 
-    static <S> Pid start(GenServer<S> mod, Object name, boolean link, Duration timeout) {
+    static <S> ProcLib.Spawned start(GenServer<S> mod, StartOptions options, ProcLib.Tie tie) {
+        Object name = options.name();
         if (name != null) {
-            Gen.whereis(name); // a malformed name fails here, in the caller, not in the new process
+            Gen.checkName(name); // a malformed name fails here, in the caller, not in the new process
         }
-        Pid parent = link ? self() : null;
-        return ProcLib.start(acker -> new ServerLoop<>(mod, name, parent).enter(acker), link, timeout);
+        Pid parent = tie == ProcLib.Tie.LINK ? self() : null;
+        return ProcLib.start(acker -> new ServerLoop<>(mod, name, parent).enter(acker), tie, options.spawn(),
+                options.timeout());
     }
 
     private void enter(ProcLib.Acker acker) {
@@ -58,6 +60,13 @@ final class ServerLoop<S> implements Sys.Target {
             ExitReason reason = ProcLib.reasonOf(t);
             Gen.unregister(name);
             report("init", reason, t);
+            acker.ack(new ProcLib.Failed(reason));
+            throw exit(reason);
+        }
+        if (init == null) {
+            ExitReason reason = ExitReason.of(new BadReturnValue("init", null));
+            Gen.unregister(name);
+            report("init", reason, null);
             acker.ack(new ProcLib.Failed(reason));
             throw exit(reason);
         }
@@ -87,7 +96,7 @@ final class ServerLoop<S> implements Sys.Target {
                 case Next.Timeout(Duration after) -> receive(after, m -> m, () -> GenServer.TIMEOUT);
                 case Next.Continue(Object arg) -> {
                     last = arg;
-                    next = result(() -> mod.handleContinue(arg, state));
+                    next = result("handleContinue", () -> mod.handleContinue(arg, state));
                     yield null;
                 }
             };
@@ -107,6 +116,9 @@ final class ServerLoop<S> implements Sys.Target {
                 } catch (Throwable t) {
                     throw crash(t);
                 }
+                if (r == null) {
+                    throw badReturn("handleCall");
+                }
                 return switch (r) {
                     case CallResult.Reply<S>(Object value, S s, Next n) -> {
                         state = s;
@@ -117,11 +129,11 @@ final class ServerLoop<S> implements Sys.Target {
                         state = s;
                         throw stop(reason, from, reply, null);
                     }
-                    case Result<S> other -> apply(other);
+                    case Result<S> other -> apply(other, "handleCall");
                 };
             }
             case Gen.Cast(Object request) -> {
-                return result(() -> mod.handleCast(request, state));
+                return result("handleCast", () -> mod.handleCast(request, state));
             }
             case Gen.SystemMessage system -> {
                 Sys.handle(system, this);
@@ -129,7 +141,7 @@ final class ServerLoop<S> implements Sys.Target {
             }
             case Exit e when e.from().equals(parent) -> throw stop(e.reason(), null, null, null);
             default -> {
-                return result(() -> mod.handleInfo(message, state));
+                return result("handleInfo", () -> mod.handleInfo(message, state));
             }
         }
     }
@@ -138,17 +150,17 @@ final class ServerLoop<S> implements Sys.Target {
         Result<S> run();
     }
 
-    private Next result(Callback<S> callback) {
+    private Next result(String name, Callback<S> callback) {
         Result<S> r;
         try {
             r = callback.run();
         } catch (Throwable t) {
             throw crash(t);
         }
-        return apply(r);
+        return apply(r, name);
     }
 
-    private Next apply(Result<S> r) {
+    private Next apply(Result<S> r, String callback) {
         return switch (r) {
             case Result.NoReply<S>(S s, Next n) -> {
                 state = s;
@@ -158,9 +170,13 @@ final class ServerLoop<S> implements Sys.Target {
                 state = s;
                 throw stop(reason, null, null, null);
             }
-            case null -> throw crash(new NullPointerException(mod.getClass().getName()
-                    + " returned null from a callback; return noReply(state) or stop(reason, state)"));
+            case null -> throw badReturn(callback);
         };
+    }
+
+    /** OTP's {@code {bad_return_value, V}}: terminate runs, the report names the callback. */
+    private RuntimeException badReturn(String callback) {
+        return stop(ExitReason.of(new BadReturnValue(callback, null)), null, null, null);
     }
 
     private RuntimeException crash(Throwable t) {
@@ -207,8 +223,20 @@ final class ServerLoop<S> implements Sys.Target {
                 + "\n** Module: " + mod.getClass().getName()
                 + "\n** Last message: " + ("init".equals(what) ? "(none: init failed)" : last)
                 + "\n** State: " + stateText
-                + "\n** Reason: " + reason;
+                + "\n** Reason: " + reason + explain(reason);
         LOG.log(System.Logger.Level.ERROR, text, stack);
+    }
+
+    private String explain(ExitReason reason) {
+        if (reason instanceof ExitReason.Term(BadReturnValue(String callback, Object value))) {
+            return " (" + mod.getClass().getName() + "." + callback + " returned " + value + "; "
+                    + switch (callback) {
+                        case "init" -> "return ok(state), Init.ignore() or Init.stop(reason)";
+                        case "handleCall" -> "return reply(value, state), noReply(state) or stop(...)";
+                        default -> "return noReply(state) or stop(reason, state)";
+                    } + ")";
+        }
+        return "";
     }
 
     // ---- system messages ----

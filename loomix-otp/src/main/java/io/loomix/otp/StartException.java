@@ -4,9 +4,16 @@ import io.loomix.ExitReason;
 import io.loomix.Pid;
 
 /**
- * A server, supervisor or child did not start: Erlang's {@code {error, Reason}} from
- * {@code start_link}, or {@code ignore}. The reason says why: the init callback's stop reason,
- * its exception as {@link ExitReason.Crash}, {@link AlreadyStarted}, or {@code timeout}.
+ * A server, supervisor or child did not start, or a supervisor refused a child operation:
+ * Erlang's {@code {error, Reason}} (or {@code ignore}). The reason says why: the init callback's
+ * stop reason, its exception as {@link ExitReason.Crash}, {@link BadReturnValue}, {@code killed},
+ * {@code timeout}, {@link AlreadyStarted}; from a supervisor also {@code already_present},
+ * {@code running}, {@code restarting}, {@code not_found} or {@code max_children}.
+ *
+ * <p>The one failure convention of child management: {@code startChild}, {@code restartChild},
+ * {@code deleteChild} and {@code terminateChild} return their result and throw this with OTP's
+ * error reason; a child id that is not there is {@code false} from {@code terminateChild} and
+ * {@code deleteChild} (Elixir's {@code {:error, :not_found}}).
  */
 public final class StartException extends RuntimeException {
     /** The reason of a start whose init returned {@code ignore}: not an error, just nothing started. */
@@ -41,7 +48,25 @@ public final class StartException extends RuntimeException {
             return "ignore: init chose not to start the process";
         }
         if (reason instanceof ExitReason.Term(AlreadyStarted a)) {
-            return "already_started: the name is taken by " + a.pid() + "; use that process or pick another name";
+            return "already_started: " + a.pid() + " already runs under that name (or, in a supervisor, that child id);"
+                    + " use that process, or pick another name or id";
+        }
+        if (reason instanceof ExitReason.Term(io.loomix.Atom a)) {
+            switch (a.name()) {
+                case "running" -> {
+                    return "running: the child is running; terminateChild it first";
+                }
+                case "restarting" -> {
+                    return "restarting: the child's restart failed and is being retried; terminateChild it first";
+                }
+                case "not_found" -> {
+                    return "not_found: the supervisor has no child with that id";
+                }
+                case "already_present" -> {
+                    return "already_present: a stopped child has that id; restartChild it, or deleteChild it first";
+                }
+                default -> {}
+            }
         }
         return "process did not start: " + reason;
     }

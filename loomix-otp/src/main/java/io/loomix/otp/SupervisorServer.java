@@ -30,13 +30,17 @@ final class SupervisorServer extends GenServer<Children> {
 
     record CountChildren() {}
 
+    record WhichChild(Object id) {}
+
+    record GetChildspec(Object id) {}
+
     /** A restart that failed to start the child, retried from the mailbox as OTP does. */
     record TryAgain(Object id, ExitReason reason) {}
 
     /** Answers to the requests. */
     sealed interface Answer {}
 
-    record Ok(Pid pid) implements Answer {}
+    record Ok(Pid pid, Object info) implements Answer {}
 
     record Refused(ExitReason reason) implements Answer {}
 
@@ -48,16 +52,32 @@ final class SupervisorServer extends GenServer<Children> {
         }
     }
 
-    private final SupervisorSpec spec;
+    private final java.util.function.Supplier<Init<SupervisorSpec>> module;
+    private SupervisorSpec spec;
 
-    SupervisorServer(SupervisorSpec spec) {
-        this.spec = spec;
+    /** A supervisor whose spec comes from {@code module}'s init, run in the supervisor process. */
+    SupervisorServer(java.util.function.Supplier<Init<SupervisorSpec>> module) {
+        this.module = module;
     }
 
     @Override
     protected Init<Children> init() {
         trapExit(true);
-        Children children = new Children(spec.strategy(), new RestartIntensity(spec.maxRestarts(), spec.period()));
+        switch (module.get()) {
+            case Init.Ok<SupervisorSpec>(SupervisorSpec s, Next n) -> spec = java.util.Objects.requireNonNull(s,
+                    "a supervisor's init returned ok(null); return Init.ok(spec)");
+            case Init.Ignore<SupervisorSpec> i -> {
+                return Init.ignore();
+            }
+            case Init.Stop<SupervisorSpec>(ExitReason reason) -> {
+                return new Init.Stop<>(reason);
+            }
+            case null -> {
+                return new Init.Stop<>(ExitReason.of(new BadReturnValue("init", null)));
+            }
+        }
+        Children children = new Children(spec.strategy(), new RestartIntensity(spec.maxRestarts(), spec.period()),
+                spec.autoShutdown());
         for (ChildSpec child : spec.children()) {
             children.add(child);
             try {
@@ -71,26 +91,50 @@ final class SupervisorServer extends GenServer<Children> {
     }
 
     /** Starts child {@code id}; an ignoring child stays with no pid (a temporary one is forgotten). */
-    private static void start(Children children, Object id) {
+    private static Object start(Children children, Object id) {
         Children.Child child = children.child(id);
+        ChildSpec.Started started = startFunction(child.spec, id);
+        if (started == null) {
+            children.stopped(id);
+            return null;
+        }
+        link(started.pid()); // a start function that forgot to link would leave the child unsupervised
+        children.started(id, started.pid());
+        return started.info();
+    }
+
+    /**
+     * Runs a child's start function in the supervisor: its pid, or null if it ignored. Whatever it
+     * throws, {@code exit(r)} included, is a failed start with that reason ({@code {error, R}}),
+     * never a crash of the supervisor; only a kill of the supervisor itself goes through.
+     */
+    static ChildSpec.Started startFunction(ChildSpec spec, Object id) {
         Pid pid;
+        Object info = null;
         try {
-            pid = child.spec.start().get();
+            if (spec.start() instanceof ChildSpec.StartWithInfo withInfo) {
+                ChildSpec.Started s = withInfo.startWithInfo();
+                pid = s == null ? null : s.pid();
+                info = s == null ? null : s.info();
+            } else {
+                pid = spec.start().get();
+            }
         } catch (StartException e) {
             if (e.ignored()) {
-                children.stopped(id);
-                return;
+                return null;
             }
             throw e;
-        } catch (RuntimeException e) {
-            throw new StartException(ProcLib.reasonOf(e));
+        } catch (Throwable t) {
+            if (ProcLib.isKilled(t)) {
+                throw t;
+            }
+            throw new StartException(ProcLib.reasonOf(t));
         }
         if (pid == null) {
             throw new StartException(ExitReason.of(new IllegalStateException("the start function of child " + id
                     + " returned null; return the pid of a process started with startLink")));
         }
-        link(pid); // a start function that forgot to link would leave the child unsupervised
-        children.started(id, pid);
+        return new ChildSpec.Started(pid, info);
     }
 
     private static void stop(Children children, Children.Child child) {
@@ -110,28 +154,40 @@ final class SupervisorServer extends GenServer<Children> {
             case StartChild(ChildSpec child) -> reply(startChild(children, child), children);
             case TerminateChild(Object id) -> {
                 Optional<Children.Child> child = children.find(id);
-                child.filter(Children.Child::running).ifPresent(c -> stop(children, c));
+                if (child.isPresent() && child.get().running()) {
+                    stop(children, child.get());
+                } else if (child.isPresent() && child.get().restarting) {
+                    children.stopped(id); // ends the retries, as OTP does
+                }
                 yield reply(child.isPresent(), children);
             }
             case RestartChild(Object id) -> reply(restartChild(children, id), children);
             case DeleteChild(Object id) -> {
                 Optional<Children.Child> child = children.find(id);
-                if (child.isPresent() && child.get().running()) {
-                    yield reply(new Refused(ExitReason.of(io.loomix.Atom.of("running"))), children);
+                if (child.isPresent() && (child.get().running() || child.get().restarting)) {
+                    yield reply(new Refused(ExitReason.of(io.loomix.Atom.of(child.get().running() ? "running"
+                            : "restarting"))), children);
                 }
                 child.ifPresent(c -> children.remove(id));
                 yield reply(child.isPresent(), children);
             }
             case WhichChildren w -> {
                 List<Supervisor.ChildInfo> out = new ArrayList<>();
-                for (Children.Child c : children.all()) {
-                    out.add(new Supervisor.ChildInfo(c.id(), Optional.ofNullable(c.pid), c.spec.type(), c.spec.restart()));
+                for (Children.Child c : children.all().reversed()) { // most recent first, as OTP
+                    out.add(info(c));
                 }
                 yield reply(List.copyOf(out), children);
             }
             case CountChildren c -> reply(count(children.all()), children);
+            case WhichChild(Object id) -> reply(children.find(id).map(SupervisorServer::info), children);
+            case GetChildspec(Object id) -> reply(children.find(id).map(ch -> ch.spec), children);
             default -> throw new IllegalArgumentException("unknown supervisor request " + request);
         };
+    }
+
+    static Supervisor.ChildInfo info(Children.Child c) {
+        return new Supervisor.ChildInfo(c.id(), Optional.ofNullable(c.pid), c.spec.type(), c.spec.restart(),
+                c.restarting);
     }
 
     static Supervisor.ChildCount count(List<Children.Child> all) {
@@ -152,14 +208,15 @@ final class SupervisorServer extends GenServer<Children> {
                     : ExitReason.of(io.loomix.Atom.of("already_present")));
         }
         children.add(child);
+        Object info;
         try {
-            start(children, child.id());
+            info = start(children, child.id());
         } catch (StartException e) {
             children.remove(child.id());
             return new Refused(e.reason());
         }
         Pid pid = children.find(child.id()).map(c -> c.pid).orElse(null);
-        return pid != null ? new Ok(pid) : new Refused(StartException.IGNORE);
+        return pid != null ? new Ok(pid, info) : new Refused(StartException.IGNORE);
     }
 
     private static Answer restartChild(Children children, Object id) {
@@ -167,16 +224,17 @@ final class SupervisorServer extends GenServer<Children> {
         if (child.isEmpty()) {
             return new Refused(ExitReason.of(io.loomix.Atom.of("not_found")));
         }
-        if (child.get().running()) {
-            return new Refused(ExitReason.of(io.loomix.Atom.of("running")));
+        if (child.get().running() || child.get().restarting) {
+            return new Refused(ExitReason.of(io.loomix.Atom.of(child.get().running() ? "running" : "restarting")));
         }
+        Object info;
         try {
-            start(children, id);
+            info = start(children, id);
         } catch (StartException e) {
             return new Refused(e.reason());
         }
         Pid pid = child.get().pid;
-        return pid == null ? new Refused(StartException.IGNORE) : new Ok(pid);
+        return pid == null ? new Refused(StartException.IGNORE) : new Ok(pid, info);
     }
 
     @Override
@@ -193,6 +251,9 @@ final class SupervisorServer extends GenServer<Children> {
         switch (decision) {
             case Children.NotAChild n -> {}
             case Children.NoRestart(Object id) -> {}
+            case Children.ShutDownItself(Object id) -> {
+                return stop(ExitReason.SHUTDOWN, children); // OTP's auto_shutdown: quietly, with shutdown
+            }
             case Children.Restart(Object id, List<Object> stop, List<Object> start) -> {
                 for (Object other : stop) {
                     stop(children, children.child(other));
@@ -201,6 +262,7 @@ final class SupervisorServer extends GenServer<Children> {
                     try {
                         start(children, next);
                     } catch (StartException e) {
+                        children.restartFailed(next);
                         LOG.log(System.Logger.Level.ERROR, () -> "Supervisor " + self() + " could not restart child "
                                 + next + ": " + e.reason() + "; trying again");
                         send(self(), new TryAgain(next, e.reason()));

@@ -16,9 +16,28 @@ import java.util.Objects;
  * @param maxRestarts more restarts than this within {@code period} and the supervisor shuts its
  *                    children down and exits with {@code shutdown} (default 3 in 5 s, as OTP)
  */
-public record SupervisorSpec(Strategy strategy, int maxRestarts, Duration period, List<ChildSpec> children) {
+public record SupervisorSpec(Strategy strategy, int maxRestarts, Duration period, List<ChildSpec> children,
+                             AutoShutdown autoShutdown) {
+
+    /**
+     * When a supervisor shuts itself down because its significant children exited by themselves
+     * (not when it terminated them), OTP's {@code auto_shutdown}.
+     */
+    public enum AutoShutdown {
+        /** Never (the default). */
+        NEVER,
+        /** When any significant child exits by itself. */
+        ANY_SIGNIFICANT,
+        /** When all significant children have exited by themselves. */
+        ALL_SIGNIFICANT
+    }
+
+    public SupervisorSpec(Strategy strategy, int maxRestarts, Duration period, List<ChildSpec> children) {
+        this(strategy, maxRestarts, period, children, AutoShutdown.NEVER);
+    }
 
     public SupervisorSpec {
+        Objects.requireNonNull(autoShutdown, "autoShutdown must not be null: use AutoShutdown.NEVER");
         Objects.requireNonNull(strategy, "strategy must not be null");
         Objects.requireNonNull(period, "period must not be null");
         if (maxRestarts < 0 || period.isNegative() || period.isZero()) {
@@ -41,6 +60,10 @@ public record SupervisorSpec(Strategy strategy, int maxRestarts, Duration period
     }
 
     public SupervisorSpec withIntensity(int maxRestarts, Duration period) {
-        return new SupervisorSpec(strategy, maxRestarts, period, children);
+        return new SupervisorSpec(strategy, maxRestarts, period, children, autoShutdown);
+    }
+
+    public SupervisorSpec withAutoShutdown(AutoShutdown auto) {
+        return new SupervisorSpec(strategy, maxRestarts, period, children, auto);
     }
 }

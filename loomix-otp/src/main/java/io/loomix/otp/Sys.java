@@ -37,7 +37,12 @@ public final class Sys {
 
     record GetState() implements Request {}
 
-    record ReplaceState(UnaryOperator<Object> fn) implements Request {}
+    record ReplaceState(UnaryOperator<Object> fn) implements Request {
+        @Override
+        public String toString() {
+            return "{replace_state,#Function}";
+        }
+    }
 
     record CodeChange(Object oldVsn, Object extra) implements Request {}
 

@@ -114,9 +114,34 @@ class ChildrenTest {
     void aFailedRestartCountsAsAnotherRestart() {
         Children c = children(Strategy.ONE_FOR_ONE);
         assertInstanceOf(Children.Restart.class, c.exited(pid(1), CRASH, 0));
+        c.restartFailed("a");
         assertInstanceOf(Children.Restart.class, c.startFailed("a", CRASH, 1));
+        c.restartFailed("a");
         assertInstanceOf(Children.Restart.class, c.startFailed("a", CRASH, 2));
+        c.restartFailed("a");
         assertInstanceOf(Children.GiveUp.class, c.startFailed("a", CRASH, 3));
+    }
+
+    /** The chaos fault: a stale retry used to forget a running child, leaving it orphaned. */
+    @Test
+    void aRetryForAChildThatIsRunningAgainIsStale() {
+        Children c = children(Strategy.ONE_FOR_ALL);
+        assertInstanceOf(Children.Restart.class, c.exited(pid(1), CRASH, 0));
+        c.restartFailed("a");                      // its retry is now queued
+        c.exited(pid(2), CRASH, 1);                // another child's restart starts the whole group again
+        c.started("a", pid(11));
+        c.started("b", pid(12));
+        assertEquals(new Children.NotAChild(), c.startFailed("a", CRASH, 2));
+        assertEquals(pid(11), c.child("a").pid, "the running child is still known");
+    }
+
+    @Test
+    void aRetryForAChildTerminatedMeanwhileIsStale() {
+        Children c = children(Strategy.ONE_FOR_ONE);
+        c.exited(pid(1), CRASH, 0);
+        c.restartFailed("a");
+        c.stopped("a");                            // terminateChild of a restarting child
+        assertEquals(new Children.NotAChild(), c.startFailed("a", CRASH, 1));
     }
 
     @Test

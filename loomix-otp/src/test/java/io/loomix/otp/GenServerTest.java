@@ -224,7 +224,7 @@ class GenServerTest {
                 report = records.stream().filter(r -> r.getMessage().contains("crashing_counter")).findFirst()
                         .orElseThrow(() -> new AssertionError("no crash report among " + records.size() + " records"));
             }
-            assertTrue(report.getMessage().contains("Last message: Cast[request=Boom[]]"), report.getMessage());
+            assertTrue(report.getMessage().contains("Last message: {'$gen_cast',Boom[]}"), report.getMessage());
             assertTrue(report.getMessage().contains("State: 41"), report.getMessage());
             assertTrue(report.getMessage().contains("Reason: {java.lang.IllegalStateException: cast boom"), report.getMessage());
             assertEquals("cast boom", report.getThrown().getMessage());
