@@ -112,6 +112,7 @@ final class Immutability {
                 || Number.class.isAssignableFrom(type) && type.getPackageName().equals("java.lang")
                 || type == BigInteger.class || type == BigDecimal.class || type == UUID.class
                 || type == Atom.class || type == Pid.class || type == Ref.class || type == Class.class
+                || type == io.loomix.PortData.class // copies its bytes in and out
                 || type.getPackageName().equals("java.time")) {
             return LEAF;
         }

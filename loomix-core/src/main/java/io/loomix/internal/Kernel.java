@@ -452,6 +452,15 @@ public final class Kernel {
         return ref;
     }
 
+    /**
+     * monitor/1 on {@code target} whose Down names {@code shownAs} instead of the pid: for values
+     * that a process stands for, such as ports.
+     */
+    public Ref monitorAs(Pid target, Object shownAs) {
+        Objects.requireNonNull(target, "monitor: target must not be null");
+        return monitor(target, Objects.requireNonNull(shownAs, "monitor: shownAs must not be null"));
+    }
+
     /** demonitor/2: true if the monitor was active; with flush, removes its Down message too. */
     public boolean demonitor(Ref ref, boolean flush) {
         Proc me = self("demonitor");
@@ -584,6 +593,12 @@ public final class Kernel {
         String name = body.getClass().getName();
         int lambda = name.indexOf("$$Lambda");
         return (lambda >= 0 ? name.substring(0, lambda) : name) + ".run/0";
+    }
+
+    /** Messages waiting in {@code pid}'s mailbox; 0 when it is not a live local process. */
+    public long queueLength(Pid pid) {
+        Proc p = lookup(pid);
+        return p == null ? 0 : p.queueLength();
     }
 
     public List<Pid> processes() {
