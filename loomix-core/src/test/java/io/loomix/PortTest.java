@@ -280,6 +280,23 @@ class PortTest {
         });
     }
 
+    /**
+     * The owner's exit signals reach a port from the moment open returns: it traps exits before.
+     * (This hung when the port process set trap_exit itself, after it started running.)
+     */
+    @Test
+    void stressExitFromTheOwnerRightAfterOpen() {
+        run(() -> {
+            for (int i = 0; i < 100; i++) {
+                Port p = Port.open("cat", PortOptions.DEFAULT);
+                Ref ref = monitor(p);
+                exit(p, ExitReason.NORMAL);
+                assertEquals(new Down(ref, p, ExitReason.NORMAL), receive(Duration.ofSeconds(10),
+                        m -> m instanceof Down d && d.ref().equals(ref) ? d : null, () -> null), "round " + i);
+            }
+        });
+    }
+
     @Test
     void connectHandsTheOutputToTheNewOwnerWhichThenOwnsTheLifetime() {
         run(() -> {
