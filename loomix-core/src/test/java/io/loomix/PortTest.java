@@ -93,6 +93,17 @@ class PortTest {
     }
 
     @Test
+    void aPacketTooLargeToHoldClosesThePortWithEinval() {
+        run(() -> {
+            trapExit(true);
+            Port p = Port.open("printf '\\377\\377\\377\\377'; exec sleep 1000", PortOptions.DEFAULT.packet(4));
+            Ref ref = monitor(p);
+            assertEquals(ExitReason.of(Atom.of("einval")), Await.down(ref).reason());
+            trapExit(false);
+        });
+    }
+
+    @Test
     void infoNamesCommandOwnerLinksAndCounts() {
         run(() -> {
             Port cat = Port.open("cat", PortOptions.DEFAULT.line(80));

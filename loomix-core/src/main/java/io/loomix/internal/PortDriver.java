@@ -140,7 +140,7 @@ public final class PortDriver {
                     + data.getClass().getName());
         };
         PortDriver d = OPEN.get(port.id());
-        if (d == null || d.closed || !d.pid().equals(port.pid())) {
+        if (d == null || d.closed || !port.pid().equals(d.pid())) {
             if (strict) {
                 throw new IllegalArgumentException("badarg: " + port + " is closed");
             }
@@ -183,7 +183,7 @@ public final class PortDriver {
 
     public static PortInfo info(Port port) {
         PortDriver d = OPEN.get(port.id());
-        if (d == null || d.closed || !d.pid().equals(port.pid())) {
+        if (d == null || d.closed || !port.pid().equals(d.pid())) {
             return null;
         }
         ProcessInfo p = K.info(port.pid());
@@ -207,7 +207,7 @@ public final class PortDriver {
 
     private static PortDriver open(Port port, String operation) {
         PortDriver d = OPEN.get(port.id());
-        if (d == null || d.closed || !d.pid().equals(port.pid())) {
+        if (d == null || d.closed || !port.pid().equals(d.pid())) {
             throw new IllegalArgumentException("badarg: cannot " + operation + " " + port + ": it is closed");
         }
         return d;
@@ -305,8 +305,12 @@ public final class PortDriver {
             }
             deframer.finish(frames);
             deliverAll(frames);
-        } catch (IOException | IllegalStateException e) {
-            // The port closed under the read, or the program sent a packet too large to hold.
+        } catch (IOException e) {
+            // The port closed under the read.
+        } catch (IllegalStateException e) {
+            // A packet length too large to hold: the stream cannot be framed any further.
+            K.exit(port.pid(), ExitReason.of(io.loomix.Atom.of("einval")));
+            return;
         }
         if (closed) {
             return;
