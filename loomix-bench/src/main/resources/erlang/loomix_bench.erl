@@ -38,6 +38,8 @@ runner("fanin") -> fun fanin_run/1;
 runner("call_backlog") -> fun call_backlog_run/1;
 runner("spinners") -> fun spinners_run/1;
 runner("gencall") -> fun gencall_run/1;
+runner("broadcast") -> fun broadcast_run/1;
+runner("idle_genserver") -> fun idle_genserver_run/1;
 runner(Other) -> error({unknown_workload, Other}).
 
 in_fresh_process(Run, Size) ->
@@ -211,7 +213,11 @@ spinners_run(R) ->
     lists:foreach(fun(Pid) -> exit(Pid, kill) end, [Pong | Spinners]),
     Sorted = list_to_tuple(lists:sort(Latencies)),
     Us = fun(P) -> percentile(Sorted, P) / 1000 end,
-    {p99_us, Us(0.99), [{p50_us, Us(0.50)}, {max_us, Us(1.0)}, {samples, tuple_size(Sorted)}]}.
+    %% Stalls: round trips over 1 ms, and their share of the run (io.loomix.bench.LatencySummary).
+    Stalled = [L || L <- Latencies, L > 1000000],
+    {p99_us, Us(0.99), [{p50_us, Us(0.50)}, {max_us, Us(1.0)}, {samples, tuple_size(Sorted)},
+                        {longest_stall_ms, Us(1.0) / 1000}, {stalls, length(Stalled)},
+                        {stall_share, lists:sum(Stalled) / max(1, lists:sum(Latencies))}]}.
 
 %% Park-Miller step: stays a small integer (< 2^46), so the loop never
 %% allocates or yields on its own and the schedulers must preempt it.
@@ -251,6 +257,39 @@ gencall_loop(N, Server) ->
 init([]) -> {ok, no_state}.
 handle_call(ping, _From, State) -> {reply, pong, State}.
 handle_cast(_Msg, State) -> {noreply, State}.
+
+%% ---- broadcast: N parked processes, one message each, one reply each ---
+
+broadcast_run(N) ->
+    process_flag(message_queue_data, off_heap),
+    Parent = self(),
+    Pids = [spawn(fun() -> Parent ! ready, receive go -> Parent ! done end end)
+            || _ <- lists:seq(1, N)],
+    await(ready, N),
+    T0 = now_ns(),
+    lists:foreach(fun(Pid) -> Pid ! go end, Pids),
+    T1 = now_ns(),
+    await(done, N),
+    T2 = now_ns(),
+    SendMs = (T1 - T0) / 1.0e6,
+    CollectMs = (T2 - T1) / 1.0e6,
+    {ms_after_spawn, SendMs + CollectMs,
+     [{send_ms, SendMs}, {collect_ms, CollectMs}, {collect_us_per_process, (T2 - T1) / N / 1000}]}.
+
+%% ---- idle_genserver: memory of an idle gen_server -----------------------
+
+idle_genserver_run(N) ->
+    process_flag(message_queue_data, off_heap),
+    BaseCount = erlang:system_info(process_count),
+    garbage_collect(),
+    Before = erlang:memory(total),
+    Pids = [begin {ok, Pid} = gen_server:start(?MODULE, [], []), Pid end || _ <- lists:seq(1, N)],
+    garbage_collect(),
+    After = erlang:memory(total),
+    lists:foreach(fun(Pid) -> exit(Pid, kill) end, Pids),
+    wait_process_count(BaseCount),
+    {bytes_per_server, (After - Before) / N,
+     [{memory_before_mb, Before / 1048576}, {memory_after_mb, After / 1048576}]}.
 
 %% ---- RESULT line ------------------------------------------------------
 

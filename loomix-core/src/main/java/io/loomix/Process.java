@@ -216,6 +216,19 @@ public sealed class Process permits Loomix {
     }
 
     /**
+     * Erlang's {@code Port ! {self(), {command, Data}}}: writes {@code data} ({@code byte[]} or
+     * text, as UTF-8) to the port's program. A closed port drops it, as a dead process drops a
+     * message; {@link Port#command} raises badarg instead.
+     *
+     * @throws IllegalArgumentException (badarg) when {@code data} is not {@code byte[]} or text
+     */
+    public static <T> T send(Port port, T data) {
+        Objects.requireNonNull(port, "send: destination port must not be null");
+        io.loomix.internal.PortDriver.command(port, data, false);
+        return data;
+    }
+
+    /**
      * Erlang's {@code alias()}: a fresh ref that other processes can send to, reaching the caller
      * until {@link #unalias}. It also marks the mailbox, like {@link #makeRef()}.
      */
@@ -379,6 +392,22 @@ public sealed class Process permits Loomix {
         K.link(pid);
     }
 
+    /** Links the caller and a port, as {@link #link(Pid)}; a trapping caller sees {@code Exit(port.pid(), reason)}. */
+    public static void link(Port port) {
+        K.link(Objects.requireNonNull(port, "link: port must not be null").pid());
+    }
+
+    /** Removes a link to a port. */
+    public static void unlink(Port port) {
+        K.unlink(Objects.requireNonNull(port, "unlink: port must not be null").pid());
+    }
+
+    /** Erlang's {@code monitor(port, Port)}: when the port closes, {@link Down}{@code (ref, port, reason)} arrives. */
+    public static Ref monitor(Port port) {
+        Objects.requireNonNull(port, "monitor: port must not be null");
+        return K.monitorAs(port.pid(), port);
+    }
+
     /** Removes the link; no exit signal from {@code pid} arrives afterwards. Already queued {@link Exit}s stay. */
     public static void unlink(Pid pid) {
         K.unlink(pid);
@@ -452,6 +481,14 @@ public sealed class Process permits Loomix {
      */
     public static void exit(Pid pid, Object reason) {
         K.exit(pid, ExitReason.of(reason));
+    }
+
+    /**
+     * Sends an exit signal to a port, Erlang's {@code exit(Port, Reason)}: {@code normal} closes it
+     * only when sent by its owner; any other reason closes it with that reason, and kill kills it.
+     */
+    public static void exit(Port port, Object reason) {
+        K.exit(Objects.requireNonNull(port, "exit: port must not be null").pid(), ExitReason.of(reason));
     }
 
     /**

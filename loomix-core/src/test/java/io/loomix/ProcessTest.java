@@ -232,8 +232,8 @@ class ProcessTest {
         run(() -> {
             for (Runnable bad : List.<Runnable>of(
                     () -> register("x", null), () -> register((Atom) null, self()), () -> whereis((Atom) null),
-                    () -> unregister((Atom) null), () -> link(null), () -> unlink(null), () -> monitor((Pid) null),
-                    () -> demonitor(null), () -> exit(null, ExitReason.KILL), () -> alive(null), () -> info(null),
+                    () -> unregister((Atom) null), () -> link((Pid) null), () -> unlink((Pid) null), () -> monitor((Pid) null),
+                    () -> demonitor(null), () -> exit((Pid) null, ExitReason.KILL), () -> alive(null), () -> info(null),
                     () -> send((Ref) null, "x"), () -> cancelTimer(null), () -> readTimer(null), () -> unalias(null))) {
                 var e = assertThrows(IllegalArgumentException.class, bad::run);
                 assertTrue(e.getMessage().startsWith("badarg: "), e.getMessage());

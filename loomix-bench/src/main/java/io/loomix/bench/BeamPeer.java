@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 final class BeamPeer implements Peer {
     private static final String SOURCE = "/erlang/loomix_bench.erl";
     private static final String MODULE = "loomix_bench";
-    /** Above the default limit of 1,048,576 processes, for idle at a million. */
+    /** Above the default limit of 1,048,576 processes, for the workloads that hold a million. */
     private static final String MANY_PROCESSES = "2000000";
 
     private final Path moduleDir;
@@ -81,7 +81,7 @@ final class BeamPeer implements Peer {
     @Override
     public ProcessBuilder command(Workload workload, int size) {
         var command = new ArrayList<>(List.of("erl", "-noshell", "-pa", moduleDir.toString()));
-        if (workload == Workload.IDLE) command.addAll(List.of("+P", MANY_PROCESSES));
+        if (workload.holdsManyProcesses()) command.addAll(List.of("+P", MANY_PROCESSES));
         command.addAll(List.of("-eval",
                 MODULE + ":main([\"" + workload.id() + "\",\"" + size + "\"]), halt()."));
         var builder = new ProcessBuilder(command);

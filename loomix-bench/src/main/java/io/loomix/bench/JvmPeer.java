@@ -12,7 +12,7 @@ import java.util.Properties;
 /** A peer that is a main class on this JVM's classpath, run in a fresh JVM of the same binary. */
 record JvmPeer(String name, String mainClass, List<String> jvmOptions) implements Peer {
 
-    /** Both JVM peers get the same heap for idle, where a million processes or actors must fit. */
+    /** Both JVM peers get the same heap where a million processes or actors must fit at once. */
     private static final String IDLE_HEAP = "-Xmx16g";
 
     static JvmPeer loomix() {
@@ -82,7 +82,7 @@ record JvmPeer(String name, String mainClass, List<String> jvmOptions) implement
         var command = new ArrayList<String>();
         command.add(javaBinary());
         command.addAll(jvmOptions);
-        if (workload == Workload.IDLE) command.add(IDLE_HEAP);
+        if (workload.holdsManyProcesses()) command.add(IDLE_HEAP);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass, workload.id(), String.valueOf(size)));
         return new ProcessBuilder(command);
     }

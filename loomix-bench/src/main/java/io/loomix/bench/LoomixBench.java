@@ -3,6 +3,8 @@ package io.loomix.bench;
 import io.loomix.Atom;
 import io.loomix.Pid;
 import io.loomix.Ref;
+import io.loomix.otp.GenServer;
+import io.loomix.otp.Init;
 import io.loomix.otp.bench.GenCallBench;
 
 import java.lang.management.ManagementFactory;
@@ -49,8 +51,10 @@ public final class LoomixBench {
             case "call_backlog" -> callBacklog(size);
             case "spinners" -> spinners(size);
             case "gencall" -> metric("calls_per_s", GenCallBench.callsPerSecond(size), "");
-            default -> throw new IllegalArgumentException("unknown workload " + workload
-                    + " (this build has: spawn idle pingpong ring fanin call_backlog spinners gencall)");
+            case "broadcast" -> broadcast(size);
+            case "idle_genserver" -> idleGenServer(size);
+            default -> throw new IllegalArgumentException("unknown workload " + workload + " (this build has: "
+                    + Workload.ids().replace(',', ' ') + ")");
         };
         System.out.println("RESULT {\"peer\":\"loomix\",\"workload\":\"" + workload + "\",\"size\":" + size + "," + result + "}");
         System.exit(0);
@@ -261,7 +265,9 @@ public final class LoomixBench {
         spinnersRound(Math.max(1, rounds / 10));
         LatencySummary s = LatencySummary.of(spinnersRound(rounds));
         return metric("p99_us", s.p99Micros(), String.format(Locale.ROOT,
-                "\"p50_us\":%.3f,\"max_us\":%.3f,\"samples\":%d", s.p50Micros(), s.maxMicros(), s.samples()));
+                "\"p50_us\":%.3f,\"max_us\":%.3f,\"samples\":%d,\"longest_stall_ms\":%.3f,\"stalls\":%d,"
+                        + "\"stall_share\":%.4f", s.p50Micros(), s.maxMicros(), s.samples(), s.longestStallMillis(),
+                s.stalls(), s.stallShare()));
     }
 
     /** R round trips or R milliseconds, whichever ends first (Workload.spinnersTimeLimitNanos). */
@@ -305,6 +311,80 @@ public final class LoomixBench {
         long x = seed;
         for (;;) {
             x = (x * 16807) % 2147483647;
+        }
+    }
+
+    // ---- broadcast: N parked processes, one message each, one reply each ----
+
+    static String broadcast(int n) {
+        broadcastRound(Math.max(1, n / 10));
+        long[] phases = broadcastRound(n);
+        double sendMs = phases[0] / 1e6;
+        double collectMs = phases[1] / 1e6;
+        return metric("ms_after_spawn", sendMs + collectMs, String.format(Locale.ROOT,
+                "\"send_ms\":%.3f,\"collect_ms\":%.3f,\"collect_us_per_process\":%.4f",
+                sendMs, collectMs, phases[1] / 1e3 / n));
+    }
+
+    /** The send phase and the collect phase, in ns, once every child has said it is ready. */
+    private static long[] broadcastRound(int n) {
+        return run(() -> {
+            Pid parent = self();
+            Pid[] children = new Pid[n];
+            for (int i = 0; i < n; i++) {
+                children[i] = spawn(() -> {
+                    send(parent, READY);
+                    receive();
+                    send(parent, DONE);
+                });
+            }
+            for (int i = 0; i < n; i++) {
+                receive();
+            }
+            long t0 = System.nanoTime();
+            for (Pid child : children) {
+                send(child, GO);
+            }
+            long t1 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                receive();
+            }
+            return new long[] {t1 - t0, System.nanoTime() - t1};
+        });
+    }
+
+    // ---- idle_genserver: heap per idle GenServer ----
+
+    static final class IdleServer extends GenServer<Atom> {
+        @Override
+        protected Init<Atom> init() {
+            return ok(READY);
+        }
+    }
+
+    static String idleGenServer(int n) {
+        idleGenServerRound(Math.max(1, n / 10), null);
+        long before = usedHeapAfterGc();
+        List<Pid> pids = new ArrayList<>(n);
+        idleGenServerRound(n, pids);
+        long after = usedHeapAfterGc();
+        long listBytes = (long) n * (32 + 4) + 16L * 1024;
+        double perServer = (double) (after - before - listBytes) / n;
+        pids.forEach(p -> exit(p, KILL_REASON));
+        return metric("bytes_per_server", perServer, "\"heap_delta_bytes\":" + (after - before));
+    }
+
+    /** Starts n servers (GenServer.start returns once init has run); keeps them in {@code keep}, or stops them. */
+    private static void idleGenServerRound(int n, List<Pid> keep) {
+        List<Pid> pids = keep != null ? keep : new ArrayList<>(n);
+        run(() -> {
+            IdleServer callbacks = new IdleServer();
+            for (int i = 0; i < n; i++) {
+                pids.add(GenServer.start(callbacks));
+            }
+        });
+        if (keep == null) {
+            pids.forEach(p -> exit(p, KILL_REASON));
         }
     }
 

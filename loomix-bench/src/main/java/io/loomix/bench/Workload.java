@@ -16,7 +16,11 @@ public enum Workload {
     FANIN("fanin", "messages_per_s", false, 10_000_000, 1_000_000),
     CALL_BACKLOG("call_backlog", "ns_per_call_backlog", true, 20_000, 2_000),
     SPINNERS("spinners", "p99_us", true, 20_000, 2_000),
-    GENCALL("gencall", "calls_per_s", false, 1_000_000, 100_000);
+    GENCALL("gencall", "calls_per_s", false, 1_000_000, 100_000),
+    /** N processes parked in receive; one sends each a message, each replies and exits; after the spawn. */
+    BROADCAST("broadcast", "ms_after_spawn", true, 1_000_000, 100_000),
+    /** N idle GenServers (gen_server, an idle Pekko actor): heap per server, beside idle. */
+    IDLE_GENSERVER("idle_genserver", "bytes_per_server", true, 1_000_000, 200_000);
 
     private final String id;
     private final String metric;
@@ -68,6 +72,11 @@ public enum Workload {
             if (workload.id.equals(id)) return workload;
         }
         throw new IllegalArgumentException("unknown workload '" + id + "', expected one of " + ids());
+    }
+
+    /** Whether a run holds a million processes at once (the peers then need a larger heap or process limit). */
+    public boolean holdsManyProcesses() {
+        return this == IDLE || this == BROADCAST || this == IDLE_GENSERVER;
     }
 
     public static String ids() {

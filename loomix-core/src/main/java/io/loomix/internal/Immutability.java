@@ -140,6 +140,7 @@ final class Immutability {
                 || type == java.util.OptionalDouble.class
                 || type == Atom.class || type == Pid.class || type == Ref.class || type == PortId.class
                 || type == Binary.class || type == Class.class
+                || type == io.loomix.PortData.class // copies its bytes in and out
                 || type.getPackageName().equals("java.time")) {
             return LEAF;
         }

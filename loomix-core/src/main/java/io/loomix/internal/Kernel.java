@@ -551,6 +551,16 @@ public final class Kernel {
     }
 
     /**
+     * monitor/1 on {@code target} whose Down names {@code shownAs} instead of the pid: for values
+     * that a process stands for, such as ports.
+     */
+    public Ref monitorAs(Pid target, Object shownAs) {
+        Objects.requireNonNull(target, "monitor: target must not be null");
+        return monitor(target, Objects.requireNonNull(shownAs, "monitor: shownAs must not be null"),
+                io.loomix.MonitorOption.NONE);
+    }
+
+    /**
      * demonitor/2 with Erlang's {@code info}: true if the monitor was active and is now removed,
      * and then no Down for it will ever arrive; false if there was none, or its Down is already
      * in the mailbox (with flush, removed from it). A Down is delivered only by whoever removes
@@ -768,6 +778,12 @@ public final class Kernel {
         String name = body.getClass().getName();
         int lambda = name.indexOf("$$Lambda");
         return (lambda >= 0 ? name.substring(0, lambda) : name) + ".run/0";
+    }
+
+    /** Messages waiting in {@code pid}'s mailbox; 0 when it is not a live local process. */
+    public long queueLength(Pid pid) {
+        Proc p = lookup(pid);
+        return p == null ? 0 : p.queueLength();
     }
 
     public List<Pid> processes() {

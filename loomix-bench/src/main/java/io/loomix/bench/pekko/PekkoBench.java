@@ -69,6 +69,9 @@ public final class PekkoBench {
             case CALL_BACKLOG -> (system, size) -> Measurement.unsupported("no selective receive");
             case SPINNERS -> SpinnersWorkload::run;
             case GENCALL -> GenCallWorkload::run;
+            case BROADCAST -> BroadcastWorkload::run;
+            // Pekko has no server behaviour apart from its actors: the idle actor is its idle server.
+            case IDLE_GENSERVER -> IdleWorkload::run;
         };
     }
 }
