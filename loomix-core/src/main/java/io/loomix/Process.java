@@ -296,10 +296,10 @@ public sealed class Process permits Loomix {
      * returns a reference for {@link #cancelTimer} and {@link #readTimer}. It never fires early.
      *
      * @throws IllegalArgumentException (badarg) for a negative delay, or one longer than
-     *                                  {@code Kernel.MAX_TIMER} (about 292 years, what a long counts in nanoseconds)
+     *                                  {@code SendTimers.MAX_TIMER} (about 292 years, what a long counts in nanoseconds)
      */
     public static Ref sendAfter(Object dest, Object message, Duration delay) {
-        return K.sendAfter(dest, message, delay);
+        return K.sendTimers().sendAfter(dest, message, delay);
     }
 
     /**
@@ -307,12 +307,12 @@ public sealed class Process permits Loomix {
      * against the wall clock now; a time in the past sends at once.
      */
     public static Ref sendAt(Object dest, Object message, java.time.Instant when) {
-        return K.sendAt(dest, message, when);
+        return K.sendTimers().sendAt(dest, message, when);
     }
 
     /** Cancels a {@link #sendAfter} timer: the milliseconds that were left, or empty if it already fired. */
     public static OptionalLong cancelTimer(Ref timer) {
-        return K.cancelTimer(timer);
+        return K.sendTimers().cancel(timer);
     }
 
     /**
@@ -320,12 +320,12 @@ public sealed class Process permits Loomix {
      * which arrives as a {@link TimerCancelled} message.
      */
     public static void cancelTimerAsync(Ref timer) {
-        K.cancelTimerAsync(Kernel.notNull(timer, "cancelTimerAsync: ref"));
+        K.sendTimers().cancelAsync(Kernel.notNull(timer, "cancelTimerAsync: ref"));
     }
 
     /** Erlang's {@code read_timer/1}: the milliseconds left on a {@link #sendAfter} timer, or empty if it fired or was cancelled. */
     public static OptionalLong readTimer(Ref timer) {
-        return K.readTimer(timer);
+        return K.sendTimers().read(timer);
     }
 
     // ---- names ----
