@@ -238,7 +238,9 @@ public sealed class Process permits Loomix {
 
     /**
      * Waits for the oldest message that {@code clauses} accepts (returns non-null for), removes it
-     * and returns the clause's result. Messages it rejects stay in the mailbox, in order.
+     * and returns the clause's result. Messages it rejects stay in the mailbox, in order. The
+     * clauses run before the message is removed, so they must not receive (or flush) themselves:
+     * that throws {@link IllegalStateException}; return a value and receive after this returns.
      */
     public static <R> R receive(Clauses<? extends R> clauses) {
         return K.receive(clauses, -1, () -> null, null);
@@ -379,7 +381,11 @@ public sealed class Process permits Loomix {
         K.link(pid);
     }
 
-    /** Removes the link; no exit signal from {@code pid} arrives afterwards. Already queued {@link Exit}s stay. */
+    /**
+     * Removes the link: once this returns, the link has no effect on the caller (Erlang's
+     * guarantee, also when {@code pid} is exiting at that moment). An {@link Exit} queued before
+     * stays; an exit signal that arrived before kills a caller that does not trap exits, here.
+     */
     public static void unlink(Pid pid) {
         K.unlink(pid);
     }
@@ -414,12 +420,19 @@ public sealed class Process permits Loomix {
         return K.monitor(Name.local(Kernel.notNull(name, "monitor: name")));
     }
 
-    /** Removes a monitor; a Down already received stays. Returns whether the monitor was active. */
+    /**
+     * Removes a monitor, as Erlang's {@code demonitor(Ref, [info])}: {@code true} if it was active,
+     * and then no Down for it will ever arrive; {@code false} if there was no such monitor or its
+     * Down is already in the mailbox (where it stays; see {@link #demonitor(Ref, boolean)}).
+     */
     public static boolean demonitor(Ref ref) {
         return K.demonitor(ref, false);
     }
 
-    /** Removes a monitor and, with {@code flush}, its Down message if one arrived. */
+    /**
+     * {@link #demonitor(Ref)}, and with {@code flush} also removes its Down (or {@link TaggedDown})
+     * if one is in the mailbox: afterwards no Down for {@code ref} is queued or will arrive.
+     */
     public static boolean demonitor(Ref ref, boolean flush) {
         return K.demonitor(ref, flush);
     }
@@ -466,12 +479,16 @@ public sealed class Process permits Loomix {
 
     // ---- introspection ----
 
-    /** Whether {@code pid} is a live process on this node. */
+    /**
+     * Whether {@code pid} is a live process on this node. A process that an exit signal is ending
+     * (for instance right after {@code exit(pid, KILL)} returns) is not alive, as in Erlang, even if
+     * its thread has not yet reached the yield point where it stops.
+     */
     public static boolean alive(Pid pid) {
         return K.isAlive(Kernel.notNull(pid, "alive: pid"));
     }
 
-    /** Erlang's {@code process_info/1}: empty when the process is not alive. */
+    /** Erlang's {@code process_info/1}: empty when the process is not alive (see {@link #alive}). */
     public static Optional<ProcessInfo> info(Pid pid) {
         return Optional.ofNullable(K.info(Kernel.notNull(pid, "info: pid")));
     }
