@@ -173,10 +173,10 @@ public final class Kernel {
                 : null;
         Proc proc = new Proc(this, pid, body, budget, options.priority());
         // Links and monitors exist before the child runs, so even an instant crash is seen.
-        if (link) {
-            proc.addLink(parent.pid);
-            parent.addLink(pid);
-        }
+        // An exit signal can reach the parent between its checkExit and here: it then refuses the
+        // link, and the child is told through its side of it once it is published.
+        boolean parentGone = link && proc.addLink(parent.pid) == Proc.Linked.ADDED
+                && parent.addLink(pid) == Proc.Linked.GONE;
         Ref ref = null;
         if (monitor) {
             ref = newRef();
@@ -188,6 +188,9 @@ public final class Kernel {
         proc.thread.setUncaughtExceptionHandler(proc);
         table.publish(proc);
         proc.thread.start();
+        if (parentGone) {
+            linkExit(parent.pid, pid, parent.pendingExit());
+        }
         return new Spawned(pid, ref);
     }
 
