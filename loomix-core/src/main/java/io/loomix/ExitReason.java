@@ -76,16 +76,18 @@ public sealed interface ExitReason {
         }
     }
 
-    /** Any other reason a program gave to {@code exit}, e.g. an atom or a record. */
+    /** Any other reason a program gave to {@code exit}, e.g. an atom, a string or a record. */
     record Term(Object value) implements ExitReason {
         public Term {
             Objects.requireNonNull(value, "value");
         }
 
-        /** A string prints quoted, as Erlang prints a string reason, so it never reads as an atom. */
+        /** As Erlang prints it: a string in double quotes, anything else as itself. */
         @Override
         public String toString() {
-            return value instanceof String s ? '"' + s + '"' : String.valueOf(value);
+            return value instanceof String s
+                    ? '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"'
+                    : String.valueOf(value);
         }
     }
 

@@ -251,7 +251,9 @@ public sealed class Process permits Loomix {
 
     /**
      * Waits for the oldest message that {@code clauses} accepts (returns non-null for), removes it
-     * and returns the clause's result. Messages it rejects stay in the mailbox, in order.
+     * and returns the clause's result. Messages it rejects stay in the mailbox, in order. The
+     * clauses run before the message is removed, so they must not receive (or flush) themselves:
+     * that throws {@link IllegalStateException}; return a value and receive after this returns.
      */
     public static <R> R receive(Clauses<? extends R> clauses) {
         return K.receive(clauses, -1, () -> null, null);
@@ -309,10 +311,10 @@ public sealed class Process permits Loomix {
      * returns a reference for {@link #cancelTimer} and {@link #readTimer}. It never fires early.
      *
      * @throws IllegalArgumentException (badarg) for a negative delay, or one longer than
-     *                                  {@code Kernel.MAX_TIMER} (about 292 years, what a long counts in nanoseconds)
+     *                                  {@code SendTimers.MAX_TIMER} (about 292 years, what a long counts in nanoseconds)
      */
     public static Ref sendAfter(Object dest, Object message, Duration delay) {
-        return K.sendAfter(dest, message, delay);
+        return K.sendTimers().sendAfter(dest, message, delay);
     }
 
     /**
@@ -320,12 +322,12 @@ public sealed class Process permits Loomix {
      * against the wall clock now; a time in the past sends at once.
      */
     public static Ref sendAt(Object dest, Object message, java.time.Instant when) {
-        return K.sendAt(dest, message, when);
+        return K.sendTimers().sendAt(dest, message, when);
     }
 
     /** Cancels a {@link #sendAfter} timer: the milliseconds that were left, or empty if it already fired. */
     public static OptionalLong cancelTimer(Ref timer) {
-        return K.cancelTimer(timer);
+        return K.sendTimers().cancel(timer);
     }
 
     /**
@@ -333,12 +335,12 @@ public sealed class Process permits Loomix {
      * which arrives as a {@link TimerCancelled} message.
      */
     public static void cancelTimerAsync(Ref timer) {
-        K.cancelTimerAsync(Kernel.notNull(timer, "cancelTimerAsync: ref"));
+        K.sendTimers().cancelAsync(Kernel.notNull(timer, "cancelTimerAsync: ref"));
     }
 
     /** Erlang's {@code read_timer/1}: the milliseconds left on a {@link #sendAfter} timer, or empty if it fired or was cancelled. */
     public static OptionalLong readTimer(Ref timer) {
-        return K.readTimer(timer);
+        return K.sendTimers().read(timer);
     }
 
     // ---- names ----
@@ -408,7 +410,11 @@ public sealed class Process permits Loomix {
         return K.monitorAs(port.pid(), port);
     }
 
-    /** Removes the link; no exit signal from {@code pid} arrives afterwards. Already queued {@link Exit}s stay. */
+    /**
+     * Removes the link: once this returns, the link has no effect on the caller (Erlang's
+     * guarantee, also when {@code pid} is exiting at that moment). An {@link Exit} queued before
+     * stays; an exit signal that arrived before kills a caller that does not trap exits, here.
+     */
     public static void unlink(Pid pid) {
         K.unlink(pid);
     }
@@ -443,12 +449,19 @@ public sealed class Process permits Loomix {
         return K.monitor(Name.local(Kernel.notNull(name, "monitor: name")));
     }
 
-    /** Removes a monitor; a Down already received stays. Returns whether the monitor was active. */
+    /**
+     * Removes a monitor, as Erlang's {@code demonitor(Ref, [info])}: {@code true} if it was active,
+     * and then no Down for it will ever arrive; {@code false} if there was no such monitor or its
+     * Down is already in the mailbox (where it stays; see {@link #demonitor(Ref, boolean)}).
+     */
     public static boolean demonitor(Ref ref) {
         return K.demonitor(ref, false);
     }
 
-    /** Removes a monitor and, with {@code flush}, its Down message if one arrived. */
+    /**
+     * {@link #demonitor(Ref)}, and with {@code flush} also removes its Down (or {@link TaggedDown})
+     * if one is in the mailbox: afterwards no Down for {@code ref} is queued or will arrive.
+     */
     public static boolean demonitor(Ref ref, boolean flush) {
         return K.demonitor(ref, flush);
     }
@@ -503,12 +516,16 @@ public sealed class Process permits Loomix {
 
     // ---- introspection ----
 
-    /** Whether {@code pid} is a live process on this node. */
+    /**
+     * Whether {@code pid} is a live process on this node. A process that an exit signal is ending
+     * (for instance right after {@code exit(pid, KILL)} returns) is not alive, as in Erlang, even if
+     * its thread has not yet reached the yield point where it stops.
+     */
     public static boolean alive(Pid pid) {
         return K.isAlive(Kernel.notNull(pid, "alive: pid"));
     }
 
-    /** Erlang's {@code process_info/1}: empty when the process is not alive. */
+    /** Erlang's {@code process_info/1}: empty when the process is not alive (see {@link #alive}). */
     public static Optional<ProcessInfo> info(Pid pid) {
         return Optional.ofNullable(K.info(Kernel.notNull(pid, "info: pid")));
     }

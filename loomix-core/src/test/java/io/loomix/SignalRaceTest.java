@@ -327,4 +327,31 @@ class SignalRaceTest {
         spawnLink(() -> line(type, n - 1, tester));
         receive();
     }
+
+    // ---- ported from erts/emulator/test/process_SUITE.erl ----
+
+    record YouAreDead() {}
+
+    /** exit_and_timeout: an exit signal meets the timeout of the receive it interrupts; the signal wins. */
+    @Test
+    void stressExitAndTimeout() {
+        run(() -> {
+            for (int i = 0; i < 300; i++) {
+                Monitored low = spawnMonitor(() -> {
+                    receive(Duration.ofNanos(200_000), m -> null, () -> null);
+                    receive(Duration.ofNanos(200_000), m -> m, () -> null);
+                });
+                int spin = ThreadLocalRandom.current().nextInt(20_000);
+                for (int k = 0; k < spin; k++) {
+                    Thread.onSpinWait();
+                }
+                exit(low.pid(), new YouAreDead());
+                ExitReason reason = Await.down(low.ref()).reason();
+                // It may have finished both receives before the signal came: then it exited normally.
+                if (reason != ExitReason.NORMAL) {
+                    assertEquals(new ExitReason.Term(new YouAreDead()), reason);
+                }
+            }
+        });
+    }
 }

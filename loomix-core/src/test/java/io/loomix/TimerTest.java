@@ -1,6 +1,6 @@
 package io.loomix;
 
-import io.loomix.internal.Kernel;
+import io.loomix.internal.SendTimers;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -99,7 +99,7 @@ class TimerTest {
         // erl: send_after accepts up to 9223372034599 ms and is badarg beyond; Loomix's limit is
         // what a long counts in nanoseconds, 9223372036854 ms.
         run(() -> {
-            Ref longest = sendAfter(self(), "too early", Kernel.MAX_TIMER);
+            Ref longest = sendAfter(self(), "too early", SendTimers.MAX_TIMER);
             Ref years = sendAfter(self(), "too early", Duration.ofDays(365L * 200));
             Ref marker = sendAfter(self(), "marker", Duration.ofMillis(20));
             assertEquals("marker", receive(m -> m.equals("marker") || m.equals("too early") ? m : null));
@@ -107,7 +107,7 @@ class TimerTest {
             assertTrue(cancelTimer(years).isPresent());
             assertTrue(cancelTimer(longest).isPresent());
             for (Duration bad : new Duration[] {Duration.ofDays(365L * 300), Duration.ofMillis(Long.MAX_VALUE),
-                    Duration.ofSeconds(Long.MAX_VALUE), Kernel.MAX_TIMER.plusNanos(1)}) {
+                    Duration.ofSeconds(Long.MAX_VALUE), SendTimers.MAX_TIMER.plusNanos(1)}) {
                 var e = assertThrows(IllegalArgumentException.class, () -> sendAfter(self(), "x", bad));
                 assertTrue(e.getMessage().startsWith("badarg: sendAfter delay must be between 0 and"), e.getMessage());
             }

@@ -14,7 +14,6 @@ import io.loomix.Ref;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -46,7 +45,7 @@ public final class Kernel {
     final TimerWheel timers = new TimerWheel();
     final Scheduler scheduler;
     private final ConcurrentHashMap<Atom, Proc> names = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Ref, TimerWheel.Timer> sendTimers = new ConcurrentHashMap<>();
+    private final SendTimers sendTimers = new SendTimers(this);
     private final ConcurrentHashMap<Ref, Alias> aliases = new ConcurrentHashMap<>();
 
     /**
@@ -169,10 +168,10 @@ public final class Kernel {
                 : null;
         Proc proc = new Proc(this, pid, body, budget, options.priority());
         // Links and monitors exist before the child runs, so even an instant crash is seen.
-        if (link) {
-            proc.addLink(parent.pid);
-            parent.addLink(pid);
-        }
+        // An exit signal can reach the parent between its checkExit and here: it then refuses the
+        // link, and the child is told through its side of it once it is published.
+        boolean parentGone = link && proc.addLink(parent.pid) == Proc.Linked.ADDED
+                && parent.addLink(pid) == Proc.Linked.GONE;
         Ref ref = null;
         if (monitor) {
             ref = newRef();
@@ -184,6 +183,9 @@ public final class Kernel {
         proc.thread.setUncaughtExceptionHandler(proc);
         table.publish(proc);
         proc.thread.start();
+        if (parentGone) {
+            linkExit(parent.pid, pid, parent.pendingExit());
+        }
         return new Spawned(pid, ref);
     }
 
@@ -281,7 +283,7 @@ public final class Kernel {
         }
     }
 
-    private void check(Object message) {
+    void check(Object message) {
         if (message == null) {
             throw new IllegalArgumentException("badarg: message must not be null: send a value (an atom, a record, ...)");
         }
@@ -611,12 +613,6 @@ public final class Kernel {
         }
     }
 
-    /** TimerCancelled for cancel_timer with {@code {async, true}}: the answer arrives as a message. */
-    public void cancelTimerAsync(Ref ref) {
-        Proc me = self("cancelTimerAsync");
-        me.deliver(new io.loomix.TimerCancelled(ref, cancelTimer(ref)));
-    }
-
     // ---- refs and timers ----
 
     public Ref newRef() {
@@ -635,97 +631,9 @@ public final class Kernel {
         return ref;
     }
 
-    /** The longest timer: what a long counts in nanoseconds, about 292 years (Erlang's limit is 2.3 s less). */
-    public static final java.time.Duration MAX_TIMER = java.time.Duration.ofNanos(Long.MAX_VALUE);
-
-    /**
-     * send_after/3: {@code dest} is a Pid, an Atom or a String (a name looked up when the timer
-     * fires), or a Name. The delay is checked here, so a timer never fires early: a delay no long
-     * can count is badarg, as Erlang's beyond its own limit.
-     */
-    public Ref sendAfter(Object dest, Object message, java.time.Duration delay) {
-        Objects.requireNonNull(delay, "sendAfter: delay must not be null (use Duration.ZERO to send at once)");
-        if (delay.isNegative() || delay.compareTo(MAX_TIMER) > 0) {
-            throw new IllegalArgumentException("badarg: sendAfter delay must be between 0 and " + MAX_TIMER
-                    + " (about 292 years), was " + delay + "; to never send, start no timer");
-        }
-        return startTimer(destination(dest, "sendAfter"), message, delay.toNanos());
-    }
-
-    /**
-     * send_after/4 with {@code {abs, true}}: fires at {@code when}, read against the wall clock once,
-     * now (later clock changes do not move it, as Erlang's absolute timers follow monotonic time).
-     * A time in the past sends at once.
-     */
-    public Ref sendAt(Object dest, Object message, java.time.Instant when) {
-        Objects.requireNonNull(when, "sendAt: time must not be null");
-        java.time.Duration delay = java.time.Duration.between(java.time.Instant.now(), when);
-        if (delay.compareTo(MAX_TIMER) > 0) {
-            throw new IllegalArgumentException("badarg: sendAt time must be at most " + MAX_TIMER
-                    + " (about 292 years) from now, was " + when);
-        }
-        return startTimer(destination(dest, "sendAt"), message, Math.max(0, delay.toNanos()));
-    }
-
-    private static Object destination(Object dest, String function) {
-        return switch (dest) {
-            case Pid p -> p;
-            case Atom a -> a;
-            case String s -> Atom.of(s);
-            case Name n -> n;
-            case null -> throw new IllegalArgumentException("badarg: " + function + " destination must not be null");
-            default -> throw new IllegalArgumentException("badarg: " + function + " destination must be a Pid, a"
-                    + " name (Atom or String) or a Name, got " + dest.getClass().getName());
-        };
-    }
-
-    private Ref startTimer(Object dest, Object message, long delayNanos) {
-        check(message);
-        Ref ref = newRef();
-        TimerWheel.Timer timer = timers.start(System.nanoTime() + delayNanos, () -> {
-            sendTimers.remove(ref);
-            deliverTimed(dest, message);
-        });
-        sendTimers.put(ref, timer);
-        return ref;
-    }
-
-    private void deliverTimed(Object dest, Object message) {
-        switch (dest) {
-            case Pid pid -> send(pid, message);
-            case Atom name -> {
-                Proc target = names.get(name);
-                if (target != null) {
-                    target.deliver(message);
-                }
-            }
-            case Name name -> send(name, message);
-            default -> throw new IllegalArgumentException("not a destination: " + dest);
-        }
-    }
-
-    /** cancel_timer/1: the milliseconds that were left, or empty if it fired or is unknown. */
-    public OptionalLong cancelTimer(Ref ref) {
-        notNull(ref, "cancelTimer: ref");
-        TimerWheel.Timer timer = sendTimers.remove(ref);
-        if (timer == null || !timer.cancel()) {
-            return OptionalLong.empty();
-        }
-        return OptionalLong.of(millisLeft(timer));
-    }
-
-    /** read_timer/1: the milliseconds left, or empty if it fired, was cancelled or is unknown. */
-    public OptionalLong readTimer(Ref ref) {
-        notNull(ref, "readTimer: ref");
-        TimerWheel.Timer timer = sendTimers.get(ref);
-        if (timer == null || !TimerWheel.pending(timer)) {
-            return OptionalLong.empty();
-        }
-        return OptionalLong.of(millisLeft(timer));
-    }
-
-    private static long millisLeft(TimerWheel.Timer timer) {
-        return Math.max(0, Math.ceilDiv(TimerWheel.remaining(timer), 1_000_000L));
+    /** send_after, read_timer and cancel_timer. */
+    public SendTimers sendTimers() {
+        return sendTimers;
     }
 
     // ---- receive and flags (calling process) ----
