@@ -1,4 +1,5 @@
-/** The command line's JVM side ({@code ./loomix demo}); exports nothing, it is an application. */
+/** The command line's JVM side ({@code ./loomix demo}, {@code node}, {@code epmd}); exports nothing, it is an application. */
 module io.loomix.cli {
     requires io.loomix.core;
+    requires io.loomix.dist;
 }

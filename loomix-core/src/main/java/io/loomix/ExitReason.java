@@ -90,8 +90,10 @@ public sealed interface ExitReason {
 
     /**
      * The reason for a term, in its one canonical form: the atom {@code normal} or the string
-     * {@code "normal"} is {@link #NORMAL}, a throwable is a {@link Crash}, an
-     * {@code ExitReason} is itself, and anything else is a {@link Term}.
+     * {@code "normal"} is {@link #NORMAL} (likewise for the other {@link Named} reasons), a
+     * throwable is a {@link Crash}, an {@code ExitReason} is itself, and anything else is a
+     * {@link Term}, strings included: {@code exit("no such user")} has the reason
+     * {@code Term("no such user")}, a string of any length, as Erlang keeps a list.
      */
     static ExitReason of(Object term) {
         Objects.requireNonNull(term, "exit reason must not be null: use ExitReason.NORMAL for a normal exit");
@@ -112,7 +114,8 @@ public sealed interface ExitReason {
             case "killed" -> KILLED;
             case "noproc" -> NOPROC;
             case "noconnection" -> NOCONNECTION;
-            default -> new Term(term instanceof Atom ? term : Atom.of(name));
+            // A string stays a string: an atom made from it would be kept forever and fail past 255 characters.
+            default -> new Term(term);
         };
     }
 }

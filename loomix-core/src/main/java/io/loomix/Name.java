@@ -1,6 +1,5 @@
 package io.loomix;
 
-import io.loomix.internal.Nodes;
 import java.util.Objects;
 
 /**
@@ -21,7 +20,7 @@ public record Name(Atom name, Atom node) {
 
     /** A name on this node. */
     public static Name local(String name) {
-        return new Name(Atom.of(name), Nodes.localNode());
+        return new Name(Atom.of(name), LocalNode.name());
     }
 
     @Override

@@ -14,6 +14,9 @@ import java.util.function.Supplier;
 
 /**
  * Erlang's process primitives, as static methods to import: {@code import static io.loomix.Process.*;}.
+ * The class name clashes with {@code java.lang.Process} under {@code import io.loomix.*;}: import
+ * the methods statically, import {@code io.loomix.Process} by name, or call them through
+ * {@link Loomix} ({@code Loomix.run(...)}), the same methods under a name no JDK class has.
  *
  * {@snippet :
  * record Ping(Pid from) {}
@@ -41,10 +44,11 @@ import java.util.function.Supplier;
  * finds the process from the thread (one field read, where a scoped value cost a quarter of a
  * spawn), so code in a process must not replace it.
  */
-public final class Process {
+public sealed class Process permits Loomix {
     private static final Kernel K = Kernel.get();
 
-    private Process() {}
+    /** Not instantiable; {@link Loomix} extends it only to offer the same methods under another name. */
+    Process() {}
 
     // ---- spawning ----
 
@@ -140,6 +144,19 @@ public final class Process {
 
     // ---- identity ----
 
+    /**
+     * Erlang's {@code erlang:yield/0}: lets other runnable processes run first; a pending exit
+     * takes effect here. {@code yield} is a restricted name in Java: call it as {@code Process.yield()}.
+     */
+    public static void yield() {
+        K.yieldNow();
+    }
+
+    /** Erlang's {@code node()}: this node's name, {@code nonode@nohost} until distribution starts. */
+    public static Atom node() {
+        return io.loomix.internal.Nodes.localNode();
+    }
+
     /** The calling process's pid. */
     public static Pid self() {
         return K.self();
@@ -157,7 +174,7 @@ public final class Process {
      * fails for a pid: a message to a process that has exited is dropped, as in Erlang.
      */
     public static <T> T send(Pid dest, T message) {
-        Objects.requireNonNull(dest, "send: destination pid must not be null");
+        Kernel.notNull(dest, "send: destination pid");
         K.send(dest, message);
         return message;
     }
@@ -174,7 +191,7 @@ public final class Process {
 
     /** {@link #send(Atom, Object)} with the name as a string. */
     public static <T> T send(String name, T message) {
-        K.send(Atom.of(Objects.requireNonNull(name, "send: destination name must not be null")), message);
+        K.send(Atom.of(Kernel.notNull(name, "send: destination name")), message);
         return message;
     }
 
@@ -183,7 +200,7 @@ public final class Process {
      * message is dropped, as Erlang does.
      */
     public static <T> T send(Name dest, T message) {
-        Objects.requireNonNull(dest, "send: destination must not be null");
+        Kernel.notNull(dest, "send: destination");
         K.send(dest, message);
         return message;
     }
@@ -206,9 +223,17 @@ public final class Process {
         return K.alias();
     }
 
+    /**
+     * Erlang's {@code alias([reply])} with {@link AliasOption#REPLY}: the alias ends once one
+     * message sent through it has been delivered, so a second, late reply is dropped.
+     */
+    public static Ref alias(AliasOption option) {
+        return K.alias(Kernel.notNull(option, "alias: option") == AliasOption.REPLY);
+    }
+
     /** Deactivates an alias of the caller; returns whether it was active. */
     public static boolean unalias(Ref alias) {
-        return K.unalias(Objects.requireNonNull(alias, "unalias: ref must not be null"));
+        return K.unalias(Kernel.notNull(alias, "unalias: ref"));
     }
 
     /**
@@ -224,7 +249,7 @@ public final class Process {
      * {@code timeout}, returns {@code after.get()}. A zero timeout checks the mailbox without waiting.
      */
     public static <R> R receive(Duration timeout, Clauses<? extends R> clauses, Supplier<? extends R> after) {
-        return K.receive(clauses, timeoutNanos(timeout), Objects.requireNonNull(after, "after"), null);
+        return K.receive(clauses, timeoutNanos(timeout), after(after), null);
     }
 
     /** {@link #receive(Duration, Clauses, Supplier)} with the timeout in milliseconds. */
@@ -240,13 +265,12 @@ public final class Process {
      * messages that contain {@code ref}.
      */
     public static <R> R receive(Ref ref, Clauses<? extends R> clauses) {
-        return K.receive(clauses, -1, () -> null, Objects.requireNonNull(ref, "ref"));
+        return K.receive(clauses, -1, () -> null, Kernel.notNull(ref, "receive: ref"));
     }
 
     /** {@link #receive(Ref, Clauses)} with a timeout. */
     public static <R> R receive(Ref ref, Duration timeout, Clauses<? extends R> clauses, Supplier<? extends R> after) {
-        return K.receive(clauses, timeoutNanos(timeout), Objects.requireNonNull(after, "after"),
-                Objects.requireNonNull(ref, "ref"));
+        return K.receive(clauses, timeoutNanos(timeout), after(after), Kernel.notNull(ref, "receive: ref"));
     }
 
     /** Receives the next message, whatever it is. */
@@ -267,21 +291,41 @@ public final class Process {
     // ---- timers ----
 
     /**
-     * Sends {@code message} to {@code dest} (a {@link Pid}, an {@link Atom} name looked up when the
-     * timer fires, or a {@link Name}) after {@code delay}; returns a reference for {@link #cancelTimer}.
+     * Sends {@code message} to {@code dest} (a {@link Pid}, a name as an {@link Atom} or a
+     * {@code String}, looked up when the timer fires, or a {@link Name}) after {@code delay};
+     * returns a reference for {@link #cancelTimer} and {@link #readTimer}. It never fires early.
+     *
+     * @throws IllegalArgumentException (badarg) for a negative delay, or one longer than
+     *                                  {@code Kernel.MAX_TIMER} (about 292 years, what a long counts in nanoseconds)
      */
     public static Ref sendAfter(Object dest, Object message, Duration delay) {
-        Objects.requireNonNull(delay, "sendAfter: delay must not be null");
-        if (!(dest instanceof Pid || dest instanceof Atom || dest instanceof Name)) {
-            throw new IllegalArgumentException("badarg: sendAfter destination must be a Pid, an Atom or a Name, got "
-                    + (dest == null ? "null" : dest.getClass().getName()));
-        }
-        return K.sendAfter(dest, message, delay.toMillis());
+        return K.sendAfter(dest, message, delay);
+    }
+
+    /**
+     * Erlang's {@code send_after(Time, Dest, Msg, [{abs, true}])}: sends at {@code when}, read
+     * against the wall clock now; a time in the past sends at once.
+     */
+    public static Ref sendAt(Object dest, Object message, java.time.Instant when) {
+        return K.sendAt(dest, message, when);
     }
 
     /** Cancels a {@link #sendAfter} timer: the milliseconds that were left, or empty if it already fired. */
     public static OptionalLong cancelTimer(Ref timer) {
-        return K.cancelTimer(Objects.requireNonNull(timer, "cancelTimer: ref must not be null"));
+        return K.cancelTimer(timer);
+    }
+
+    /**
+     * Erlang's {@code cancel_timer(Ref, [{async, true}])}: cancels without waiting for the answer,
+     * which arrives as a {@link TimerCancelled} message.
+     */
+    public static void cancelTimerAsync(Ref timer) {
+        K.cancelTimerAsync(Kernel.notNull(timer, "cancelTimerAsync: ref"));
+    }
+
+    /** Erlang's {@code read_timer/1}: the milliseconds left on a {@link #sendAfter} timer, or empty if it fired or was cancelled. */
+    public static OptionalLong readTimer(Ref timer) {
+        return K.readTimer(timer);
     }
 
     // ---- names ----
@@ -297,7 +341,7 @@ public final class Process {
     }
 
     public static void register(String name, Pid pid) {
-        K.register(Atom.of(Objects.requireNonNull(name, "register: name must not be null")), pid);
+        K.register(Atom.of(Kernel.notNull(name, "register: name")), pid);
     }
 
     /** @throws IllegalArgumentException (badarg) if no process is registered as {@code name} */
@@ -306,16 +350,16 @@ public final class Process {
     }
 
     public static void unregister(String name) {
-        K.unregister(Atom.of(Objects.requireNonNull(name, "unregister: name must not be null")));
+        K.unregister(Atom.of(Kernel.notNull(name, "unregister: name")));
     }
 
     /** The process registered as {@code name}, or empty. */
     public static Optional<Pid> whereis(Atom name) {
-        return Optional.ofNullable(K.whereis(Objects.requireNonNull(name, "whereis: name must not be null")));
+        return Optional.ofNullable(K.whereis(Kernel.notNull(name, "whereis: name")));
     }
 
     public static Optional<Pid> whereis(String name) {
-        return whereis(Atom.of(Objects.requireNonNull(name, "whereis: name must not be null")));
+        return whereis(Atom.of(Kernel.notNull(name, "whereis: name")));
     }
 
     /** All names registered on this node. */
@@ -353,8 +397,21 @@ public final class Process {
         return K.monitor(name);
     }
 
+    /**
+     * Erlang's {@code erlang:monitor(process, Pid, Options)}: {@link MonitorOption.Alias} makes the
+     * ref an alias too, {@link MonitorOption#tag} makes the Down a {@link TaggedDown}.
+     */
+    public static Ref monitor(Pid pid, MonitorOption... options) {
+        return K.monitor(pid, options);
+    }
+
+    /** {@link #monitor(Pid, MonitorOption...)} by name. */
+    public static Ref monitor(Name name, MonitorOption... options) {
+        return K.monitor(name, options);
+    }
+
     public static Ref monitor(String name) {
-        return K.monitor(Name.local(Objects.requireNonNull(name, "monitor: name must not be null")));
+        return K.monitor(Name.local(Kernel.notNull(name, "monitor: name")));
     }
 
     /** Removes a monitor; a Down already received stays. Returns whether the monitor was active. */
@@ -411,12 +468,12 @@ public final class Process {
 
     /** Whether {@code pid} is a live process on this node. */
     public static boolean alive(Pid pid) {
-        return K.isAlive(Objects.requireNonNull(pid, "alive: pid must not be null"));
+        return K.isAlive(Kernel.notNull(pid, "alive: pid"));
     }
 
     /** Erlang's {@code process_info/1}: empty when the process is not alive. */
     public static Optional<ProcessInfo> info(Pid pid) {
-        return Optional.ofNullable(K.info(Objects.requireNonNull(pid, "info: pid must not be null")));
+        return Optional.ofNullable(K.info(Kernel.notNull(pid, "info: pid")));
     }
 
     /** The pids of all live processes on this node. */
@@ -429,12 +486,27 @@ public final class Process {
         return K.processCount();
     }
 
+    /**
+     * A receive timeout in nanoseconds; -1 waits forever. Erlang refuses 2^32 ms and more
+     * ({@code timeout_value}: its timer word is 32 bits); a Duration of weeks is ordinary Java,
+     * so Loomix accepts any timeout, and one beyond what a long counts in nanoseconds (about 292
+     * years) waits forever, which no JVM can tell apart.
+     */
     private static long timeoutNanos(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout must not be null (use receive(clauses) to wait forever)");
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("timeout_value: a receive timeout must be >= 0, was " + timeout);
         }
-        return timeout.compareTo(Duration.ofDays(365 * 100)) > 0 ? -1 : timeout.toNanos();
+        try {
+            return timeout.toNanos();
+        } catch (ArithmeticException beyondALong) {
+            return -1;
+        }
+    }
+
+    private static <R> Supplier<? extends R> after(Supplier<? extends R> after) {
+        return Objects.requireNonNull(after, "receive: the after supplier must not be null: it gives the result"
+                + " when the timeout passes, e.g. () -> null, or () -> TIMEOUT");
     }
 
     private static long checkMillis(long millis) {

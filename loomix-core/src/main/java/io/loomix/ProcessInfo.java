@@ -10,7 +10,8 @@ import java.util.List;
  * @param status           {@code running} (or runnable), {@code waiting} (in receive), {@code exiting}
  * @param messageQueueLen  messages waiting in its mailbox
  * @param links            processes it is linked to
- * @param monitors         processes it monitors
+ * @param monitors         what it monitors: a {@link Pid}, or the {@link Name} it monitored by
+ *                         name (Erlang shows {@code {process, {Name, Node}}})
  * @param monitoredBy      processes that monitor it
  * @param registeredName   its registered name, or null
  * @param trapExit         whether it traps exits
@@ -28,7 +29,7 @@ public record ProcessInfo(
         String status,
         long messageQueueLen,
         List<Pid> links,
-        List<Pid> monitors,
+        List<Object> monitors,
         List<Pid> monitoredBy,
         Atom registeredName,
         boolean trapExit,

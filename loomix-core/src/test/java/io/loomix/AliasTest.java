@@ -3,6 +3,8 @@ package io.loomix;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import static io.loomix.Process.*;
 import static org.junit.jupiter.api.Assertions.*;
@@ -39,6 +41,100 @@ class AliasTest {
             Ref dead = (Ref) receive(x -> x instanceof Ref ? x : null);
             receive(x -> x instanceof Down d && d.ref().equals(m.ref()) ? d : null);
             assertEquals("x", send(dead, "x")); // dropped, no error
+        });
+    }
+
+    record Ask(Ref replyTo) {}
+
+    /** Answers an Ask twice, then waits to be stopped. */
+    private static Pid doubleReplier() {
+        return spawn(() -> {
+            Ask a = receive(m -> m instanceof Ask x ? x : null);
+            send(a.replyTo(), "reply1");
+            send(a.replyTo(), "reply2");
+            receive(m -> "stop".equals(m) ? m : null);
+        });
+    }
+
+    private static List<Object> drain() {
+        List<Object> out = new ArrayList<>();
+        for (Object m; (m = receive(Duration.ZERO, x -> x, () -> null)) != null; ) {
+            out.add(m);
+        }
+        return out;
+    }
+
+    @Test
+    void aReplyAliasLetsOneMessageThrough() {
+        // erl: A = alias([reply]), A ! one, A ! two -> only one arrives; unalias(A) -> false
+        run(() -> {
+            Ref a = alias(AliasOption.REPLY);
+            send(a, "one");
+            send(a, "two");
+            assertEquals(List.of("one"), drain());
+            assertFalse(unalias(a));
+        });
+    }
+
+    @Test
+    void aReplyDemonitorAliasEndsTheMonitorWithTheFirstReply() {
+        // erl: monitor(process, P, [{alias, reply_demonitor}]) -> [reply1]; demonitor(M, [info]) -> false
+        run(() -> {
+            Pid p = doubleReplier();
+            Ref m = monitor(p, MonitorOption.Alias.REPLY_DEMONITOR);
+            send(p, new Ask(m));
+            assertEquals("reply1", receive(m, x -> x instanceof String s ? s : null));
+            Ref done = monitor(p);
+            send(p, "stop");
+            Await.down(done);
+            assertEquals(List.of(), drain(), "no second reply and no Down from the ended monitor");
+            assertFalse(demonitor(m));
+        });
+    }
+
+    @Test
+    void aDemonitorAliasEndsWithTheDownAndATagNamesTheDown() {
+        // erl: [{alias, demonitor}, {tag, mytag}] -> {mytag, Ref, process, Pid, normal}; later sends dropped
+        run(() -> {
+            Pid p = spawn(() -> receive(m -> "stop".equals(m) ? m : null));
+            Ref m = monitor(p, MonitorOption.Alias.DEMONITOR, MonitorOption.tag("mytag"));
+            send(p, "stop");
+            TaggedDown d = receive(x -> x instanceof TaggedDown t && t.ref().equals(m) ? t : null);
+            assertEquals(new TaggedDown("mytag", m, p, ExitReason.NORMAL), d);
+            send(m, "after the down");
+            assertEquals(List.of(), drain());
+        });
+    }
+
+    @Test
+    void anExplicitUnaliasAliasOutlivesItsMonitor() {
+        // erl: [{alias, explicit_unalias}] -> DOWN, then a send to the ref still arrives
+        run(() -> {
+            Pid p = spawn(() -> receive(m -> "stop".equals(m) ? m : null));
+            Ref m = monitor(p, MonitorOption.Alias.EXPLICIT_UNALIAS);
+            send(p, "stop");
+            Await.down(m);
+            send(m, "still");
+            assertEquals(List.of("still"), drain());
+            assertTrue(unalias(m));
+        });
+    }
+
+    @Test
+    void demonitorEndsADemonitorAliasAndFlushesATaggedDown() {
+        run(() -> {
+            Pid p = spawn(() -> {});
+            Ref m = monitor(p, MonitorOption.Alias.DEMONITOR, MonitorOption.tag("t"));
+            Ref plain = monitor(p);
+            Await.down(plain);
+            assertFalse(demonitor(m, true), "the tagged Down was already queued");
+            assertEquals(List.of(), drain(), "flush removed the tagged Down");
+            Pid q = spawn(() -> receive());
+            Ref n = monitor(q, MonitorOption.Alias.DEMONITOR);
+            assertTrue(demonitor(n));
+            send(n, "dropped");
+            assertEquals(List.of(), drain());
+            exit(q, ExitReason.KILL);
         });
     }
 }

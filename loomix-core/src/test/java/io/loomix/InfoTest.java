@@ -2,6 +2,8 @@ package io.loomix;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static io.loomix.Process.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -49,5 +51,23 @@ class InfoTest {
             }
             Thread.onSpinWait();
         }
+    }
+
+    @Test
+    void monitorsOfANameShowTheName() {
+        // erl: process_info(self(), monitors) -> {monitors, [{process, {nm, nonode@nohost}}]}
+        run(() -> {
+            Pid p = spawn(() -> receive());
+            register("info_monitored", p);
+            Ref byName = monitor("info_monitored");
+            Ref byPid = monitor(p);
+            List<Object> monitors = info(self()).orElseThrow().monitors();
+            assertEquals(2, monitors.size());
+            assertTrue(monitors.contains(Name.local("info_monitored")), monitors.toString());
+            assertTrue(monitors.contains(p), monitors.toString());
+            send(p, "stop");
+            Await.down(byName);
+            Await.down(byPid);
+        });
     }
 }

@@ -56,7 +56,7 @@ class LinkTest {
             Pid child = spawnLink(() -> {
                 throw exit("bad");
             });
-            assertEquals(ExitReason.of(Atom.of("bad")), Await.exit(child).reason());
+            assertEquals(new ExitReason.Term("bad"), Await.exit(child).reason());
             trapExit(false);
         });
     }
@@ -156,7 +156,7 @@ class LinkTest {
             Ref ra = monitor(a);
             Await.down(ra);
             unlink(a);
-            assertEquals(ExitReason.of(Atom.of("first")), Await.exit(a).reason());
+            assertEquals(new ExitReason.Term("first"), Await.exit(a).reason());
 
             Pid b = spawnLink(() -> receive(m -> m instanceof Go ? m : null));
             unlink(b);
@@ -182,7 +182,7 @@ class LinkTest {
             for (int i = 0; i < 100; i++) {
                 assertEquals(i, receive());
             }
-            assertEquals(new Exit(p, ExitReason.of(Atom.of("done"))), receive());
+            assertEquals(new Exit(p, new ExitReason.Term("done")), receive());
             trapExit(false);
         });
     }

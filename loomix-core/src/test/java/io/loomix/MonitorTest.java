@@ -18,7 +18,7 @@ class MonitorTest {
             });
             Down d = Await.down(m.ref());
             assertEquals(m.pid(), d.object());
-            assertEquals(ExitReason.of(Atom.of("bye")), d.reason());
+            assertEquals(new ExitReason.Term("bye"), d.reason());
         });
     }
 

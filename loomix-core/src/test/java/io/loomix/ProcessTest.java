@@ -141,9 +141,10 @@ class ProcessTest {
     @Test
     void nullsAreRejectedWithClearMessages() {
         run(() -> {
-            var e = assertThrows(NullPointerException.class, () -> send(self(), null));
-            assertTrue(e.getMessage().contains("message must not be null"), e.getMessage());
-            assertThrows(NullPointerException.class, () -> send((Pid) null, "x"));
+            // A null where Erlang has a term is badarg; a null function is a Java mistake (NPE).
+            var e = assertThrows(IllegalArgumentException.class, () -> send(self(), null));
+            assertTrue(e.getMessage().contains("badarg: message must not be null"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> send((Pid) null, "x"));
             assertThrows(NullPointerException.class, () -> spawn(null));
         });
     }
@@ -160,7 +161,7 @@ class ProcessTest {
         var e = assertThrows(ProcessFailedException.class, () -> run(() -> {
             throw exit("boom");
         }));
-        assertEquals(ExitReason.of(Atom.of("boom")), e.reason());
+        assertEquals(new ExitReason.Term("boom"), e.reason());
         assertThrows(ArithmeticException.class, () -> run(() -> 1 / zero()));
     }
 
@@ -186,6 +187,59 @@ class ProcessTest {
             send(self(), "kept");
             sleep(Duration.ofMillis(5));
             assertEquals(List.of("kept"), flush());
+        });
+    }
+
+    @Test
+    void aReceiveInsideAClauseIsRefusedWithAClearError() {
+        run(() -> {
+            send(self(), "outer");
+            var e = assertThrows(IllegalStateException.class, () -> receive(m -> receive()));
+            assertTrue(e.getMessage().contains("inside a receive clause"), e.getMessage());
+            send(self(), "again");
+            var f = assertThrows(IllegalStateException.class, () -> receive(m -> flush()));
+            assertTrue(f.getMessage().startsWith("flush was called inside a receive clause"), f.getMessage());
+            assertEquals(List.of(), flush(), "each refused clause consumed its message, as a throwing clause does");
+            send(self(), "after");
+            assertEquals("after", receive(), "receive works again afterwards");
+        });
+    }
+
+    @Test
+    void exitReasonsGivenAsStringsStayStrings() {
+        // erl: exit(lists:duplicate(300, $a)) -> the reason is that string; no atom is made
+        run(() -> {
+            String text = "x".repeat(300);
+            Monitored m = spawnMonitor(() -> {
+                throw exit(text);
+            });
+            assertEquals(new ExitReason.Term(text), Await.down(m.ref()).reason());
+            assertEquals(ExitReason.SHUTDOWN, ExitReason.of("shutdown"), "the named reasons keep their canonical form");
+        });
+    }
+
+    @Test
+    void yieldAndNode() {
+        run(() -> {
+            Process.yield();
+            assertEquals(Atom.of("nonode@nohost"), node());
+            assertEquals(self().node(), node());
+        });
+    }
+
+    @Test
+    void badArgumentsAreBadargNotNullPointers() {
+        run(() -> {
+            for (Runnable bad : List.<Runnable>of(
+                    () -> register("x", null), () -> register((Atom) null, self()), () -> whereis((Atom) null),
+                    () -> unregister((Atom) null), () -> link(null), () -> unlink(null), () -> monitor((Pid) null),
+                    () -> demonitor(null), () -> exit(null, ExitReason.KILL), () -> alive(null), () -> info(null),
+                    () -> send((Ref) null, "x"), () -> cancelTimer(null), () -> readTimer(null), () -> unalias(null))) {
+                var e = assertThrows(IllegalArgumentException.class, bad::run);
+                assertTrue(e.getMessage().startsWith("badarg: "), e.getMessage());
+            }
+            var after = assertThrows(NullPointerException.class, () -> receive(Duration.ZERO, m -> m, null));
+            assertTrue(after.getMessage().contains("after supplier must not be null"), after.getMessage());
         });
     }
 }

@@ -31,7 +31,9 @@ class StrictModeTest {
                 new Order("o1", List.of("a", "b")), Map.of("k", List.of(1, 2)), Optional.of("x"),
                 java.time.Duration.ofSeconds(1), new java.math.BigInteger("123"),
                 List.copyOf(new ArrayList<>(List.of(1))), java.util.stream.Stream.of(1, 2).toList(),
-                ExitReason.NORMAL, new Exit(self(), ExitReason.KILLED)
+                ExitReason.NORMAL, new Exit(self(), ExitReason.KILLED),
+                Binary.of(1, 2), Tuple.of(Atom.of("ok"), Binary.utf8("x"), List.of(1)),
+                new PortId(Atom.of("a@b"), 5, 1)
             };
             for (Object m : ok) {
                 send(self(), m);
@@ -54,6 +56,10 @@ class StrictModeTest {
             var mutable = assertThrows(IllegalArgumentException.class, () -> send(self(), new Mutable()));
             assertTrue(mutable.getMessage().contains("'counter'"), mutable.getMessage());
 
+            var inTuple = assertThrows(IllegalArgumentException.class,
+                    () -> send(self(), Tuple.of(Atom.of("ok"), new ArrayList<>())));
+            assertTrue(inTuple.getMessage().contains("{1}"), inTuple.getMessage());
+
             var view = assertThrows(IllegalArgumentException.class,
                     () -> send(self(), Collections.unmodifiableList(new ArrayList<String>())));
             assertTrue(view.getMessage().contains("List.copyOf"), view.getMessage());
@@ -62,6 +68,60 @@ class StrictModeTest {
                     () -> send(self(), List.of(Map.of("k", new StringBuilder()))));
             assertTrue(nested.getMessage().contains("[0]{k}"), nested.getMessage());
             assertTrue(flush().isEmpty(), "rejected messages must not be delivered");
+        });
+    }
+
+    record Link(int n, Link next) {}
+
+    /** Two objects that hold each other through final fields: a constructor leaked {@code this}. */
+    static final class Knot {
+        final Knot other;
+
+        Knot() {
+            other = new Knot(this);
+        }
+
+        Knot(Knot other) {
+            this.other = other;
+        }
+    }
+
+    private static Link chain(int length, Object last) {
+        Link l = null;
+        for (int i = 0; i < length; i++) {
+            l = new Link(i, l);
+        }
+        return l;
+    }
+
+    @Test
+    void deeplyNestedImmutableValuesPassAndCyclesEnd() {
+        run(() -> {
+            send(self(), chain(100, null));
+            Object list = "leaf";
+            for (int i = 0; i < 70; i++) {
+                list = List.of(list);
+            }
+            send(self(), list);
+            send(self(), chain(200_000, null)); // deeper than any stack would allow to recurse
+            send(self(), new Knot());
+            assertEquals(4, flush().size());
+        });
+    }
+
+    record Holder(Object value) {}
+
+    @Test
+    void aMutableValueDeepDownIsFoundWithItsPath() {
+        run(() -> {
+            Object deep = new Holder(new StringBuilder());
+            for (int i = 0; i < 5_000; i++) {
+                deep = new Holder(deep);
+            }
+            Object message = deep;
+            var e = assertThrows(IllegalArgumentException.class, () -> send(self(), message));
+            assertTrue(e.getMessage().contains(".value.value.value"), e.getMessage().substring(0, 200));
+            assertTrue(e.getMessage().contains("java.lang.StringBuilder"), e.getMessage().substring(0, 200));
         });
     }
 }

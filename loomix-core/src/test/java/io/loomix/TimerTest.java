@@ -1,8 +1,10 @@
 package io.loomix;
 
+import io.loomix.internal.Kernel;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -75,8 +77,84 @@ class TimerTest {
     @Test
     void badDestinationsAndDelaysAreBadarg() {
         run(() -> {
-            assertThrows(IllegalArgumentException.class, () -> sendAfter("a string", "x", Duration.ZERO));
+            var dest = assertThrows(IllegalArgumentException.class, () -> sendAfter(42, "x", Duration.ZERO));
+            assertTrue(dest.getMessage().startsWith("badarg: sendAfter destination must be a Pid"), dest.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> sendAfter(null, "x", Duration.ZERO));
             assertThrows(IllegalArgumentException.class, () -> sendAfter(self(), "x", Duration.ofMillis(-1)));
+        });
+    }
+
+    @Test
+    void aStringNameIsADestinationAsForSend() {
+        run(() -> {
+            register("timer_string_dest", self());
+            sendAfter("timer_string_dest", "by name", Duration.ofMillis(1));
+            assertEquals("by name", receive(m -> "by name".equals(m) ? m : null));
+            unregister("timer_string_dest");
+        });
+    }
+
+    @Test
+    void hugeDelaysNeverFireEarlyAndBeyondALongAreBadarg() {
+        // erl: send_after accepts up to 9223372034599 ms and is badarg beyond; Loomix's limit is
+        // what a long counts in nanoseconds, 9223372036854 ms.
+        run(() -> {
+            Ref longest = sendAfter(self(), "too early", Kernel.MAX_TIMER);
+            Ref years = sendAfter(self(), "too early", Duration.ofDays(365L * 200));
+            Ref marker = sendAfter(self(), "marker", Duration.ofMillis(20));
+            assertEquals("marker", receive(m -> m.equals("marker") || m.equals("too early") ? m : null));
+            assertTrue(readTimer(longest).orElseThrow() > Duration.ofDays(365L * 291).toMillis());
+            assertTrue(cancelTimer(years).isPresent());
+            assertTrue(cancelTimer(longest).isPresent());
+            for (Duration bad : new Duration[] {Duration.ofDays(365L * 300), Duration.ofMillis(Long.MAX_VALUE),
+                    Duration.ofSeconds(Long.MAX_VALUE), Kernel.MAX_TIMER.plusNanos(1)}) {
+                var e = assertThrows(IllegalArgumentException.class, () -> sendAfter(self(), "x", bad));
+                assertTrue(e.getMessage().startsWith("badarg: sendAfter delay must be between 0 and"), e.getMessage());
+            }
+            assertTrue(readTimer(marker).isEmpty(), "a fired timer has nothing left to read");
+        });
+    }
+
+    @Test
+    void readTimerAndAsynchronousCancel() {
+        run(() -> {
+            Ref t = sendAfter(self(), "later", Duration.ofSeconds(60));
+            long left = readTimer(t).orElseThrow();
+            assertTrue(left > 0 && left <= 60_000, "left " + left);
+            cancelTimerAsync(t);
+            TimerCancelled c = receive(m -> m instanceof TimerCancelled tc && tc.timer().equals(t) ? tc : null);
+            assertTrue(c.left().isPresent());
+            assertTrue(readTimer(t).isEmpty());
+            cancelTimerAsync(t);
+            assertTrue(receive(m -> m instanceof TimerCancelled tc ? tc : null).left().isEmpty(),
+                    "a second cancel finds nothing, as erl's gives false");
+        });
+    }
+
+    @Test
+    void sendAtAnAbsoluteTimeAndInThePast() {
+        run(() -> {
+            sendAt(self(), "past", Instant.now().minusSeconds(10));
+            assertEquals("past", receive(m -> "past".equals(m) ? m : null));
+            Ref t = sendAt(self(), "soon", Instant.now().plusMillis(5));
+            assertEquals("soon", receive(m -> "soon".equals(m) ? m : null));
+            assertTrue(readTimer(t).isEmpty());
+        });
+    }
+
+    @Test
+    void aReceiveTimeoutOf2To32MsOrMoreWaitsInsteadOfTimeoutValue() {
+        // erl: receive after 4294967296 -> raises timeout_value; Loomix accepts any Duration (see Process.receive).
+        run(() -> {
+            Pid me = self();
+            Pid waiter = spawn(() -> {
+                Object r = receive(Duration.ofMillis(1L << 32), m -> m, () -> "timed out");
+                Object s = receive(Duration.ofSeconds(Long.MAX_VALUE), m -> m, () -> "timed out");
+                send(me, List.of(r, s));
+            });
+            send(waiter, "one");
+            send(waiter, "two");
+            assertEquals(List.of("one", "two"), receive(m -> m instanceof List<?> l ? l : null));
         });
     }
 

@@ -11,6 +11,8 @@ public final class Main {
         String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
         switch (command) {
             case "demo" -> Demo.main(rest);
+            case "epmd" -> System.exit(EpmdCommand.run(rest));
+            case "node" -> NodeCommand.run(rest);
             default -> {
                 System.err.println("loomix: unknown command '" + command + "'; try ./loomix help");
                 System.exit(2);

@@ -47,7 +47,14 @@ public final class Kernel {
     final Scheduler scheduler;
     private final ConcurrentHashMap<Atom, Proc> names = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Ref, TimerWheel.Timer> sendTimers = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Ref, Proc> aliases = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Ref, Alias> aliases = new ConcurrentHashMap<>();
+
+    /**
+     * An active alias and its owner. {@code once}: the first message through it ends it (alias
+     * with {@code reply}); {@code monitor}: it is a monitor's ref, and a message through it also
+     * removes the monitor ({@code reply_demonitor}).
+     */
+    private record Alias(Proc owner, boolean once, boolean monitor) {}
     private final AtomicLong refs = new AtomicLong();
     private final boolean strict = Boolean.getBoolean("loomix.strict");
     private final boolean accounting;
@@ -98,6 +105,14 @@ public final class Kernel {
 
     public int schedulers() {
         return scheduler.carriers.length;
+    }
+
+    /** Erlang's badarg for a null where a pid, name, ref or reason belongs: an IllegalArgumentException. */
+    public static <T> T notNull(T value, String what) {
+        if (value == null) {
+            throw new IllegalArgumentException("badarg: " + what + " must not be null");
+        }
+        return value;
     }
 
     // ---- the current process ----
@@ -162,7 +177,7 @@ public final class Kernel {
         if (monitor) {
             ref = newRef();
             proc.addWatcher(ref, new Proc.Watcher(parent.pid, pid));
-            parent.addMonitor(ref, pid);
+            parent.addMonitor(ref, new Proc.Held(pid, pid, null, false));
         }
         proc.thread = scheduler.newThread(() -> run(proc, body));
         // How the scheduler finds the process from its thread's task (see Scheduler.procOf).
@@ -180,19 +195,31 @@ public final class Kernel {
         }
     }
 
+    /**
+     * An exit signal that arrived wins over however the body ended, unless the process exited by
+     * its own exit(reason) before it looked (BEAM's exit_before_pending_exit): a process that
+     * returned, or threw its own exception when the signal interrupted a sleep, exits with the
+     * signal's reason, as on BEAM where the signal ends it at once. One that caught the signal at
+     * a yield point was terminated there already (see Proc.checkExit).
+     */
     private static void runBody(Proc proc, Runnable body) {
         ExitReason reason;
+        boolean ownExit = false;
         try {
             body.run();
             reason = ExitReason.NORMAL;
         } catch (ProcessExit e) {
             reason = e.reason();
+            ownExit = true;
         } catch (Throwable t) {
             reason = new ExitReason.Crash(t);
-            CRASH_LOG.log(System.Logger.Level.ERROR, () -> "Error in process " + proc.pid
-                    + " with exit value: " + t, t);
+            if (proc.pendingExit() == null) {
+                CRASH_LOG.log(System.Logger.Level.ERROR, () -> "Error in process " + proc.pid
+                        + " with exit value: " + t, t);
+            }
         }
-        proc.terminate(reason);
+        ExitReason pending = proc.pendingExit();
+        proc.terminate(pending != null && !ownExit ? pending : reason);
     }
 
     // ---- send ----
@@ -229,7 +256,7 @@ public final class Kernel {
     }
 
     public void send(Atom name, Object message) {
-        Objects.requireNonNull(name, "send: destination name must not be null");
+        notNull(name, "send: destination name");
         check(message);
         Proc target = names.get(name);
         if (target == null) {
@@ -255,49 +282,93 @@ public final class Kernel {
     }
 
     private void check(Object message) {
-        Objects.requireNonNull(message, "message must not be null: send a value (an atom, a record, ...)");
+        if (message == null) {
+            throw new IllegalArgumentException("badarg: message must not be null: send a value (an atom, a record, ...)");
+        }
         if (strict) {
             Immutability.check(message);
         }
     }
 
-    /** Sends to an alias; dropped when the alias is no longer active (Erlang's alias semantics). */
+    /**
+     * Sends to an alias; dropped when the alias is no longer active (Erlang's alias semantics).
+     * A reply-once alias is removed before the message is delivered, so exactly one gets through;
+     * for a monitor's {@code reply_demonitor} alias the monitor goes first, so no Down follows the reply.
+     */
     public void send(Ref alias, Object message) {
-        Objects.requireNonNull(alias, "send: alias must not be null");
+        notNull(alias, "send: alias");
         check(message);
-        Proc target = aliases.get(alias);
-        if (target != null) {
-            target.deliver(message);
+        Alias a = aliases.get(alias);
+        if (a == null) {
+            return;
         }
+        if (a.once()) {
+            if (!aliases.remove(alias, a)) {
+                return;
+            }
+            if (a.monitor()) {
+                Proc.Held held = a.owner().removeMonitor(alias);
+                if (held != null) {
+                    dropWatch(alias, held.pid());
+                }
+            }
+        }
+        a.owner().deliver(message);
     }
 
     /** alias/0: a ref that works as a destination for the caller until {@link #unalias}. Also marks the mailbox. */
     public Ref alias() {
+        return alias(false);
+    }
+
+    /**
+     * alias/1: with {@code reply}, the alias ends after the first message sent through it is
+     * delivered (or at unalias, or at the caller's exit), so a late second reply is dropped.
+     */
+    public Ref alias(boolean replyOnce) {
         Proc me = self("alias");
         Ref ref = makeRef(me);
-        aliases.put(ref, me);
-        me.addAlias(ref);
+        addAlias(me, ref, new Alias(me, replyOnce, false));
         return ref;
+    }
+
+    private void addAlias(Proc me, Ref ref, Alias alias) {
+        aliases.put(ref, alias);
+        me.addAlias(ref, this::aliasActive);
+    }
+
+    private boolean aliasActive(Ref ref) {
+        return aliases.containsKey(ref);
     }
 
     /** unalias/1: messages sent to the alias from now on are dropped. */
     public boolean unalias(Ref alias) {
         Proc me = self("unalias");
+        notNull(alias, "unalias: ref");
         me.removeAlias(alias);
-        return aliases.remove(alias, me);
+        Alias a = aliases.get(alias);
+        return a != null && a.owner() == me && aliases.remove(alias, a);
+    }
+
+    /** A monitor that is also an alias ended (Down or demonitor): so does the alias. */
+    void dropMonitorAlias(Proc owner, Ref ref) {
+        Alias a = aliases.get(ref);
+        if (a != null && a.owner() == owner) {
+            aliases.remove(ref, a);
+        }
     }
 
     void dropAliases(Proc proc, List<Ref> refs) {
         for (Ref r : refs) {
-            aliases.remove(r, proc);
+            dropMonitorAlias(proc, r);
         }
     }
 
     // ---- names ----
 
     public void register(Atom name, Pid pid) {
-        Objects.requireNonNull(name, "register: name must not be null");
-        Objects.requireNonNull(pid, "register: pid must not be null");
+        notNull(name, "register: name");
+        notNull(pid, "register: pid");
         if (name.name().equals("undefined")) {
             throw new IllegalArgumentException("badarg: 'undefined' cannot be registered as a name");
         }
@@ -325,7 +396,7 @@ public final class Kernel {
     }
 
     public void unregister(Atom name) {
-        Objects.requireNonNull(name, "unregister: name must not be null");
+        notNull(name, "unregister: name");
         Proc proc = names.remove(name);
         if (proc == null) {
             throw new IllegalArgumentException("badarg: no process is registered as " + name);
@@ -357,10 +428,15 @@ public final class Kernel {
 
     // ---- links, monitors, exit signals ----
 
-    /** link/1: true when linked; for a dead target, noproc as Erlang gives it. */
+    /**
+     * link/1; for a dead target, noproc as Erlang gives it. A link that already exists stays when
+     * the target turns out to be exiting: its exit arrives through it with the real reason (erl
+     * answers {@code true} and delivers {@code killed}), so only a new link is undone.
+     */
     public void link(Pid other) {
         Proc me = self("link");
-        Objects.requireNonNull(other, "link: pid must not be null");
+        notNull(other, "link: pid");
+        me.checkExit();
         if (other.equals(me.pid)) {
             return;
         }
@@ -368,10 +444,13 @@ public final class Kernel {
         if (!isLocal(other)) {
             throw new UnsupportedOperationException("link to " + other + " needs distribution, which is not started");
         }
-        if (target != null && me.addLink(other) && target.addLink(me.pid)) {
-            return;
+        if (target != null) {
+            Proc.Linked mine = me.addLink(other);
+            if (target.addLink(me.pid) != Proc.Linked.GONE || mine == Proc.Linked.ALREADY) {
+                return;
+            }
+            me.removeLink(other);
         }
-        me.removeLink(other);
         if (me.trapsExits()) {
             me.deliver(new Exit(other, ExitReason.NOPROC));
         } else {
@@ -379,28 +458,33 @@ public final class Kernel {
         }
     }
 
+    /**
+     * unlink/1: once it returns, the link has no effect on the caller. An Exit that arrived
+     * before may stay queued; a signal that arrived before kills a non-trapping caller here.
+     */
     public void unlink(Pid other) {
         Proc me = self("unlink");
-        Objects.requireNonNull(other, "unlink: pid must not be null");
+        notNull(other, "unlink: pid");
         me.removeLink(other);
         Proc target = lookup(other);
         if (target != null) {
             target.removeLink(me.pid);
         }
+        me.checkExit();
     }
 
     /** A linked process exited: tell {@code to}, if it still holds the link. */
     void linkExit(Pid from, Pid to, ExitReason reason) {
         Proc target = lookup(to);
-        if (target != null && target.removeLink(from)) {
-            target.exitSignal(from, reason, true);
+        if (target != null) {
+            target.linkSignal(from, reason);
         }
     }
 
     /** exit/2. */
     public void exit(Pid to, ExitReason reason) {
-        Objects.requireNonNull(to, "exit: pid must not be null");
-        Objects.requireNonNull(reason, "exit: reason must not be null");
+        notNull(to, "exit: pid");
+        notNull(reason, "exit: reason (use ExitReason.NORMAL for a normal exit)");
         Proc sender = current();
         Pid from = sender != null ? sender.pid : to;
         Proc target = lookup(to);
@@ -413,52 +497,82 @@ public final class Kernel {
     }
 
     public Ref monitor(Pid target) {
-        Objects.requireNonNull(target, "monitor: pid must not be null");
-        return monitor(target, target);
+        return monitor(target, io.loomix.MonitorOption.NONE);
     }
 
     public Ref monitor(Name name) {
-        Objects.requireNonNull(name, "monitor: name must not be null");
-        Proc me = self("monitor");
-        Proc target = name.node() == Nodes.localNode() ? names.get(name.name()) : null;
-        if (target == null) {
-            Ref ref = makeRef(me);
-            me.deliver(new Down(ref, name, ExitReason.NOPROC));
-            return ref;
-        }
-        return monitor(target.pid, name);
+        return monitor(name, io.loomix.MonitorOption.NONE);
     }
 
-    private Ref monitor(Pid target, Object object) {
+    /** erlang:monitor/3 for a pid: options {@code alias} and {@code tag} as in OTP 24. */
+    public Ref monitor(Pid target, io.loomix.MonitorOption... options) {
+        notNull(target, "monitor: pid");
+        return monitor(target, target, options);
+    }
+
+    /** erlang:monitor/3 for {@code {Name, Node}}; the Down names the Name. */
+    public Ref monitor(Name name, io.loomix.MonitorOption... options) {
+        notNull(name, "monitor: name");
+        Proc target = name.node() == Nodes.localNode() ? names.get(name.name()) : null;
+        return monitor(target == null ? null : target.pid, name, options);
+    }
+
+    /** Monitors {@code target} (null: no such process, so noproc at once); Down names {@code object}. */
+    private Ref monitor(Pid target, Object object, io.loomix.MonitorOption[] options) {
         Proc me = self("monitor");
+        me.checkExit();
+        Object tag = null;
+        io.loomix.MonitorOption.Alias aliasMode = null;
+        for (io.loomix.MonitorOption o : notNull(options, "monitor: options")) {
+            switch (notNull(o, "monitor: option")) {
+                case io.loomix.MonitorOption.Tag(Object t) -> tag = t;
+                case io.loomix.MonitorOption.Alias a -> aliasMode = a;
+            }
+        }
         Ref ref = makeRef(me);
-        if (target.equals(me.pid)) {
+        Proc.Held held = new Proc.Held(target, object, tag, aliasMode != null
+                && aliasMode != io.loomix.MonitorOption.Alias.EXPLICIT_UNALIAS);
+        if (aliasMode != null) {
+            addAlias(me, ref, new Alias(me, aliasMode == io.loomix.MonitorOption.Alias.REPLY_DEMONITOR, true));
+        }
+        if (target != null && target.equals(me.pid)) {
             return ref; // Erlang makes no monitor on oneself
         }
-        Proc proc = lookup(target);
+        Proc proc = target == null ? null : lookup(target);
         if (proc != null) {
-            me.addMonitor(ref, target);
+            me.addMonitor(ref, held);
             if (proc.addWatcher(ref, new Proc.Watcher(me.pid, object))) {
                 return ref;
             }
             me.removeMonitor(ref);
         }
-        me.deliver(new Down(ref, object, ExitReason.NOPROC));
+        me.monitorDown(ref, held, ExitReason.NOPROC);
         return ref;
     }
 
-    /** demonitor/2: true if the monitor was active; with flush, removes its Down message too. */
+    /**
+     * demonitor/2 with Erlang's {@code info}: true if the monitor was active and is now removed,
+     * and then no Down for it will ever arrive; false if there was none, or its Down is already
+     * in the mailbox (with flush, removed from it). A Down is delivered only by whoever removes
+     * the monitor from the watcher, atomically with the removal (Proc.monitorDown), so the two
+     * cases cannot overlap.
+     */
     public boolean demonitor(Ref ref, boolean flush) {
         Proc me = self("demonitor");
-        Objects.requireNonNull(ref, "demonitor: ref must not be null");
-        Pid target = me.removeMonitor(ref);
-        boolean active = target != null && dropWatch(ref, target);
-        // A dying process delivers Down only for monitors it can still remove from its watcher;
-        // if we removed ours first, no Down exists or will come, and the mailbox need not be read.
-        if (flush && target == null) {
-            me.receive(m -> m instanceof Down d && d.ref().equals(ref) ? d : null, 0, () -> null, null);
+        notNull(ref, "demonitor: ref");
+        Proc.Held held = me.removeMonitor(ref);
+        if (held != null) {
+            if (held.alias()) {
+                dropMonitorAlias(me, ref);
+            }
+            dropWatch(ref, held.pid());
+            return true;
         }
-        return active;
+        if (flush) {
+            me.removeFirst(m -> m instanceof Down d && d.ref().equals(ref)
+                    || m instanceof io.loomix.TaggedDown t && t.ref().equals(ref));
+        }
+        return false;
     }
 
     boolean dropWatch(Ref ref, Pid target) {
@@ -469,9 +583,28 @@ public final class Kernel {
     /** A monitored process exited: tell the watcher, if it still holds the monitor. */
     void down(Pid watcher, Ref ref, Object object, ExitReason reason) {
         Proc w = lookup(watcher);
-        if (w != null && w.removeMonitor(ref) != null) {
-            w.deliver(new Down(ref, object, reason));
+        if (w != null) {
+            w.monitorDown(ref, object, reason);
         }
+    }
+
+    /** erlang:yield/0: lets other runnable processes run; a pending exit takes effect here. */
+    public void yieldNow() {
+        Proc me = current();
+        if (me != null) {
+            me.checkExit();
+            me.reductions++;
+        }
+        Thread.yield();
+        if (me != null) {
+            me.checkExit();
+        }
+    }
+
+    /** TimerCancelled for cancel_timer with {@code {async, true}}: the answer arrives as a message. */
+    public void cancelTimerAsync(Ref ref) {
+        Proc me = self("cancelTimerAsync");
+        me.deliver(new io.loomix.TimerCancelled(ref, cancelTimer(ref)));
     }
 
     // ---- refs and timers ----
@@ -492,15 +625,54 @@ public final class Kernel {
         return ref;
     }
 
-    public Ref sendAfter(Object dest, Object message, long delayMillis) {
-        Objects.requireNonNull(dest, "sendAfter: destination must not be null");
-        check(message);
-        if (delayMillis < 0) {
-            throw new IllegalArgumentException("badarg: sendAfter delay must be >= 0 ms, was " + delayMillis);
+    /** The longest timer: what a long counts in nanoseconds, about 292 years (Erlang's limit is 2.3 s less). */
+    public static final java.time.Duration MAX_TIMER = java.time.Duration.ofNanos(Long.MAX_VALUE);
+
+    /**
+     * send_after/3: {@code dest} is a Pid, an Atom or a String (a name looked up when the timer
+     * fires), or a Name. The delay is checked here, so a timer never fires early: a delay no long
+     * can count is badarg, as Erlang's beyond its own limit.
+     */
+    public Ref sendAfter(Object dest, Object message, java.time.Duration delay) {
+        Objects.requireNonNull(delay, "sendAfter: delay must not be null (use Duration.ZERO to send at once)");
+        if (delay.isNegative() || delay.compareTo(MAX_TIMER) > 0) {
+            throw new IllegalArgumentException("badarg: sendAfter delay must be between 0 and " + MAX_TIMER
+                    + " (about 292 years), was " + delay + "; to never send, start no timer");
         }
+        return startTimer(destination(dest, "sendAfter"), message, delay.toNanos());
+    }
+
+    /**
+     * send_after/4 with {@code {abs, true}}: fires at {@code when}, read against the wall clock once,
+     * now (later clock changes do not move it, as Erlang's absolute timers follow monotonic time).
+     * A time in the past sends at once.
+     */
+    public Ref sendAt(Object dest, Object message, java.time.Instant when) {
+        Objects.requireNonNull(when, "sendAt: time must not be null");
+        java.time.Duration delay = java.time.Duration.between(java.time.Instant.now(), when);
+        if (delay.compareTo(MAX_TIMER) > 0) {
+            throw new IllegalArgumentException("badarg: sendAt time must be at most " + MAX_TIMER
+                    + " (about 292 years) from now, was " + when);
+        }
+        return startTimer(destination(dest, "sendAt"), message, Math.max(0, delay.toNanos()));
+    }
+
+    private static Object destination(Object dest, String function) {
+        return switch (dest) {
+            case Pid p -> p;
+            case Atom a -> a;
+            case String s -> Atom.of(s);
+            case Name n -> n;
+            case null -> throw new IllegalArgumentException("badarg: " + function + " destination must not be null");
+            default -> throw new IllegalArgumentException("badarg: " + function + " destination must be a Pid, a"
+                    + " name (Atom or String) or a Name, got " + dest.getClass().getName());
+        };
+    }
+
+    private Ref startTimer(Object dest, Object message, long delayNanos) {
+        check(message);
         Ref ref = newRef();
-        long deadline = System.nanoTime() + delayMillis * 1_000_000L;
-        TimerWheel.Timer timer = timers.start(deadline, () -> {
+        TimerWheel.Timer timer = timers.start(System.nanoTime() + delayNanos, () -> {
             sendTimers.remove(ref);
             deliverTimed(dest, message);
         });
@@ -524,12 +696,26 @@ public final class Kernel {
 
     /** cancel_timer/1: the milliseconds that were left, or empty if it fired or is unknown. */
     public OptionalLong cancelTimer(Ref ref) {
+        notNull(ref, "cancelTimer: ref");
         TimerWheel.Timer timer = sendTimers.remove(ref);
         if (timer == null || !timer.cancel()) {
             return OptionalLong.empty();
         }
-        long left = timer.deadline - System.nanoTime();
-        return OptionalLong.of(Math.max(0, Math.ceilDiv(left, 1_000_000L)));
+        return OptionalLong.of(millisLeft(timer));
+    }
+
+    /** read_timer/1: the milliseconds left, or empty if it fired, was cancelled or is unknown. */
+    public OptionalLong readTimer(Ref ref) {
+        notNull(ref, "readTimer: ref");
+        TimerWheel.Timer timer = sendTimers.get(ref);
+        if (timer == null || !TimerWheel.pending(timer)) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(millisLeft(timer));
+    }
+
+    private static long millisLeft(TimerWheel.Timer timer) {
+        return Math.max(0, Math.ceilDiv(TimerWheel.remaining(timer), 1_000_000L));
     }
 
     // ---- receive and flags (calling process) ----
@@ -541,6 +727,9 @@ public final class Kernel {
 
     public List<Object> flush() {
         Proc me = self("flush");
+        if (me.matching()) {
+            throw me.nestedReceive("flush");
+        }
         me.checkExit();
         return me.drainAll();
     }
@@ -551,7 +740,7 @@ public final class Kernel {
 
     /** exit/1: ends the calling process with {@code reason}. */
     public RuntimeException exitSelf(ExitReason reason) {
-        Objects.requireNonNull(reason, "exit: reason must not be null");
+        notNull(reason, "exit: reason (use ExitReason.NORMAL for a normal exit)");
         self("exit");
         throw new ProcessExit(reason);
     }
@@ -565,12 +754,12 @@ public final class Kernel {
 
     public ProcessInfo info(Pid pid) {
         Proc p = lookup(pid);
-        if (p == null || p.state() == Proc.DEAD) {
+        if (p == null || p.state() == Proc.DEAD || p.pendingExit() != null) {
             return null;
         }
         Budget b = p.budget;
         boolean counted = b != null && b.accounted;
-        return new ProcessInfo(p.pid, p.status(), p.queueLength(), p.links(), p.monitoredPids(),
+        return new ProcessInfo(p.pid, p.status(), p.queueLength(), p.links(), p.monitored(),
                 p.watcherPids(), p.registeredName, p.trapsExits(), initialCall(p.body), p.reductions,
                 p.priority, counted ? b.memory() : -1, counted ? b.allocated() : -1);
     }

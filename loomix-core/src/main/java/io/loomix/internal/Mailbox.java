@@ -74,7 +74,11 @@ abstract class Mailbox {
         return Math.max(0, (long) ENQUEUED.getVolatile(this) - (long) DEQUEUED.getOpaque(this));
     }
 
-    /** Receiver: the newest node now, a marker after which only later messages lie. */
+    /**
+     * Any thread: the newest node now, a marker after which only later messages lie. A sender's
+     * swap of the tail is its first visible step, so a receiver that sees the tail unchanged after
+     * announcing that it waits knows that any later sender will see it waiting (see Proc.await).
+     */
     final Node currentTail() {
         return (Node) TAIL.getVolatile(this);
     }

@@ -62,21 +62,33 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
 
     // Guarded by this.
     private HashSet<Pid> links;
-    /** Monitors this process holds: ref to the monitored pid. */
-    private HashMap<Ref, Pid> monitors;
+    /** Monitors this process holds. */
+    private HashMap<Ref, Held> monitors;
     /** Monitors on this process: ref to who watches and what Down names. */
     private HashMap<Ref, Watcher> watchers;
 
     /** Own thread only: aliases this process made and has not removed (null: none). */
     private ArrayList<Ref> aliasRefs;
+    private int aliasPruneAt = 16;
 
     /** Receiver only: counts messages matched and sent, Erlang's reductions in spirit. */
     long reductions;
+    /** Own thread only: terminate has run (at a yield point, or as the body ended). */
+    private boolean terminated;
+    /** Own thread only: a receive's clauses are running (a nested receive is refused). */
+    private boolean matching;
     /** Receiver only: the receive marker, set by makeRef (see receive). */
     private Ref markRef;
     private Node markNode;
 
     record Watcher(Pid pid, Object object) {}
+
+    /**
+     * A monitor this process holds: the pid watched, what its Down names (the pid, or the Name
+     * monitored), the tag its Down carries instead of being a plain {@link Down} (null: none), and
+     * whether the monitor's ref is an alias that ends with it.
+     */
+    record Held(Pid pid, Object object, Object tag, boolean alias) {}
 
     /** Limits and allocation accounting (null: none); see {@link io.loomix.SpawnOptions}. */
     final Budget budget;
@@ -111,8 +123,13 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
         return state;
     }
 
+    /**
+     * Alive for the world: not exiting and no exit signal pending. A pending exit cannot be
+     * undone (whether it is trapped was decided when it arrived), so a process that has one is
+     * treated as gone at once, as Erlang's is_process_alive is ordered after the caller's signals.
+     */
     boolean isAlive() {
-        return state < EXITING;
+        return state < EXITING && pendingExit == null;
     }
 
     boolean trapsExits() {
@@ -213,46 +230,92 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
         return pendingExit != null;
     }
 
-    /** Own thread: dies now if an exit signal has arrived. */
+    /** The exit signal that is ending this process, or null. */
+    ExitReason pendingExit() {
+        return pendingExit;
+    }
+
+    /**
+     * Own thread, at a yield point: dies now if an exit signal has arrived. The first time, the
+     * process is terminated on the spot (links, monitors, name, table), whatever its thread does
+     * afterwards: a process that catches the ProcessExit cannot survive the signal.
+     */
     void checkExit() {
         ExitReason reason = pendingExit;
         if (reason != null) {
+            if (!terminated) {
+                terminate(reason);
+            }
             throw new ProcessExit(reason);
         }
     }
 
     // ---- links and monitors ----
 
-    /** Adds a link to {@code other}; false if this process is already exiting. */
-    synchronized boolean addLink(Pid other) {
-        if (state >= EXITING) {
-            return false;
+    /** What {@link #addLink} did. */
+    enum Linked { ADDED, ALREADY, GONE }
+
+    /** Adds a link to {@code other}; GONE if this process is exiting or has an exit pending. */
+    synchronized Linked addLink(Pid other) {
+        if (state >= EXITING || pendingExit != null) {
+            return Linked.GONE;
         }
         if (links == null) {
             links = new HashSet<>(4);
         }
-        links.add(other);
-        return true;
+        return links.add(other) ? Linked.ADDED : Linked.ALREADY;
+    }
+
+    /**
+     * A linked process exited: the signal takes effect only if the link is still there. Removal
+     * and delivery happen under this process's lock, the lock {@link #removeLink} takes, so once
+     * an unlink has returned no signal from the link can arrive (Erlang's guarantee).
+     */
+    synchronized void linkSignal(Pid from, ExitReason reason) {
+        if (links != null && links.remove(from)) {
+            exitSignal(from, reason, true);
+        }
+    }
+
+    /**
+     * A monitored process exited: the Down is delivered only if the monitor is still held, under
+     * the lock that {@link #removeMonitor} takes, so demonitor either removes the monitor (no Down
+     * will come) or finds the Down already in the mailbox.
+     */
+    synchronized void monitorDown(Ref ref, Object object, ExitReason reason) {
+        Held held = monitors == null ? null : monitors.remove(ref);
+        if (held != null) {
+            monitorDown(ref, held, reason);
+        }
+    }
+
+    /** Delivers the Down of a monitor already removed (or never made: noproc). */
+    void monitorDown(Ref ref, Held held, ExitReason reason) {
+        if (held.alias()) {
+            kernel.dropMonitorAlias(this, ref);
+        }
+        deliver(held.tag() == null ? new Down(ref, held.object(), reason)
+                : new io.loomix.TaggedDown(held.tag(), ref, held.object(), reason));
     }
 
     synchronized boolean removeLink(Pid other) {
         return links != null && links.remove(other);
     }
 
-    synchronized void addMonitor(Ref ref, Pid target) {
+    synchronized void addMonitor(Ref ref, Held held) {
         if (monitors == null) {
             monitors = new HashMap<>(4);
         }
-        monitors.put(ref, target);
+        monitors.put(ref, held);
     }
 
-    synchronized Pid removeMonitor(Ref ref) {
+    synchronized Held removeMonitor(Ref ref) {
         return monitors == null ? null : monitors.remove(ref);
     }
 
-    /** Registers a watcher; false if this process is already exiting (the watcher gets noproc). */
+    /** Registers a watcher; false if this process is exiting or has an exit pending (the watcher gets noproc). */
     synchronized boolean addWatcher(Ref ref, Watcher watcher) {
-        if (state >= EXITING) {
+        if (state >= EXITING || pendingExit != null) {
             return false;
         }
         if (watchers == null) {
@@ -270,8 +333,16 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
         return links == null ? List.of() : List.copyOf(links);
     }
 
-    synchronized List<Pid> monitoredPids() {
-        return monitors == null ? List.of() : List.copyOf(monitors.values());
+    /** What this process monitors: a pid, or the Name it monitored (Erlang's {@code {Name, Node}}). */
+    synchronized List<Object> monitored() {
+        if (monitors == null) {
+            return List.of();
+        }
+        List<Object> out = new ArrayList<>(monitors.size());
+        for (Held h : monitors.values()) {
+            out.add(h.object());
+        }
+        return out;
     }
 
     synchronized List<Pid> watcherPids() {
@@ -285,9 +356,17 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
         return out;
     }
 
-    void addAlias(Ref ref) {
+    /**
+     * Remembers an alias to drop at exit. Reply-once aliases end without the owner's doing, so the
+     * list is pruned of inactive ones whenever it has doubled since the last pruning.
+     */
+    void addAlias(Ref ref, java.util.function.Predicate<Ref> active) {
         if (aliasRefs == null) {
             aliasRefs = new ArrayList<>(2);
+        }
+        if (aliasRefs.size() >= aliasPruneAt) {
+            aliasRefs.removeIf(active.negate());
+            aliasPruneAt = Math.max(16, aliasRefs.size() * 2);
         }
         aliasRefs.add(ref);
     }
@@ -313,12 +392,15 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
      * that were already queued when the ref was made are skipped: none of them can hold it.
      */
     <R> R receive(Clauses<? extends R> clauses, long timeoutNanos, Supplier<? extends R> after, Ref since) {
+        if (matching) {
+            throw nestedReceive("receive");
+        }
         checkExit();
         Node prev = head;
         if (since != null && since == markRef) {
             prev = markNode;
         }
-        long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
+        long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : deadline(timeoutNanos);
         TimerWheel.Timer timer = null;
         try {
             for (;;) {
@@ -328,7 +410,7 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
                         timer = kernel.timers.wake(this, deadline);
                     }
                     if (!await(prev, deadline)) {
-                        dropMarker(since);
+                        dropMarker();
                         leftReceive();
                         return after.get();
                     }
@@ -339,18 +421,25 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
                     prev = unlink(prev, node);
                     continue;
                 }
+                if (pendingExit != null) {
+                    // Signals from one sender stay in order: an exit it sent before this message wins.
+                    checkExit();
+                }
                 reductions++;
                 R result;
+                matching = true;
                 try {
                     result = clauses.match(message);
                 } catch (Throwable t) {
+                    matching = false;
                     remove(prev, node);
-                    dropMarker(since);
+                    dropMarker();
                     throw t;
                 }
+                matching = false;
                 if (result != null) {
                     remove(prev, node);
-                    dropMarker(since);
+                    dropMarker();
                     leftReceive();
                     return result;
                 }
@@ -361,6 +450,27 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
                 timer.cancel();
             }
         }
+    }
+
+    /**
+     * A receive's clause runs before its message is removed (the clause is both pattern and body),
+     * so a receive inside it would see that same message again.
+     */
+    IllegalStateException nestedReceive(String what) {
+        return new IllegalStateException(what + " was called inside a receive clause, while the message being"
+                + " matched is still in the mailbox: return a value from the clause and call " + what
+                + " after the outer receive has returned");
+    }
+
+    /** Own thread: whether a receive's clauses are running. */
+    boolean matching() {
+        return matching;
+    }
+
+    /** A deadline that wraps around like nanoTime and never equals the "forever" mark. */
+    private static long deadline(long timeoutNanos) {
+        long d = System.nanoTime() + timeoutNanos;
+        return d == Long.MAX_VALUE ? d - 1 : d;
     }
 
     /** Out of a receive: the memory measure (bytes since the last receive) starts again. */
@@ -375,14 +485,34 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
         }
     }
 
-    private void dropMarker(Ref since) {
-        if (since != null && since == markRef) {
-            markRef = null;
-            markNode = null;
-        }
+    /**
+     * Any receive that ends clears the marker, whether it used it or not, as Erlang's does: a
+     * marker left behind would keep every node queued after it reachable (24 bytes per message,
+     * for good). A receive for a ref made before some other receive then simply reads from the
+     * head.
+     */
+    private void dropMarker() {
+        markRef = null;
+        markNode = null;
     }
 
-    /** Waits until a message follows {@code last}; false when the deadline passes first. */
+    /** Whether a receive marker is set (for tests). */
+    boolean hasMarker() {
+        return markNode != null;
+    }
+
+    /**
+     * Waits until a message follows {@code last}; false when the deadline passes first.
+     *
+     * <p>No wake-up can be lost: after storing WAITING, the receiver reads the mailbox's tail, the
+     * pending exit and the clock, each of which a waker changes before it reads the state. The tail
+     * and not {@code last.next}: a sender links {@code last} with a release store and then reads the
+     * state, and that store-then-load pair may be reordered (on x86 the store waits in the store
+     * buffer), so both sides could miss each other. The sender's swap of the tail is a volatile
+     * read-modify-write, so either the receiver sees the new tail or the sender sees WAITING. A
+     * timer that fires just before WAITING is stored finds RUNNING and wakes no one; the clock,
+     * read after the store, has then passed the deadline.
+     */
     private boolean await(Node last, long deadline) {
         for (;;) {
             if (last.next != null) {
@@ -393,8 +523,10 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
                 return false;
             }
             STATE.setVolatile(this, WAITING);
-            if (last.next != null || pendingExit != null) {
+            if (currentTail() != last || pendingExit != null
+                    || (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0)) {
                 STATE.setVolatile(this, RUNNING);
+                awaitLink(last);
                 continue;
             }
             Thread.interrupted(); // an interrupt must not turn park into a busy loop
@@ -408,17 +540,52 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
         }
     }
 
+    /**
+     * A sender has swapped the tail but not yet linked {@code last} to its node: that takes it a
+     * few instructions, unless its thread is descheduled in between, so spin, then yield.
+     */
+    private void awaitLink(Node last) {
+        for (int spins = 0; last.next == null && currentTail() != last; spins++) {
+            if (spins < 100) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+    }
+
     /** Wakes the process from a timed receive; called by the timer wheel. */
     void timeout() {
         wake();
     }
 
+    /**
+     * Own thread: removes the oldest message {@code test} accepts, if any, without waiting or
+     * running user code. Safe inside a receive clause: unlinking only moves links forward, so the
+     * outer receive's walk still holds.
+     */
+    void removeFirst(java.util.function.Predicate<Object> test) {
+        Node prev = head;
+        for (Node node = prev.next; node != null; node = prev.next) {
+            Object message = node.message;
+            if (message != null && test.test(message)) {
+                remove(prev, node);
+                return;
+            }
+            prev = message == null ? unlink(prev, node) : node;
+        }
+    }
+
     // ---- exit (own thread) ----
 
-    /** Runs the process's final steps: links, monitors, name and table entry. */
+    /** Own thread: runs the process's final steps once: links, monitors, name and table entry. */
     void terminate(ExitReason reason) {
+        if (terminated) {
+            return;
+        }
+        terminated = true;
         HashSet<Pid> linked;
-        HashMap<Ref, Pid> held;
+        HashMap<Ref, Held> held;
         HashMap<Ref, Watcher> watching;
         synchronized (this) {
             STATE.setVolatile(this, EXITING);
@@ -434,7 +601,7 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
             kernel.dropAliases(this, aliasRefs);
         }
         if (held != null) {
-            held.forEach(kernel::dropWatch);
+            held.forEach((ref, h) -> kernel.dropWatch(ref, h.pid()));
         }
         if (linked != null) {
             for (Pid other : linked) {

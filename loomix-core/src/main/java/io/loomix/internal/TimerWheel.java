@@ -19,6 +19,8 @@ final class TimerWheel {
     private static final int PENDING = 0;
     private static final int FIRED = 1;
     private static final int CANCELLED = 2;
+    /** The tick of a timer too far away to fire while this JVM runs: filed, never swept. */
+    private static final long NEVER = Long.MAX_VALUE;
     private static final VarHandle TIMER_STATE;
 
     static {
@@ -102,6 +104,16 @@ final class TimerWheel {
         return start(deadline, proc::timeout);
     }
 
+    /** Nanoseconds until {@code timer} fires (negative if overdue); exact for any delay below 2^63 ns. */
+    static long remaining(Timer timer) {
+        return timer.deadline - System.nanoTime();
+    }
+
+    /** Whether {@code timer} has neither fired nor been cancelled. */
+    static boolean pending(Timer timer) {
+        return timer.state == PENDING;
+    }
+
     /** Timers filed and not yet fired or cancelled, as the wheel thread last counted. */
     long pending() {
         return filed;
@@ -111,7 +123,7 @@ final class TimerWheel {
         for (;;) {
             long now = System.nanoTime();
             long nowTick = (now - origin) / TICK_NANOS;
-            fileAdded();
+            fileAdded(now);
             unlinkCancelled();
             while (currentTick < nowTick) {
                 currentTick++;
@@ -130,7 +142,7 @@ final class TimerWheel {
         }
     }
 
-    private void fileAdded() {
+    private void fileAdded(long now) {
         for (Timer t = added.getAndSet(null); t != null; ) {
             Timer next = t.nextAdded;
             t.nextAdded = null;
@@ -138,10 +150,24 @@ final class TimerWheel {
                 // Even an overdue timer is only filed: the tick-ordered sweep that follows fires it,
                 // so it cannot overtake an older overdue timer (timers fire in deadline order, to
                 // the tick). A tick at or before nowTick holds only deadlines that have passed.
-                link(t, Math.max(Math.ceilDiv(t.deadline - origin, TICK_NANOS), currentTick + 1));
+                link(t, Math.max(tickOf(t.deadline, now), currentTick + 1));
             }
             t = next;
         }
+    }
+
+    /**
+     * The tick at which a deadline has passed. Deadlines wrap around like nanoTime, so only
+     * {@code deadline - now} is exact (a delay is below 2^63 ns); a deadline further from the
+     * origin than a long can count is never reached while the JVM runs.
+     */
+    private long tickOf(long deadline, long now) {
+        long ahead = deadline - now;
+        long sinceOrigin = now - origin;
+        if (ahead > 0 && ahead > Long.MAX_VALUE - sinceOrigin) {
+            return NEVER;
+        }
+        return Math.ceilDiv(sinceOrigin + ahead, TICK_NANOS);
     }
 
     private void unlinkCancelled() {

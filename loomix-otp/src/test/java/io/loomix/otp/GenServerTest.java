@@ -315,7 +315,7 @@ class GenServerTest {
     void initFailuresReachTheStarter() {
         run(() -> {
             StartException stop = assertThrows(StartException.class, () -> GenServer.start(new Failing(Init.stop("no_db"))));
-            assertEquals(ExitReason.of(Atom.of("no_db")), stop.reason());
+            assertEquals(ExitReason.of("no_db"), stop.reason());
             StartException crash = assertThrows(StartException.class, () -> GenServer.start(new Failing(null)));
             assertEquals("bad config", ((ExitReason.Crash) crash.reason()).error().getMessage());
             StartException ignore = assertThrows(StartException.class, () -> GenServer.start(new Failing(Init.ignore()), "ignored_one"));
@@ -328,7 +328,7 @@ class GenServerTest {
     void initStopKillsALinkedStarterThatDoesNotTrapExits() {
         run(() -> {
             ExitReason r = exitReasonOf(() -> GenServer.startLink(new Failing(Init.stop("no_db"))));
-            assertEquals(ExitReason.of(Atom.of("no_db")), r);
+            assertEquals(ExitReason.of("no_db"), r);
         });
     }
 

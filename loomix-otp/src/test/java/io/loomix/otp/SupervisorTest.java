@@ -281,7 +281,7 @@ class SupervisorTest {
 
             StartException failed = assertThrows(StartException.class, () -> Supervisor.startChild(sup,
                     ChildSpec.worker("bad", () -> GenServer.startLink(new GenServerTest.Failing(Init.stop("nope"))))));
-            assertEquals(ExitReason.of(Atom.of("nope")), failed.reason());
+            assertEquals(ExitReason.of("nope"), failed.reason());
             assertEquals(1, Supervisor.countChildren(sup).specs());
         });
     }
@@ -293,7 +293,7 @@ class SupervisorTest {
             StartException e = assertThrows(StartException.class, () -> Supervisor.startLink(List.of(worker("a"),
                     ChildSpec.worker("bad", () -> GenServer.startLink(new GenServerTest.Failing(Init.stop("nope")))),
                     worker("c")), Strategy.ONE_FOR_ONE));
-            assertEquals(new ExitReason.Shutdown(new SupervisorServer.FailedToStartChild("bad", ExitReason.of(Atom.of("nope")))),
+            assertEquals(new ExitReason.Shutdown(new SupervisorServer.FailedToStartChild("bad", ExitReason.of("nope"))),
                     e.reason());
             assertEquals(List.of(new Event("start", "a"), new Event("stop", "a")), events(2));
         });

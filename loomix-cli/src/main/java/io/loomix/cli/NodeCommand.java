@@ -1,0 +1,105 @@
+package io.loomix.cli;
+
+import io.loomix.Atom;
+import io.loomix.dist.Node;
+import io.loomix.dist.NodeOptions;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code ./loomix node --sname NAME | --name NAME@HOST [--cookie C] [--hidden] [--main CLASS args...]}:
+ * a node that stays up until the JVM is halted or gets SIGTERM, when it unregisters from epmd.
+ */
+final class NodeCommand {
+    private static final String USAGE = "usage: ./loomix node --sname NAME | --name NAME[@HOST] [--cookie C] [--hidden]"
+            + " [--cp PATH] [--main CLASS args...]";
+
+    private NodeCommand() {}
+
+    static void run(String[] args) {
+        String name = null;
+        String cookie = null;
+        boolean longNames = false;
+        boolean hidden = false;
+        String main = null;
+        String[] mainArgs = new String[0];
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--sname", "--name" -> {
+                    name = value(args, i++, a);
+                    longNames = a.equals("--name");
+                }
+                case "--cookie" -> cookie = value(args, i++, a);
+                case "--hidden" -> hidden = true;
+                case "--main" -> {
+                    main = value(args, i++, a);
+                    mainArgs = Arrays.copyOfRange(args, i + 1, args.length);
+                    i = args.length;
+                }
+                default -> fail("unknown option '" + a + "'");
+            }
+        }
+        if (name == null) {
+            fail("a node needs a name: --sname NAME or --name NAME@HOST");
+        }
+        Atom node;
+        try {
+            node = Node.start(name, cookie, NodeOptions.DEFAULT.withLongNames(longNames).withHidden(hidden));
+        } catch (RuntimeException e) {
+            System.err.println("loomix node: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        CountDownLatch halted = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Node.stop();
+            halted.countDown();
+        }, "loomix-node-stop"));
+        System.out.println("loomix node " + node + " is up (stop it with Ctrl-C or SIGTERM)");
+        System.out.flush();
+        if (main != null) {
+            runMain(main, mainArgs);
+        }
+        try {
+            halted.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void runMain(String className, String[] args) {
+        try {
+            Method m = Class.forName(className).getMethod("main", String[].class);
+            if (!Modifier.isStatic(m.getModifiers())) {
+                fail(className + ".main is not static");
+            }
+            m.invoke(null, (Object) args);
+        } catch (ClassNotFoundException e) {
+            fail("class " + className + " is not on the classpath: add its directory or jar with --cp PATH");
+        } catch (NoSuchMethodException e) {
+            fail(className + " has no public static void main(String[])");
+        } catch (InvocationTargetException e) {
+            System.err.println("loomix node: " + className + ".main failed; the node stays up:");
+            e.getCause().printStackTrace();
+        } catch (IllegalAccessException e) {
+            fail(className + ".main is not public");
+        }
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i + 1 >= args.length) {
+            fail(option + " needs a value");
+        }
+        return args[i + 1];
+    }
+
+    private static void fail(String why) {
+        System.err.println("loomix node: " + why + "\n" + USAGE);
+        System.exit(2);
+    }
+}

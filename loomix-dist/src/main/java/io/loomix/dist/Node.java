@@ -1,0 +1,286 @@
+package io.loomix.dist;
+
+import io.loomix.Atom;
+import io.loomix.LocalNode;
+import io.loomix.Name;
+import io.loomix.Pid;
+import io.loomix.Process;
+import io.loomix.Ref;
+import io.loomix.Tuple;
+import io.loomix.dist.epmd.Epmd;
+import io.loomix.dist.epmd.EpmdClient;
+import io.loomix.dist.epmd.EpmdNode;
+import io.loomix.dist.epmd.EpmdServer;
+import io.loomix.dist.handshake.DistFlags;
+import io.loomix.dist.handshake.Handshake;
+import io.loomix.dist.net.Connection;
+import io.loomix.dist.net.NodeTable;
+import io.loomix.dist.net.Services;
+import io.loomix.internal.Kernel;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * This JVM as an Erlang node: a name, a cookie, connections to other nodes (erl, iex, Loomix).
+ * {@snippet :
+ * Node.start("loomix", "secret", NodeOptions.DEFAULT);    // loomix@myhost, registered with epmd
+ * Node.ping("x@myhost");                                   // pong (or pang)
+ * Node.list();                                             // [x@myhost]
+ * Process.send(Name.of("shell", "x@myhost"), Atom.of("hi")); // {shell, 'x@myhost'} ! hi
+ * }
+ * Once started, {@link Process#send(Pid, Object)} to a pid of another node and
+ * {@link Process#send(Name, Object)} to {@code {name, node}} go over the network, connecting on
+ * first use as Erlang does; messages from one process to one node arrive in the order sent while
+ * the connection lasts. Delivery is not guaranteed across a lost connection.
+ *
+ * <p>One node per JVM, as one node per BEAM. All methods are safe from any thread.
+ */
+public final class Node {
+    private static final System.Logger LOG = System.getLogger("io.loomix.dist");
+    private static final Atom PONG = Atom.of("pong");
+    private static final Atom PANG = Atom.of("pang");
+    private static final Atom YES = Atom.of("yes");
+
+    private record Running(NodeTable table, ServerSocket listener, EpmdClient.Registration registration,
+                           EpmdServer embeddedEpmd, Services services, String cookie, Duration setupTime) {}
+
+    private static Running running;
+
+    private Node() {}
+
+    /** Starts the node with the cookie from {@code LOOMIX_COOKIE} or {@code ~/.erlang.cookie}. */
+    public static Atom start(String name) {
+        return start(name, null, NodeOptions.DEFAULT);
+    }
+
+    public static Atom start(String name, String cookie) {
+        return start(name, cookie, NodeOptions.DEFAULT);
+    }
+
+    /**
+     * Names this node and makes it reachable: listens, registers with epmd (starting an embedded
+     * epmd when none runs), starts net_kernel, global_name_server and rex.
+     *
+     * @param name    {@code name} (completed with this host, short or long per the options) or {@code name@host}
+     * @param cookie  the shared secret; null: {@code LOOMIX_COOKIE}, else {@code ~/.erlang.cookie} (made when missing)
+     * @return the node's full name, {@code node()}
+     * @throws IllegalStateException when the node is already started
+     * @throws UncheckedIOException when the name is taken or the network cannot be set up
+     */
+    public static synchronized Atom start(String name, String cookie, NodeOptions options) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(options, "options");
+        if (running != null) {
+            throw new IllegalStateException("this node is already started as " + LocalNode.name()
+                    + "; call Node.stop() first (one node per JVM)");
+        }
+        String full = fullName(name, options.longNames());
+        String alive = full.substring(0, full.indexOf('@'));
+        String secret = Cookie.resolve(cookie, Path.of(System.getProperty("user.home")));
+        int epmdPort = options.epmdPort() > 0 ? options.epmdPort() : Epmd.portFromEnvironment();
+        ServerSocket listener = null;
+        EpmdServer embedded = null;
+        EpmdClient.Registration reg = null;
+        try {
+            listener = new ServerSocket(options.listenPort());
+            EpmdNode me = new EpmdNode(alive, listener.getLocalPort(), false);
+            EpmdClient epmd = EpmdClient.local(epmdPort);
+            try {
+                reg = epmd.register(me);
+            } catch (IOException e) {
+                if (!(e.getCause() instanceof ConnectException)) {
+                    throw e;
+                }
+                embedded = EpmdServer.start(epmdPort);
+                LOG.log(System.Logger.Level.INFO, "No epmd runs on port " + epmdPort + ": started an embedded one");
+                reg = epmd.register(me);
+            }
+            Atom node = Atom.of(full);
+            LocalNode.start(node, reg.creation());
+            long flags = DistFlags.LOOMIX | (options.hidden() ? 0 : DistFlags.PUBLISHED);
+            var table = new NodeTable(new NodeTable.Settings(
+                    new Handshake.Identity(full, flags, reg.creation(), secret), epmdPort,
+                    new Connection.Options(options.tickTime(), options.maxMessage()), options.setupTime(),
+                    options.registry()));
+            Kernel.get().installRemote(table);
+            table.listen(listener);
+            Services services = Services.start(node);
+            table.fallbackSender(services.netKernel());
+            running = new Running(table, listener, reg, embedded, services, secret, options.setupTime());
+            return node;
+        } catch (IOException | RuntimeException e) {
+            if (reg != null) {
+                reg.close();
+            }
+            if (embedded != null) {
+                embedded.close();
+            }
+            if (listener != null) {
+                try {
+                    listener.close();
+                } catch (IOException ignored) {
+                    // closing anyway
+                }
+            }
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("cannot start node " + full + ": " + io.getMessage(), io);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    /**
+     * Stops distribution: closes every connection, unregisters from epmd, returns the node to
+     * {@code nonode@nohost}. Pids made meanwhile stay valid local pids.
+     */
+    public static synchronized void stop() {
+        Running r = running;
+        if (r == null) {
+            return;
+        }
+        running = null;
+        r.services.stop();
+        r.table.stop();
+        Kernel.get().installRemote(null);
+        try {
+            r.listener.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        r.registration.close();
+        if (r.embeddedEpmd != null) {
+            r.embeddedEpmd.close();
+        }
+        LocalNode.stop();
+    }
+
+    /** {@code node()}: this node's name, {@code nonode@nohost} when not started. */
+    public static Atom self() {
+        return LocalNode.name();
+    }
+
+    /** Whether {@link #start} has run (and not {@link #stop}). */
+    public static synchronized boolean alive() {
+        return running != null;
+    }
+
+    /** {@code nodes()}: the visible nodes this node is connected to. */
+    public static List<Atom> list() {
+        Running r = running;
+        return r == null ? List.of() : r.table.nodes(false);
+    }
+
+    /** {@code nodes(connected)}: visible and hidden. */
+    public static List<Atom> listAll() {
+        Running r = running;
+        return r == null ? List.of() : r.table.nodes(true);
+    }
+
+    /** {@code erlang:get_cookie()}. */
+    public static String cookie() {
+        Running r = require("cookie");
+        return r.cookie;
+    }
+
+    /** {@code net_adm:ping(Node)}: {@code pong} when the node answers, {@code pang} otherwise. */
+    public static Atom ping(String node) {
+        return ping(Atom.of(node));
+    }
+
+    public static Atom ping(Atom node) {
+        Running r = require("ping");
+        if (node == self()) {
+            return PONG;
+        }
+        if (!r.table.connect(node)) {
+            return PANG;
+        }
+        Object reply = Process.run(() -> {
+            Ref tag = Process.makeRef();
+            Process.send(new Name(Atom.of("net_kernel"), node),
+                    Tuple.of(Atom.of("$gen_call"), Tuple.of(Process.self(), tag), Tuple.of(Atom.of("is_auth"), self())));
+            return Process.receive(tag, r.setupTime, m -> m instanceof Tuple t && t.size() == 2 && tag.equals(t.get(0))
+                    ? t.get(1) : null, () -> PANG);
+        });
+        if (reply == YES) {
+            return PONG;
+        }
+        r.table.disconnect(node);
+        return PANG;
+    }
+
+    /** {@code monitor_node(Node, true)}: the calling process gets {@link NodeDown} when the node goes. */
+    public static void monitor(Atom node) {
+        require("monitor").table.monitor(node, Process.self());
+    }
+
+    public static void monitor(String node) {
+        monitor(Atom.of(node));
+    }
+
+    /** {@code net_kernel:monitor_nodes(true)}: {@link NodeUp} and {@link NodeDown} for every visible node. */
+    public static void monitorAll() {
+        require("monitorAll").table.watchAll(Process.self(), true);
+    }
+
+    /** {@code net_kernel:monitor_nodes(false)}. */
+    public static void demonitorAll() {
+        require("demonitorAll").table.watchAll(Process.self(), false);
+    }
+
+    /** {@code erlang:disconnect_node(Node)}: true when it was connected. */
+    public static boolean disconnect(Atom node) {
+        return require("disconnect").table.disconnect(node);
+    }
+
+    public static boolean disconnect(String node) {
+        return disconnect(Atom.of(node));
+    }
+
+    /** {@code net_kernel:connect_node(Node)}: true when connected (now or already). */
+    public static boolean connect(String node) {
+        return require("connect").table.connect(Atom.of(node));
+    }
+
+    private static synchronized Running require(String what) {
+        if (running == null) {
+            throw new IllegalStateException("Node." + what + " needs a started node: call Node.start(name, cookie, options) first");
+        }
+        return running;
+    }
+
+    /** name -> name@host (short or long host name); name@host as is. */
+    static String fullName(String name, boolean longNames) {
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("a node name must not be empty");
+        }
+        int at = name.indexOf('@');
+        if (at == 0 || at == name.length() - 1 || name.indexOf('@', at + 1) >= 0) {
+            throw new IllegalArgumentException("'" + name + "' is not a node name: use name or name@host");
+        }
+        if (at > 0) {
+            return name;
+        }
+        try {
+            InetAddress local = InetAddress.getLocalHost();
+            String host = longNames ? local.getCanonicalHostName() : local.getHostName();
+            int dot = host.indexOf('.');
+            if (!longNames && dot > 0) {
+                host = host.substring(0, dot);
+            }
+            return name + "@" + host;
+        } catch (UnknownHostException e) {
+            throw new UncheckedIOException("cannot find this host's name to complete '" + name
+                    + "': give the node as name@host", e);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.loomix.dist.net;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Reading side of the distribution header (erl_ext_dist.md, "Distribution Header"): turns frames
+ * into whole messages, joining fragmented ones (tags 69 and 70). One per connection, used only by
+ * its reader thread. Memory held for unfinished messages is bounded by the message size limit.
+ */
+final class Fragments {
+    static final int PASS_THROUGH = 112;
+    static final int VERSION = 131;
+    static final int DIST_HEADER = 68;
+    static final int FRAG_HEADER = 69;
+    static final int FRAG_CONT = 70;
+
+    private final int maxMessage;
+    private final Map<Long, Assembly> open = new HashMap<>();
+    private long held;
+
+    private static final class Assembly {
+        byte[] bytes;
+        int length;
+        long nextId;
+    }
+
+    Fragments(int maxMessage) {
+        this.maxMessage = maxMessage;
+    }
+
+    /** The message this frame completes, or null when it is a fragment of one still coming. */
+    Inbound accept(byte[] f) throws ProtocolException {
+        int tag = f[0] & 0xff;
+        if (tag == PASS_THROUGH) {
+            return new Inbound(f, 1, f.length - 1, true);
+        }
+        if (tag != VERSION || f.length < 3) {
+            throw new ProtocolException("a frame that starts with " + tag + " is neither pass-through (112)"
+                    + " nor a distribution header (131)");
+        }
+        return switch (f[1] & 0xff) {
+            case DIST_HEADER -> {
+                noAtomCache(f, 2);
+                yield new Inbound(f, 3, f.length - 3, false);
+            }
+            case FRAG_HEADER -> start(f);
+            case FRAG_CONT -> carryOn(f);
+            default -> throw new ProtocolException("unknown distribution header tag " + (f[1] & 0xff));
+        };
+    }
+
+    private Inbound start(byte[] f) throws ProtocolException {
+        if (f.length < 19) {
+            throw new ProtocolException("a truncated fragment header (" + f.length + " bytes)");
+        }
+        long seq = readLong(f, 2);
+        long id = readLong(f, 10);
+        noAtomCache(f, 18);
+        if (id == 1) {
+            return new Inbound(f, 19, f.length - 19, false);
+        }
+        if (id < 1 || open.containsKey(seq)) {
+            throw new ProtocolException("fragment sequence " + seq + " starts with fragment id " + id
+                    + (open.containsKey(seq) ? " while it is already open" : ""));
+        }
+        Assembly a = new Assembly();
+        a.bytes = new byte[Math.max(f.length - 19, 64)];
+        a.nextId = id - 1;
+        open.put(seq, a);
+        append(a, f, 19);
+        return null;
+    }
+
+    private Inbound carryOn(byte[] f) throws ProtocolException {
+        if (f.length < 18) {
+            throw new ProtocolException("a truncated fragment continuation (" + f.length + " bytes)");
+        }
+        long seq = readLong(f, 2);
+        long id = readLong(f, 10);
+        Assembly a = open.get(seq);
+        if (a == null || id != a.nextId) {
+            throw new ProtocolException("fragment " + id + " of sequence " + seq + " arrived "
+                    + (a == null ? "without its start" : "where fragment " + a.nextId + " was due"));
+        }
+        append(a, f, 18);
+        if (id > 1) {
+            a.nextId = id - 1;
+            return null;
+        }
+        open.remove(seq);
+        held -= a.length;
+        return new Inbound(a.bytes, 0, a.length, false);
+    }
+
+    private void append(Assembly a, byte[] f, int from) throws ProtocolException {
+        int n = f.length - from;
+        if (held + n > maxMessage || (long) a.length + n > maxMessage) {
+            throw new ProtocolException("a fragmented message grows beyond the limit of " + maxMessage + " bytes");
+        }
+        if (a.length + n > a.bytes.length) {
+            long grown = Math.min(maxMessage, Math.max((long) a.bytes.length * 2, (long) a.length + n));
+            a.bytes = java.util.Arrays.copyOf(a.bytes, (int) grown);
+        }
+        System.arraycopy(f, from, a.bytes, a.length, n);
+        a.length += n;
+        held += n;
+    }
+
+    private static void noAtomCache(byte[] f, int at) throws ProtocolException {
+        if (f[at] != 0) {
+            throw new ProtocolException("the peer uses the atom cache (" + (f[at] & 0xff)
+                    + " refs), which this node did not offer");
+        }
+    }
+
+    static long readLong(byte[] b, int at) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (b[at + i] & 0xff);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,434 @@
+package io.loomix.dist.net;
+
+import io.loomix.Atom;
+import io.loomix.Name;
+import io.loomix.Pid;
+import io.loomix.Process;
+import io.loomix.dist.NodeDown;
+import io.loomix.dist.NodeUp;
+import io.loomix.dist.epmd.EpmdClient;
+import io.loomix.dist.handshake.DistFlags;
+import io.loomix.dist.handshake.Handshake;
+import io.loomix.dist.handshake.HandshakeException;
+import io.loomix.dist.term.TermRegistry;
+import io.loomix.internal.Kernel;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The node's connections, as OTP's net_kernel keeps them: at most one per peer, made on the first
+ * send to it (auto-connect) or accepted from it, with nodeup/nodedown for those who asked. It is
+ * also the runtime's {@link Kernel.Remote}: every message for another node passes through
+ * {@link #send(Pid, Object)} or {@link #send(Name, Object)}.
+ *
+ * <p>Order: messages from one sender to one node leave in the order sent, also those queued while
+ * the connection was being made (they are written before any later one). Delivery is not
+ * guaranteed across a lost connection: what was queued or in flight then is lost, as in Erlang.
+ */
+public final class NodeTable implements Kernel.Remote {
+    private static final System.Logger LOG = System.getLogger("io.loomix.dist");
+
+    /** What the table needs from the node that owns it. */
+    public record Settings(Handshake.Identity identity, int epmdPort, Connection.Options connection,
+                           Duration setupTime, TermRegistry registry) {}
+
+    private final Settings settings;
+    private final Atom self;
+    private final ConcurrentHashMap<Atom, Peer> peers = new ConcurrentHashMap<>();
+    private final CopyOnWriteArrayList<Pid> watchers = new CopyOnWriteArrayList<>();
+    private final AtomicLong sequences = new AtomicLong(1);
+    private volatile Pid fallbackSender;
+    private volatile boolean stopped;
+
+    /** A message waiting for its connection: the control message is chosen once the flags are known. */
+    private record Outgoing(Pid from, Object to, Object message) {}
+
+    /** One peer node: its connection when up, what waits for it, who monitors it. Guarded by itself. */
+    private static final class Peer {
+        final Atom node;
+        volatile Connection conn;
+        final List<Outgoing> pending = new ArrayList<>();
+        final List<Pid> monitors = new ArrayList<>();
+        boolean dialing;
+        boolean accepting;
+
+        Peer(Atom node) {
+            this.node = node;
+        }
+
+        boolean idle() {
+            return conn == null && !dialing && !accepting && pending.isEmpty() && monitors.isEmpty();
+        }
+    }
+
+    public NodeTable(Settings settings) {
+        this.settings = settings;
+        this.self = Atom.of(settings.identity().name());
+    }
+
+    /** The pid that sends for callers that are not processes (a REG_SEND needs a sender). */
+    public void fallbackSender(Pid pid) {
+        fallbackSender = pid;
+    }
+
+    // ---- outbound ----
+
+    @Override
+    public void send(Pid to, Object message) {
+        route(to.node(), new Outgoing(sender(), to, message));
+    }
+
+    @Override
+    public void send(Name to, Object message) {
+        route(to.node(), new Outgoing(sender(), to.name(), message));
+    }
+
+    /** Sends a control message (no message term) to a node that is connected; dropped otherwise. */
+    void sendControl(Connection c, Control control) {
+        Frames.encode(settings.registry(), c.flags(), 0, control, null, c::send);
+    }
+
+    private Pid sender() {
+        Pid me = Kernel.get().selfOrNull();
+        return me != null ? me : fallbackSender;
+    }
+
+    private void route(Atom node, Outgoing out) {
+        if (node == self || stopped) {
+            return; // a pid of an earlier incarnation of this node: dropped, as Erlang drops it
+        }
+        while (true) {
+            Peer p = peers.computeIfAbsent(node, Peer::new);
+            Connection c = p.conn;
+            if (c == null) {
+                synchronized (p) {
+                    if (peers.get(node) != p) {
+                        continue; // forgotten meanwhile: use its successor
+                    }
+                    c = p.conn;
+                    if (c == null) {
+                        p.pending.add(out);
+                        dial(p);
+                        return;
+                    }
+                }
+            }
+            write(c, out);
+            return;
+        }
+    }
+
+    private void write(Connection c, Outgoing out) {
+        long flags = c.flags();
+        Control control = switch (out.to()) {
+            case Pid pid -> out.from() != null && (flags & DistFlags.SEND_SENDER) != 0
+                    ? new Control.SendSender(out.from(), pid) : new Control.Send(pid);
+            case Atom name -> new Control.RegSend(out.from(), name);
+            default -> throw new IllegalStateException("not a destination: " + out.to());
+        };
+        if (control instanceof Control.RegSend r && r.from() == null) {
+            LOG.log(System.Logger.Level.WARNING, "Dropped a message to " + out.to() + " at " + c.peerName()
+                    + ": it was sent from outside a process before the node's services started");
+            return;
+        }
+        long seq = out.from() == null ? 0 : sequences.getAndIncrement();
+        Frames.encode(settings.registry(), flags, seq, control, out.message(), c::send);
+    }
+
+    // ---- connection set-up ----
+
+    /** Starts an outbound attempt unless one runs. Holds p. */
+    private void dial(Peer p) {
+        if (p.dialing || p.accepting) {
+            return;
+        }
+        p.dialing = true;
+        Thread.ofVirtual().name("loomix-dist-dial-" + p.node).start(() -> dialNow(p));
+    }
+
+    private void dialNow(Peer p) {
+        String node = p.node.name();
+        Socket socket = null;
+        try {
+            int at = node.indexOf('@');
+            if (at <= 0 || at == node.length() - 1) {
+                throw new HandshakeException(node, "not a node name (name@host)");
+            }
+            InetAddress host = InetAddress.getByName(node.substring(at + 1));
+            var found = new EpmdClient(host, settings.epmdPort()).lookup(node.substring(0, at));
+            if (found.isEmpty()) {
+                throw new HandshakeException(node, "epmd on " + host.getHostAddress() + " does not know '"
+                        + node.substring(0, at) + "': the node is not running");
+            }
+            socket = new Socket();
+            socket.connect(new InetSocketAddress(host, found.get().port()), (int) settings.setupTime().toMillis());
+            Handshake.Result r = Handshake.initiate(socket, settings.identity(), node, settings.setupTime());
+            up(p, socket, r);
+        } catch (IOException e) {
+            closeQuietly(socket);
+            String why = e instanceof HandshakeException ? e.getMessage() : e.toString();
+            if (!(e instanceof HandshakeException h && h.getMessage().contains("(nok)"))) {
+                LOG.log(System.Logger.Level.WARNING, "Connection attempt to node " + node + " failed: " + why);
+            }
+            failed(p, why, true);
+        }
+    }
+
+    /** Accepts connections until the server socket closes. */
+    public void listen(ServerSocket server) {
+        Thread.ofPlatform().daemon().name("loomix-dist-accept").start(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    Thread.ofVirtual().name("loomix-dist-accepting").start(() -> accept(s));
+                } catch (IOException e) {
+                    if (!server.isClosed()) {
+                        LOG.log(System.Logger.Level.WARNING, "accept failed: " + e);
+                    }
+                }
+            }
+        });
+    }
+
+    private void accept(Socket s) {
+        Peer[] claimed = new Peer[1];
+        Handshake.Gate gate = new Handshake.Gate() {
+            @Override
+            public Handshake.Admission admit(String peerName) {
+                if (stopped) {
+                    return Handshake.Admission.NOT_ALLOWED;
+                }
+                Peer p = peers.computeIfAbsent(Atom.of(peerName), Peer::new);
+                synchronized (p) {
+                    if (p.accepting) {
+                        return Handshake.Admission.NOK;
+                    }
+                    Connection c = p.conn;
+                    Handshake.Admission a = c != null && c.isOpen() ? Handshake.Admission.ALIVE
+                            : !p.dialing ? Handshake.Admission.OK
+                            : self.name().compareTo(peerName) > 0 ? Handshake.Admission.NOK
+                            : Handshake.Admission.OK_SIMULTANEOUS;
+                    if (a != Handshake.Admission.NOK) {
+                        p.accepting = true;
+                        claimed[0] = p;
+                    }
+                    return a;
+                }
+            }
+
+            @Override
+            public void replaceOld(String peerName) {
+                Connection old = claimed[0].conn;
+                if (old != null) {
+                    old.close("replaced by a new connection from " + peerName);
+                }
+            }
+        };
+        try {
+            Handshake.Result r = Handshake.accept(s, settings.identity(), gate, settings.setupTime());
+            up(claimed[0], s, r);
+        } catch (HandshakeException e) {
+            closeQuietly(s);
+            LOG.log(System.Logger.Level.WARNING, "Connection attempt from node " + e.peer() + " rejected: " + e.getMessage());
+            if (claimed[0] != null) {
+                failed(claimed[0], e.getMessage(), false);
+            }
+        }
+    }
+
+    private void up(Peer p, Socket socket, Handshake.Result r) {
+        Connection c = new Connection(socket, r, settings.connection(), new Inbox(this, Kernel.get(), settings.registry()));
+        List<Pid> tell;
+        synchronized (p) {
+            p.dialing = false;
+            p.accepting = false;
+            Connection old = p.conn;
+            if (old != null && old.isOpen()) {
+                // both our attempt and the peer's got through: keep the first
+                closeQuietly(socket);
+                return;
+            }
+            for (Outgoing out : p.pending) {
+                write(c, out);
+            }
+            p.pending.clear();
+            p.conn = c;
+            p.notifyAll();
+            tell = r.published() ? List.copyOf(watchers) : List.of();
+        }
+        c.start();
+        LOG.log(System.Logger.Level.DEBUG, () -> "Connected to " + r.peerName());
+        for (Pid w : tell) {
+            Process.send(w, new NodeUp(p.node));
+        }
+    }
+
+    private void failed(Peer p, String reason, boolean dialed) {
+        List<Pid> tell;
+        synchronized (p) {
+            if (dialed) {
+                p.dialing = false;
+            } else {
+                p.accepting = false;
+            }
+            if (p.conn != null || p.dialing || p.accepting) {
+                return; // another attempt is still on, or already made it
+            }
+            p.pending.clear();
+            tell = List.copyOf(p.monitors);
+            p.monitors.clear();
+            p.notifyAll();
+        }
+        for (Pid m : tell) {
+            Process.send(m, new NodeDown(p.node, reason));
+        }
+        forgetIfIdle(p);
+    }
+
+    /** Connection.Handler#onClose, through the inbox. */
+    void closed(Connection c, String reason) {
+        Peer p = peers.get(Atom.of(c.peerName()));
+        if (p == null) {
+            return;
+        }
+        List<Pid> tell;
+        synchronized (p) {
+            if (p.conn != c) {
+                return;
+            }
+            p.conn = null;
+            tell = new ArrayList<>(p.monitors);
+            p.monitors.clear();
+            if (c.peer().published()) {
+                tell.addAll(watchers);
+            }
+            p.notifyAll();
+        }
+        LOG.log(System.Logger.Level.INFO, "Node " + c.peerName() + " is down: " + reason);
+        for (Pid m : tell) {
+            Process.send(m, new NodeDown(p.node, reason));
+        }
+        forgetIfIdle(p);
+    }
+
+    private void forgetIfIdle(Peer p) {
+        synchronized (p) {
+            if (p.idle()) {
+                peers.remove(p.node, p);
+            }
+        }
+    }
+
+    // ---- what Node offers ----
+
+    /**
+     * Connects unless connected; waits up to the setup time. True when connected. Any thread.
+     */
+    public boolean connect(Atom node) {
+        if (node == self) {
+            return true;
+        }
+        Peer p = peers.computeIfAbsent(node, Peer::new);
+        long deadline = System.nanoTime() + settings.setupTime().toNanos() + 1_000_000_000L;
+        synchronized (p) {
+            if (p.conn == null) {
+                dial(p);
+            }
+            try {
+                while (p.conn == null && (p.dialing || p.accepting)) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    p.wait(Math.max(1, left / 1_000_000));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return p.conn != null;
+        }
+    }
+
+    /** nodes(): the visible peers, or all of them. */
+    public List<Atom> nodes(boolean includeHidden) {
+        List<Atom> out = new ArrayList<>();
+        for (Peer p : peers.values()) {
+            Connection c = p.conn;
+            if (c != null && c.isOpen() && (includeHidden || c.peer().published())) {
+                out.add(p.node);
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /** monitor_node(Node, true) for {@code watcher}: NodeDown when it goes (now, if it cannot be reached). */
+    public void monitor(Atom node, Pid watcher) {
+        if (node == self) {
+            return;
+        }
+        Peer p = peers.computeIfAbsent(node, Peer::new);
+        synchronized (p) {
+            p.monitors.add(watcher);
+            if (p.conn == null) {
+                dial(p);
+            }
+        }
+    }
+
+    /** net_kernel:monitor_nodes(true/false). */
+    public void watchAll(Pid watcher, boolean on) {
+        if (on) {
+            watchers.addIfAbsent(watcher);
+        } else {
+            watchers.remove(watcher);
+        }
+    }
+
+    /** disconnect_node/1: true when there was a connection. */
+    public boolean disconnect(Atom node) {
+        Peer p = peers.get(node);
+        Connection c = p == null ? null : p.conn;
+        if (c == null) {
+            return false;
+        }
+        c.close("disconnected by this node");
+        return true;
+    }
+
+    /** Closes every connection; sends are dropped from now on. */
+    public void stop() {
+        stopped = true;
+        for (Peer p : peers.values()) {
+            Connection c = p.conn;
+            if (c != null) {
+                c.close("this node stopped");
+            }
+        }
+        peers.clear();
+    }
+
+    public Atom self() {
+        return self;
+    }
+
+    private static void closeQuietly(Socket s) {
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
+}

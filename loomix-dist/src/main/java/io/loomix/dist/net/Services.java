@@ -1,0 +1,99 @@
+package io.loomix.dist.net;
+
+import io.loomix.Atom;
+import io.loomix.Name;
+import io.loomix.Pid;
+import io.loomix.Process;
+import io.loomix.Tuple;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The registered processes other nodes expect on a node: {@code net_kernel} answers
+ * {@code net_adm:ping/1}; {@code global_name_server} takes part in {@code global}'s connect
+ * exchange far enough that {@code global:sync()} on an Erlang peer returns; {@code rex} answers
+ * rpc's features request (no erpc: part 2).
+ */
+public final class Services {
+    private static final Atom GEN_CALL = Atom.of("$gen_call");
+    private static final Atom GEN_CAST = Atom.of("$gen_cast");
+    private static final Atom IS_AUTH = Atom.of("is_auth");
+    private static final Atom YES = Atom.of("yes");
+    private static final Atom INIT_CONNECT = Atom.of("init_connect");
+    private static final Atom IN_SYNC = Atom.of("in_sync");
+    private static final Atom FEATURES_REQUEST = Atom.of("features_request");
+    private static final Atom FEATURES_REPLY = Atom.of("features_reply");
+    private static final Atom STOP = Atom.of("$loomix_stop");
+
+    private final List<Pid> pids = new ArrayList<>();
+
+    private Services() {}
+
+    /** Spawns and registers the three services. */
+    public static Services start(Atom self) {
+        Services s = new Services();
+        s.spawn("net_kernel", Services::netKernel, self);
+        s.spawn("global_name_server", Services::global, self);
+        s.spawn("rex", Services::rex, self);
+        return s;
+    }
+
+    /** The net_kernel process: the sender for messages sent from outside any process. */
+    public Pid netKernel() {
+        return pids.getFirst();
+    }
+
+    public void stop() {
+        for (Pid p : pids) {
+            Process.send(p, STOP);
+        }
+    }
+
+    private interface Loop {
+        boolean handle(Object message, Atom self);
+    }
+
+    private void spawn(String name, Loop loop, Atom self) {
+        Pid pid = Process.spawn(() -> {
+            while (loop.handle(Process.receive(), self)) {
+                // one message at a time
+            }
+        });
+        Process.register(name, pid);
+        pids.add(pid);
+    }
+
+    /** gen:call({net_kernel, Node}, {is_auth, Node}) -> yes: what net_adm:ping/1 asks. */
+    private static boolean netKernel(Object m, Atom self) {
+        if (m instanceof Tuple t && t.size() == 3 && t.get(0) == GEN_CALL
+                && t.get(1) instanceof Tuple from && from.size() == 2 && from.get(0) instanceof Pid caller
+                && t.get(2) instanceof Tuple req && req.size() == 2 && req.get(0) == IS_AUTH) {
+            Process.send(caller, Tuple.of(from.get(1), YES));
+        }
+        return m != STOP;
+    }
+
+    /**
+     * global's connect exchange, as far as sync needs it: when a node's global_name_server sends
+     * init_connect, answer {@code in_sync} (what global itself sends a node it has synced with), so
+     * the peer counts this node as synced. No global names or locks are held here.
+     */
+    private static boolean global(Object m, Atom self) {
+        if (m instanceof Tuple t && t.size() == 2 && t.get(0) == GEN_CAST
+                && t.get(1) instanceof Tuple c && c.size() == 4 && c.get(0) == INIT_CONNECT
+                && c.get(2) instanceof Atom node) {
+            Process.send(new Name(Atom.of("global_name_server"), node),
+                    Tuple.of(GEN_CAST, Tuple.of(IN_SYNC, self, Atom.of("true"))));
+        }
+        return m != STOP;
+    }
+
+    /** rpc's nodes observer asks each new node which rpc it speaks; the answer is: not erpc (yet). */
+    private static boolean rex(Object m, Atom self) {
+        if (m instanceof Tuple t && t.size() == 2 && t.get(0) instanceof Pid from && t.get(1) == FEATURES_REQUEST) {
+            Process.send(from, Tuple.of(FEATURES_REPLY, self, List.of()));
+        }
+        return m != STOP;
+    }
+}

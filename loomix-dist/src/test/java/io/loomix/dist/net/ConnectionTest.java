@@ -1,0 +1,220 @@
+package io.loomix.dist.net;
+
+import io.loomix.dist.handshake.DistFlags;
+import io.loomix.dist.handshake.Handshake;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A connection against a raw socket peer that the test drives byte by byte. */
+class ConnectionTest {
+    private Socket ours;
+    private Socket peer;
+    private DataInputStream fromUs;
+    private DataOutputStream toUs;
+    private final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    private Connection connection;
+
+    @BeforeEach
+    void pair() throws IOException {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            ours = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+            peer = server.accept();
+        }
+        fromUs = new DataInputStream(peer.getInputStream());
+        toUs = new DataOutputStream(peer.getOutputStream());
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        if (connection != null) {
+            connection.close("test over");
+        }
+        peer.close();
+        ours.close();
+    }
+
+    private void start(Duration tick) {
+        var result = new Handshake.Result("peer@host", DistFlags.LOOMIX, 1, DistFlags.LOOMIX);
+        connection = new Connection(ours, result, new Connection.Options(tick, 4096), new Connection.Handler() {
+            @Override
+            public void onMessage(Connection c, Inbound m) {
+                byte[] copy = java.util.Arrays.copyOfRange(m.bytes(), m.offset(), m.offset() + m.length());
+                events.add(new Object[] {copy, m.versioned()});
+            }
+
+            @Override
+            public void onClose(Connection c, String reason) {
+                events.add(reason);
+            }
+        });
+        connection.start();
+    }
+
+    private Object next() throws InterruptedException {
+        Object e = events.poll(10, TimeUnit.SECONDS);
+        assertNotNull(e, "nothing happened within 10 s");
+        return e;
+    }
+
+    private static byte[] frame(int... body) {
+        byte[] f = new byte[4 + body.length];
+        f[3] = (byte) body.length;
+        f[2] = (byte) (body.length >> 8);
+        for (int i = 0; i < body.length; i++) {
+            f[4 + i] = (byte) body[i];
+        }
+        return f;
+    }
+
+    @RepeatedTest(5)
+    void framesFromOneThreadArriveInOrder() throws Exception {
+        start(Duration.ofSeconds(60));
+        int n = 20_000;
+        var reader = CompletableFuture.supplyAsync(() -> {
+            try {
+                for (int i = 0; i < n; i++) {
+                    int len = fromUs.readInt();
+                    if (len == 0) {
+                        i--;
+                        continue;
+                    }
+                    int v = fromUs.readInt();
+                    if (len != 4 || v != i) {
+                        return "frame " + i + " was " + v + " (length " + len + ")";
+                    }
+                }
+                return "ok";
+            } catch (IOException e) {
+                return e.toString();
+            }
+        });
+        for (int i = 0; i < n; i++) {
+            connection.send(new byte[] {0, 0, 0, 4, (byte) (i >>> 24), (byte) (i >>> 16), (byte) (i >>> 8), (byte) i});
+        }
+        assertEquals("ok", reader.get(20, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void anIdleConnectionTicks() throws Exception {
+        start(Duration.ofMillis(200));
+        peer.setSoTimeout(5_000);
+        assertEquals(0, fromUs.readInt(), "a tick is an empty frame");
+    }
+
+    @Test
+    void aSilentPeerIsDroppedAfterTheTickTime() throws Exception {
+        start(Duration.ofMillis(200));
+        assertEquals("net_tick_timeout", next());
+    }
+
+    @Test
+    void ticksFromThePeerKeepItAlive() throws Exception {
+        start(Duration.ofMillis(200));
+        // 30 ticks over 1.5 s, far past the 200 ms tick time: it must still be open
+        for (int i = 0; i < 30; i++) {
+            toUs.writeInt(0);
+            toUs.flush();
+            assertEquals(null, events.poll(50, TimeUnit.MILLISECONDS));
+        }
+        assertTrue(connection.isOpen());
+    }
+
+    @Test
+    void passThroughAndHeaderFramesAreDelivered() throws Exception {
+        start(Duration.ofSeconds(60));
+        toUs.write(frame(112, 131, 106));
+        toUs.write(frame(131, 68, 0, 106, 106));
+        toUs.flush();
+        Object[] a = (Object[]) next();
+        assertArrayEquals(new byte[] {(byte) 131, 106}, (byte[]) a[0]);
+        assertEquals(true, a[1]);
+        Object[] b = (Object[]) next();
+        assertArrayEquals(new byte[] {106, 106}, (byte[]) b[0]);
+        assertEquals(false, b[1]);
+    }
+
+    @Test
+    void fragmentsAreJoined() throws Exception {
+        start(Duration.ofSeconds(60));
+        // sequence 9 in three fragments (ids 3, 2, 1), with a whole message of another sequence between
+        toUs.write(frame(131, 69, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 3, 0, 1, 2));
+        toUs.write(frame(112, 7));
+        toUs.write(frame(131, 70, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 2, 3, 4));
+        toUs.write(frame(131, 70, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 1, 5));
+        toUs.flush();
+        assertArrayEquals(new byte[] {7}, (byte[]) ((Object[]) next())[0]);
+        assertArrayEquals(new byte[] {1, 2, 3, 4, 5}, (byte[]) ((Object[]) next())[0]);
+    }
+
+    @Test
+    void anUnknownTagClosesTheConnection() throws Exception {
+        start(Duration.ofSeconds(60));
+        toUs.write(frame(99, 1, 2));
+        toUs.flush();
+        String reason = (String) next();
+        assertTrue(reason.startsWith("protocol error") && reason.contains("99"), reason);
+        peer.setSoTimeout(5_000);
+        assertEquals(-1, fromUs.read(), "the socket is closed");
+    }
+
+    @Test
+    void aHugeLengthClosesTheConnectionWithoutReadingIt() throws Exception {
+        start(Duration.ofSeconds(60));
+        toUs.writeInt(0x7fff_fff0);
+        toUs.flush();
+        String reason = (String) next();
+        assertTrue(reason.contains("exceeds the limit of 4096"), reason);
+    }
+
+    @Test
+    void fragmentsBeyondTheLimitCloseTheConnection() throws Exception {
+        start(Duration.ofSeconds(60));
+        int[] body = new int[3000];
+        int[] head = {131, 69, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 5, 0};
+        System.arraycopy(head, 0, body, 0, head.length);
+        toUs.write(frame(body));
+        int[] cont = new int[3000];
+        int[] ch = {131, 70, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 4};
+        System.arraycopy(ch, 0, cont, 0, ch.length);
+        toUs.write(frame(cont));
+        toUs.flush();
+        String reason = (String) next();
+        assertTrue(reason.contains("beyond the limit"), reason);
+    }
+
+    @Test
+    void aContinuationWithoutStartClosesTheConnection() throws Exception {
+        start(Duration.ofSeconds(60));
+        toUs.write(frame(131, 70, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 1, 5));
+        toUs.flush();
+        String reason = (String) next();
+        assertTrue(reason.contains("without its start"), reason);
+    }
+
+    @Test
+    void atomCacheRefsAreRefused() throws Exception {
+        start(Duration.ofSeconds(60));
+        toUs.write(frame(131, 68, 1, 0, 0));
+        toUs.flush();
+        String reason = (String) next();
+        assertTrue(reason.contains("atom cache"), reason);
+    }
+}
