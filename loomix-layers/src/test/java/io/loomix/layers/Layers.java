@@ -7,6 +7,7 @@ import java.lang.classfile.ClassModel;
 import java.lang.classfile.constantpool.ClassEntry;
 import java.lang.classfile.constantpool.PoolEntry;
 import java.lang.classfile.constantpool.Utf8Entry;
+import java.lang.module.ModuleDescriptor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -108,6 +109,36 @@ final class Layers {
                 }
             }
         }
+        return violations;
+    }
+
+    /**
+     * The module descriptors' side of the rules: no module exports a runtime package to everyone,
+     * and core exports one only to modules whose line says {@code internal}.
+     *
+     * @param descriptors each module's descriptor, by directory (modules without one are absent)
+     */
+    static List<Violation> checkExports(Rules rules, Map<String, ModuleDescriptor> descriptors) {
+        var violations = new ArrayList<Violation>();
+        Map<String, String> dirOf = new HashMap<>();
+        descriptors.forEach((dir, d) -> dirOf.put(d.name(), dir));
+        descriptors.forEach((dir, d) -> {
+            for (ModuleDescriptor.Exports e : d.exports()) {
+                if (!isInternal(e.source()) && !e.source().contains(".internal")) continue;
+                if (!e.isQualified()) {
+                    violations.add(new Violation(d.name(), e.source(), "exports a runtime package to everyone;"
+                            + " export it only to the modules that need it (exports ... to ...)"));
+                    continue;
+                }
+                for (String target : e.targets()) {
+                    String targetDir = dirOf.get(target);
+                    if (targetDir == null || !rules.module(targetDir).internal()) {
+                        violations.add(new Violation(d.name(), target, "exports " + e.source() + " to " + target
+                                + ", whose line in layers.txt does not say `internal`"));
+                    }
+                }
+            }
+        });
         return violations;
     }
 

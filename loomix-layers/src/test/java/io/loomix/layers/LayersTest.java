@@ -45,6 +45,22 @@ class LayersTest {
     }
 
     @Test
+    void noModuleExportsTheRuntimeBeyondItsTable() throws IOException {
+        Layers.Rules rules = rules();
+        var descriptors = new java.util.HashMap<String, java.lang.module.ModuleDescriptor>();
+        for (Layers.Module m : rules.modules()) {
+            Path info = ROOT.resolve(m.dir()).resolve("target/classes/module-info.class");
+            if (Files.isRegularFile(info)) {
+                try (InputStream in = Files.newInputStream(info)) {
+                    descriptors.put(m.dir(), java.lang.module.ModuleDescriptor.read(in));
+                }
+            }
+        }
+        assertTrue(descriptors.containsKey("loomix-core"), "no module-info.class in loomix-core/target/classes");
+        assertEquals(List.of(), Layers.checkExports(rules, descriptors));
+    }
+
+    @Test
     void everyModuleHasALineInTheTable() throws IOException {
         var listed = rules().modules().stream().map(Layers.Module::dir).collect(Collectors.toSet());
         listed.add("loomix-layers");

@@ -6,7 +6,10 @@ import java.lang.classfile.ClassFile;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.ConstantDescs;
 import java.lang.constant.MethodTypeDesc;
+import java.lang.module.ModuleDescriptor;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -100,6 +103,26 @@ class PlantedViolationTest {
     void aSplitPackageFails() {
         var v = checkWith(calling("loomix-otp", "io.loomix.Extra", "java.lang.Object"));
         assertTrue(v.stream().anyMatch(x -> x.why().contains("split package")), v.toString());
+    }
+
+    @Test
+    void exportingTheRuntimeIsCheckedAgainstTheTable() {
+        var dist = ModuleDescriptor.newModule("io.loomix.dist").build();
+        var otp = ModuleDescriptor.newModule("io.loomix.otp").build();
+        var toDist = ModuleDescriptor.newModule("io.loomix.core").exports("io.loomix")
+                .exports(Set.of(), "io.loomix.internal", Set.of("io.loomix.dist")).build();
+        assertEquals(List.of(), Layers.checkExports(RULES, Map.of("loomix-core", toDist, "loomix-dist", dist, "loomix-otp", otp)));
+
+        var toOtp = ModuleDescriptor.newModule("io.loomix.core")
+                .exports(Set.of(), "io.loomix.internal", Set.of("io.loomix.otp")).build();
+        var v = Layers.checkExports(RULES, Map.of("loomix-core", toOtp, "loomix-otp", otp));
+        assertEquals(1, v.size(), v.toString());
+        assertTrue(v.getFirst().why().contains("does not say `internal`"), v.toString());
+
+        var toAll = ModuleDescriptor.newModule("io.loomix.core").exports("io.loomix.internal").build();
+        v = Layers.checkExports(RULES, Map.of("loomix-core", toAll));
+        assertEquals(1, v.size(), v.toString());
+        assertTrue(v.getFirst().why().contains("to everyone"), v.toString());
     }
 
     @Test

@@ -116,7 +116,7 @@ public final class Probe {
         Objects.requireNonNull(clauses, "expectReceive: clauses must not be null");
         R r = Process.receive(timeout, clauses, () -> null);
         if (r == null) {
-            fail("no matching message arrived within " + timeout + "; queued: " + describe(queued()));
+            fail("no matching message arrived within " + timeout + "; queued: " + describeAll(queued()));
         }
         return r;
     }
@@ -127,7 +127,7 @@ public final class Probe {
         Down d = Process.receive(timeout, m -> m instanceof Down x && x.ref().equals(ref) ? x : null, () -> null);
         if (d == null) {
             fail("expected Down for monitor " + ref + " within " + timeout + ", but none arrived; queued: "
-                    + describe(queued()));
+                    + describeAll(queued()));
         }
         return d;
     }
@@ -153,7 +153,7 @@ public final class Probe {
                 "expectExit needs a process that traps exits: call trapExit(true) before linking to " + pid));
         Exit e = Process.receive(timeout, m -> m instanceof Exit x && x.from().equals(pid) ? x : null, () -> null);
         if (e == null) {
-            fail("expected Exit from " + pid + " within " + timeout + ", but none arrived; queued: " + describe(queued()));
+            fail("expected Exit from " + pid + " within " + timeout + ", but none arrived; queued: " + describeAll(queued()));
         }
         if (!e.reason().equals(reason)) {
             fail("expected " + pid + " to exit with " + reason + ", but it exited with " + e.reason());
@@ -173,7 +173,7 @@ public final class Probe {
         while (true) {
             Optional<Object> next = next(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             if (next.isEmpty()) {
-                return fail("no message matched within " + timeout + "; dropped " + describe(dropped));
+                return fail("no message matched within " + timeout + "; dropped " + describeAll(dropped));
             }
             R r = fish.match(next.get());
             if (r != null) {
@@ -235,8 +235,12 @@ public final class Probe {
         return all;
     }
 
+    /** A message with its class, since two messages can print alike. */
     private static String describe(Object message) {
-        return message instanceof List<?> l && l.isEmpty() ? "nothing"
-                : message + (message instanceof List<?> ? "" : " (" + message.getClass().getName() + ")");
+        return message + " (" + message.getClass().getName() + ")";
+    }
+
+    private static String describeAll(List<Object> messages) {
+        return messages.isEmpty() ? "nothing" : messages.toString();
     }
 }

@@ -134,7 +134,11 @@ class ProbeTest {
     @Test
     void awaitExitIsAMonitorNotAPoll() {
         Pid p = spawn(() -> receive());
-        send(p, "stop");
+        // Stopped only once awaitExit's monitor is in place, so the Down carries its real reason.
+        spawnLink(() -> {
+            probe.awaitCondition("the monitor on " + p, () -> !info(p).orElseThrow().monitoredBy().isEmpty());
+            send(p, "stop");
+        });
         assertEquals(ExitReason.NORMAL, probe.awaitExit(p));
         assertEquals(ExitReason.NOPROC, probe.awaitExit(p), "a process already gone");
     }

@@ -3,6 +3,7 @@ package io.loomix.testkit;
 import io.loomix.ExitReason;
 import io.loomix.Pid;
 
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -91,6 +92,12 @@ class ProcessExtensionTest {
             }
         }
 
+        @RepeatedTest(3)
+        void repeatsEachAsAProcess() {
+            send(self(), "again");
+            assertEquals("again", receive());
+        }
+
         @Test
         void getsAProbeAndCrashReports(Probe probe, CrashReports reports) {
             var m = spawnMonitor(() -> {
@@ -132,6 +139,16 @@ class ProcessExtensionTest {
     void aLinkedCrashFailsWithTheCrashAsReason() {
         String message = failure(Samples.class, "isKilledByALinkedCrash").getMessage();
         assertTrue(message.startsWith("the test process exited with {java.lang.IllegalStateException: linked crash"), message);
+    }
+
+    @Test
+    void templatesSuchAsRepeatedTestsRunAsProcessesToo() {
+        List<Event> finished = EngineTestKit.engine("junit-jupiter")
+                .selectors(selectMethod(Samples.class, "repeatsEachAsAProcess"))
+                .execute().testEvents().finished().list();
+        assertEquals(3, finished.size(), finished.toString());
+        finished.forEach(e -> assertEquals(SUCCESSFUL, e.getRequiredPayload(TestExecutionResult.class).getStatus(),
+                () -> e.getRequiredPayload(TestExecutionResult.class).getThrowable().map(Throwable::toString).orElse("")));
     }
 
     @Test
