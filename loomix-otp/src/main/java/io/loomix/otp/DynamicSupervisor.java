@@ -114,6 +114,12 @@ public final class DynamicSupervisor {
                 "spec")), GenServer.INFINITY));
     }
 
+    /** {@link #startChild}, returning also what a {@link ChildSpec.StartWithInfo} start function returned. */
+    public static ChildSpec.Started startChildWithInfo(Object supervisor, ChildSpec spec) {
+        return Supervisor.startedWithInfo(GenServer.call(supervisor, new SupervisorServer.StartChild(
+                Objects.requireNonNull(spec, "spec")), GenServer.INFINITY));
+    }
+
     /**
      * Stops a child and forgets it; false if {@code pid} is not a child. A child whose restart is
      * being retried is known by its last pid: terminating it ends the retries.

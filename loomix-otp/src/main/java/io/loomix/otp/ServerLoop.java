@@ -19,17 +19,20 @@ import static io.loomix.Process.*;
 final class ServerLoop<S> implements Sys.Target {
     private static final System.Logger LOG = System.getLogger("io.loomix.otp.GenServer");
     private static final int STATE_REPORT_LIMIT = 2_000;
+    private static final System.Logger TRACE = System.getLogger("io.loomix.otp.Sys");
 
     private final GenServer<S> mod;
     private final Object name;
     private final Pid parent;
     private S state;
     private Object last;
+    private boolean trace;
 
-    private ServerLoop(GenServer<S> mod, Object name, Pid parent) {
+    private ServerLoop(GenServer<S> mod, Object name, Pid parent, boolean trace) {
         this.mod = mod;
         this.name = name;
         this.parent = parent;
+        this.trace = trace;
     }
 
     static <S> ProcLib.Spawned start(GenServer<S> mod, StartOptions options, ProcLib.Tie tie) {
@@ -38,7 +41,7 @@ final class ServerLoop<S> implements Sys.Target {
             Gen.checkName(name); // a malformed name fails here, in the caller, not in the new process
         }
         Pid parent = tie == ProcLib.Tie.LINK ? self() : null;
-        return ProcLib.start(acker -> new ServerLoop<>(mod, name, parent).enter(acker), tie, options.spawn(),
+        return ProcLib.start(acker -> new ServerLoop<>(mod, name, parent, options.trace()).enter(acker), tie, options.spawn(),
                 options.timeout());
     }
 
@@ -108,6 +111,13 @@ final class ServerLoop<S> implements Sys.Target {
 
     private Next dispatch(Object message, Next current) {
         last = message;
+        if (trace && !(message instanceof Gen.SystemMessage)) {
+            debug(switch (message) {
+                case Gen.Call(From from, Object request) -> "got call " + request + " from " + from;
+                case Gen.Cast(Object request) -> "got cast " + request;
+                default -> "got " + message;
+            });
+        }
         switch (message) {
             case Gen.Call(From from, Object request) -> {
                 CallResult<S> r;
@@ -123,6 +133,9 @@ final class ServerLoop<S> implements Sys.Target {
                     case CallResult.Reply<S>(Object value, S s, Next n) -> {
                         state = s;
                         Gen.reply(from, value);
+                        if (trace) {
+                            debug("sent " + value + " to " + from + ", new state " + mod.formatState(s));
+                        }
                         yield n;
                     }
                     case CallResult.StopReply<S>(ExitReason reason, Object reply, S s) -> {
@@ -164,6 +177,9 @@ final class ServerLoop<S> implements Sys.Target {
         return switch (r) {
             case Result.NoReply<S>(S s, Next n) -> {
                 state = s;
+                if (trace) {
+                    debug("new state " + mod.formatState(s));
+                }
                 yield n;
             }
             case Result.Stop<S>(ExitReason reason, S s) -> {
@@ -239,7 +255,16 @@ final class ServerLoop<S> implements Sys.Target {
         return "";
     }
 
+    private void debug(String event) {
+        TRACE.log(System.Logger.Level.INFO, () -> "*DBG* " + (name != null ? name : self()) + " " + event);
+    }
+
     // ---- system messages ----
+
+    @Override
+    public void trace(boolean on) {
+        trace = on;
+    }
 
     @Override
     public Pid parent() {

@@ -22,10 +22,15 @@ import java.util.Objects;
  * @param timeout how long init may take; after it the process is killed and the start fails
  *                with {@code timeout} (default {@link GenServer#INFINITY})
  * @param spawn   the options of the server process ({@code spawn_opt})
+ * @param trace   OTP's {@code debug: [trace]}: the server logs what it gets and sends, see {@link Sys#trace}
  */
-public record StartOptions(Object name, Duration timeout, SpawnOptions spawn) {
-    /** No name, no start timeout, default spawn options. */
-    public static final StartOptions DEFAULT = new StartOptions(null, Gen.INFINITY, SpawnOptions.DEFAULT);
+public record StartOptions(Object name, Duration timeout, SpawnOptions spawn, boolean trace) {
+    /** No name, no start timeout, default spawn options, no trace. */
+    public static final StartOptions DEFAULT = new StartOptions(null, Gen.INFINITY, SpawnOptions.DEFAULT, false);
+
+    public StartOptions(Object name, Duration timeout, SpawnOptions spawn) {
+        this(name, timeout, spawn, false);
+    }
 
     public StartOptions {
         Objects.requireNonNull(timeout, "timeout must not be null: use GenServer.INFINITY to wait forever");
@@ -36,14 +41,18 @@ public record StartOptions(Object name, Duration timeout, SpawnOptions spawn) {
     }
 
     public StartOptions withName(Object name) {
-        return new StartOptions(Objects.requireNonNull(name, "name"), timeout, spawn);
+        return new StartOptions(Objects.requireNonNull(name, "name"), timeout, spawn, trace);
     }
 
     public StartOptions withTimeout(Duration timeout) {
-        return new StartOptions(name, timeout, spawn);
+        return new StartOptions(name, timeout, spawn, trace);
     }
 
     public StartOptions withSpawn(SpawnOptions spawn) {
-        return new StartOptions(name, timeout, spawn);
+        return new StartOptions(name, timeout, spawn, trace);
+    }
+
+    public StartOptions withTrace(boolean on) {
+        return new StartOptions(name, timeout, spawn, on);
     }
 }

@@ -46,6 +46,8 @@ public final class Sys {
 
     record CodeChange(Object oldVsn, Object extra) implements Request {}
 
+    record Trace(boolean on) implements Request {}
+
     /** Stop with a reason: what {@link GenServer#stop} sends. Not answered: the caller watches the Down. */
     record Terminate(ExitReason reason) implements Request {}
 
@@ -62,6 +64,9 @@ public final class Sys {
         void replaceSystemState(UnaryOperator<Object> fn);
 
         void codeChange(Object oldVsn, Object extra);
+
+        /** Turns the printing of system events on or off (OTP's {@code sys:trace}). */
+        void trace(boolean on);
 
         /** Runs the behaviour's terminate and exits with {@code reason}; never returns. */
         RuntimeException systemTerminate(ExitReason reason);
@@ -104,6 +109,16 @@ public final class Sys {
     public static void codeChange(Object server, Object oldVsn, Object extra) {
         request(server, new CodeChange(Objects.requireNonNull(oldVsn, "oldVsn"), Objects.requireNonNull(extra, "extra")),
                 "Sys.codeChange");
+    }
+
+    /**
+     * Turns tracing on or off, OTP's {@code sys:trace}: the process logs each message it gets and
+     * each reply it sends, with its new state, to the {@link System.Logger} {@code io.loomix.otp.Sys}
+     * ({@code *DBG* <0.81.0> got call Get[] from {<0.80.0>,#Ref<...>}}). Also a start option:
+     * {@link StartOptions#withTrace}.
+     */
+    public static void trace(Object server, boolean on) {
+        request(server, new Trace(on), "Sys.trace");
     }
 
     private static Object request(Object server, Request request, String function) {
@@ -167,6 +182,10 @@ public final class Sys {
                         Gen.reply(from, new Error("codeChange threw " + e + "; the state is unchanged"));
                     }
                 }
+            }
+            case Trace(boolean on) -> {
+                target.trace(on);
+                Gen.reply(from, OK);
             }
             case Terminate(ExitReason reason) -> throw target.systemTerminate(reason);
         }
