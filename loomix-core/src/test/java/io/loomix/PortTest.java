@@ -238,6 +238,33 @@ class PortTest {
         assertGone(program);
     }
 
+    /** A writer blocked on a program that never reads must not keep the program alive (or the owner). */
+    @Test
+    void ownerKilledWhileBlockedWritingToAProgramThatDoesNotRead() throws Exception {
+        ProcessHandle program = run(() -> {
+            Pid test = self();
+            Monitored owner = spawnMonitor(() -> {
+                Port p = Port.open("exec sleep 1000", PortOptions.DEFAULT.maxPendingWrites(2));
+                send(test, new Opened(p, Port.info(p).orElseThrow().osPid()));
+                byte[] chunk = new byte[64 * 1024];
+                for (;;) {
+                    send(p, chunk);
+                }
+            });
+            Opened o = opened();
+            ProcessHandle h = ProcessHandle.of(o.osPid()).orElseThrow();
+            // Wait (up to 10 s) until the pipe is full and writes queue up behind it.
+            for (int i = 0; i < 2_000 && Port.info(o.port()).map(PortInfo::queueSize).orElse(0) < 2; i++) {
+                receive(Duration.ofMillis(5), m -> null, () -> null);
+            }
+            assertEquals(2, Port.info(o.port()).orElseThrow().queueSize());
+            exit(owner.pid(), ExitReason.KILL);
+            assertEquals(ExitReason.KILLED, Await.down(owner.ref()).reason());
+            return h;
+        });
+        assertGone(program);
+    }
+
     @Test
     void floodingProgramIsHeldToTheOwnersPace() {
         run(() -> {

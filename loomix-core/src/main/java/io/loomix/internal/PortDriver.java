@@ -219,6 +219,10 @@ public final class PortDriver {
     }
 
     private void enqueue(byte[] bytes) {
+        Proc sender = K.current();
+        if (sender != null) {
+            sender.checkExit(); // a process killed while it streams to a port dies here, as at a send
+        }
         try {
             while (!writerDone && !closed) {
                 // Bounded, so a program that does not read stops its senders (Erlang's busy port);
@@ -270,15 +274,20 @@ public final class PortDriver {
         }
     }
 
-    /** Closes the program's stdin and ends the program and everything it started. */
+    /**
+     * Closes the program's stdin and ends the program and everything it started. The writer closes
+     * stdin itself as it ends: closing it here could wait forever for a write blocked on a program
+     * that does not read (the stream's lock), and the program would never be signalled.
+     */
     private void kill() {
         if (writer != null) {
             writer.interrupt();
-        }
-        try {
-            program.getOutputStream().close();
-        } catch (IOException ignored) {
-            // Already broken: the program has gone.
+        } else {
+            try {
+                program.getOutputStream().close();
+            } catch (IOException ignored) {
+                // Already broken: the program has gone.
+            }
         }
         if (!program.isAlive()) {
             return;
