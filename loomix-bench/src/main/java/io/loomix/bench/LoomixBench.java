@@ -34,7 +34,7 @@ public final class LoomixBench {
     private LoomixBench() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 2) {
+        if (args.length != 2 && !(args.length > 0 && args[0].equals("dist_peer"))) {
             System.err.println("usage: LoomixBench WORKLOAD SIZE");
             System.exit(2);
         }
@@ -49,14 +49,19 @@ public final class LoomixBench {
             case "call_backlog" -> callBacklog(size);
             case "spinners" -> spinners(size);
             case "gencall" -> metric("calls_per_s", GenCallBench.callsPerSecond(size), "");
+            case "dist_oneway", "dist_rtt" -> DistBench.run(workload, size);
+            case "dist_peer" -> {
+                DistBench.peer(args);
+                yield "";
+            }
             default -> throw new IllegalArgumentException("unknown workload " + workload
-                    + " (this build has: spawn idle pingpong ring fanin call_backlog spinners gencall)");
+                    + " (this build has: spawn idle pingpong ring fanin call_backlog spinners gencall dist_oneway dist_rtt)");
         };
         System.out.println("RESULT {\"peer\":\"loomix\",\"workload\":\"" + workload + "\",\"size\":" + size + "," + result + "}");
         System.exit(0);
     }
 
-    private static String metric(String name, double value, String extra) {
+    static String metric(String name, double value, String extra) {
         return String.format(Locale.ROOT, "\"metric\":\"%s\",\"value\":%.3f,\"extra\":{%s}", name, value, extra);
     }
 

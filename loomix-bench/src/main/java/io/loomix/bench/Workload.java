@@ -16,7 +16,11 @@ public enum Workload {
     FANIN("fanin", "messages_per_s", false, 10_000_000, 1_000_000),
     CALL_BACKLOG("call_backlog", "ns_per_call_backlog", true, 20_000, 2_000),
     SPINNERS("spinners", "p99_us", true, 20_000, 2_000),
-    GENCALL("gencall", "calls_per_s", false, 1_000_000, 100_000);
+    GENCALL("gencall", "calls_per_s", false, 1_000_000, 100_000),
+    /** One sender to a registered receiver on another node over loopback: {msg, I, 29-byte binary}. */
+    DIST_ONEWAY("dist_oneway", "messages_per_s", false, 2_000_000, 200_000),
+    /** Round trips to an echo process on another node over loopback, one at a time; p99 alongside. */
+    DIST_RTT("dist_rtt", "p50_us", true, 100_000, 10_000);
 
     private final String id;
     private final String metric;

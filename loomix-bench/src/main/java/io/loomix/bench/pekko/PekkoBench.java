@@ -69,6 +69,8 @@ public final class PekkoBench {
             case CALL_BACKLOG -> (system, size) -> Measurement.unsupported("no selective receive");
             case SPINNERS -> SpinnersWorkload::run;
             case GENCALL -> GenCallWorkload::run;
+            // Pekko remoting is not part of this comparison: dist is Loomix<->Loomix against erl<->erl
+            case DIST_ONEWAY, DIST_RTT -> (system, size) -> Measurement.unsupported("remoting not compared");
         };
     }
 }
