@@ -2,9 +2,6 @@ package io.loomix.dist.term;
 
 import io.loomix.Atom;
 import io.loomix.Binary;
-import io.loomix.Down;
-import io.loomix.Exit;
-import io.loomix.Name;
 import io.loomix.Pid;
 import io.loomix.PortId;
 import io.loomix.Ref;
@@ -12,14 +9,12 @@ import io.loomix.Tuple;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.math.BigInteger;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Reads Erlang's external term format into Java values (the mapping is in {@code docs/notes/etf.md}).
@@ -39,11 +34,6 @@ public final class TermDecoder {
     private static final Long[] SMALL = new Long[256];
     private static final Atom TRUE = Atom.of("true");
     private static final Atom FALSE = Atom.of("false");
-    private static final Atom DOWN = Atom.of("DOWN");
-    private static final Atom EXIT = Atom.of("EXIT");
-    private static final Atom PROCESS = Atom.of("process");
-    private static final Atom STRUCT = Atom.of("__struct__");
-    private static final int ATOM_CACHE = 1024;
 
     static {
         for (int i = 0; i < SMALL.length; i++) {
@@ -61,12 +51,8 @@ public final class TermDecoder {
     /** Where the current input starts, so offsets in errors count from the frame's first byte. */
     private int start;
     private boolean inflated;
-    private int newAtoms;
+    private final AtomReader atoms;
     private Atom[] cacheRefs;
-
-    /** Recently decoded atoms by their bytes, so a repeated atom costs a compare, not a String. */
-    private final byte[][] atomKeys = new byte[ATOM_CACHE][];
-    private final Atom[] atomValues = new Atom[ATOM_CACHE];
 
     /** A decoder with the built-in mapping and {@link DecodeLimits#DEFAULT}. */
     public TermDecoder() {
@@ -77,6 +63,7 @@ public final class TermDecoder {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.binariesAsStrings = registry.binariesAsStrings();
+        this.atoms = new AtomReader(limits.maxNewAtoms());
     }
 
     /** Points the decoder at {@code length} bytes of {@code input} from {@code offset}. */
@@ -110,7 +97,7 @@ public final class TermDecoder {
 
     /** How many atoms this decoder has added to the node's atom table so far. */
     public int newAtoms() {
-        return newAtoms;
+        return atoms.newAtoms();
     }
 
     /** Reads {@code 131} and a term, compressed or not: what {@code binary_to_term/1} reads. */
@@ -268,7 +255,7 @@ public final class TermDecoder {
                 return n == 0 ? Map.of() : open(MAP, n, at);
             }
             case Tag.NEW_FLOAT:
-                return finite(Double.longBitsToDouble(i64()), at);
+                return newFloat(at);
             case Tag.SMALL_BIG:
                 return big(u8(), at);
             case Tag.LARGE_BIG:
@@ -398,15 +385,13 @@ public final class TermDecoder {
     private Object finish(Frame f) {
         try {
             return switch (f.kind) {
-                case TUPLE -> {
-                    Object[] el = f.items;
-                    Object special = el[0] instanceof Atom tag ? tagged(tag, el) : null;
-                    yield special != null ? special : Tuple.of(el);
-                }
-                case LIST -> finishList(f);
-                case MAP -> finishMap(f);
+                case TUPLE -> Containers.tuple(f.items, registry);
+                case LIST -> Containers.list(f.items, f.tailNext, f.tail);
+                case MAP -> Containers.map(f.items, f.values, registry);
                 default -> finishFun(f);
             };
+        } catch (Problem p) {
+            throw error(f.at, p.getMessage());
         } finally {
             release(f);
         }
@@ -433,75 +418,6 @@ public final class TermDecoder {
             return MORE;
         }
         return open(LIST, n, at);
-    }
-
-    private Object finishList(Frame f) {
-        Object[] el = f.items;
-        int n = f.n;
-        if (!f.tailNext) {
-            return List.of(el);
-        }
-        Object tail = f.tail;
-        if (tail instanceof List<?> rest) {
-            Object[] all = Arrays.copyOf(el, n + rest.size());
-            for (int i = 0; i < rest.size(); i++) {
-                all[n + i] = rest.get(i);
-            }
-            return List.of(all);
-        }
-        if (n == 0) {
-            return tail;
-        }
-        if (tail instanceof ImproperList il) {
-            Object[] all = Arrays.copyOf(el, n + il.elements().size());
-            for (int i = 0; i < il.elements().size(); i++) {
-                all[n + i] = il.elements().get(i);
-            }
-            return new ImproperList(Arrays.asList(all), il.tail());
-        }
-        return new ImproperList(Arrays.asList(el.clone()), tail);
-    }
-
-    /** A registered record, or Erlang's {@code 'DOWN'} and {@code 'EXIT'} messages; else {@code null}. */
-    private Object tagged(Atom tag, Object[] el) {
-        if (tag == DOWN && el.length == 5 && el[1] instanceof Ref ref && el[2] == PROCESS) {
-            Object object = el[3] instanceof Tuple t && t.size() == 2 && t.get(0) instanceof Atom name
-                    && t.get(1) instanceof Atom node ? new Name(name, node) : el[3];
-            if (object instanceof Pid || object instanceof Name) {
-                return new Down(ref, object, ExitReasons.fromTerm(el[4]));
-            }
-        }
-        if (tag == EXIT && el.length == 3 && el[1] instanceof Pid from) {
-            return new Exit(from, ExitReasons.fromTerm(el[2]));
-        }
-        return registry.hasTags() ? registry.fromTuple(el) : null;
-    }
-
-    private Object finishMap(Frame f) {
-        Object[] keys = f.items;
-        Object[] values = f.values;
-        int n = f.n;
-        if (registry.hasStructs()) {
-            for (int i = 0; i < n; i++) {
-                if (keys[i] == STRUCT && values[i] instanceof Atom module) {
-                    Object record = registry.fromStruct(module, keys, values);
-                    if (record != null) {
-                        return record;
-                    }
-                    break;
-                }
-            }
-        }
-        @SuppressWarnings("unchecked")
-        Map.Entry<Object, Object>[] entries = new Map.Entry[n];
-        for (int i = 0; i < n; i++) {
-            entries[i] = Map.entry(keys[i], values[i]);
-        }
-        try {
-            return Map.ofEntries(entries);
-        } catch (IllegalArgumentException e) {
-            throw error(f.at, "map has a duplicate key (" + e.getMessage() + ")");
-        }
     }
 
     private Object fun(int at) {
@@ -576,34 +492,32 @@ public final class TermDecoder {
         if (bits == 8 || n == 0 && bits == 0) {
             return binary(n);
         }
-        if (bits < 1 || bits > 8 || n == 0) {
-            throw error(at, "bitstring with " + bits + " bits in the last of its " + n + " bytes (1 to 8 allowed)");
+        try {
+            BitBinary b = Scalars.bits(buf, pos, n, bits);
+            pos += n;
+            return b;
+        } catch (Problem p) {
+            throw error(at, p.getMessage());
         }
-        byte[] b = Arrays.copyOfRange(buf, pos, pos + n);
-        pos += n;
-        b[n - 1] &= (byte) (0xFF << (8 - bits)); // the unused bits are not part of the value
-        return new BitBinary(Binary.of(b), bits);
     }
 
-    private Object finite(double d, int at) {
-        if (!Double.isFinite(d)) {
-            throw error(at, "float " + d + ": Erlang floats are finite");
+    private Object newFloat(int at) {
+        try {
+            return Scalars.finite(Double.longBitsToDouble(i64()));
+        } catch (Problem p) {
+            throw error(at, p.getMessage());
         }
-        return d;
     }
 
     private Object oldFloat(int at) {
         need(31, "FLOAT_EXT");
-        int end = pos;
-        while (end < pos + 31 && buf[end] != 0) {
-            end++;
+        try {
+            return Scalars.oldFloat(buf, pos);
+        } catch (Problem p) {
+            throw error(at, p.getMessage());
+        } finally {
+            pos += 31;
         }
-        String text = new String(buf, pos, end - pos, StandardCharsets.ISO_8859_1).trim();
-        pos += 31;
-        if (!text.matches("[-+]?[0-9]+(\\.[0-9]*)?([eE][-+]?[0-9]+)?")) {
-            throw error(at, "FLOAT_EXT text is not a number: '" + text + "'");
-        }
-        return finite(Double.parseDouble(text), at);
     }
 
     private Object big(int n, int at) {
@@ -612,28 +526,9 @@ public final class TermDecoder {
             throw error(at, "bignum sign byte is " + sign + " (0 or 1 allowed)");
         }
         need(n, "a bignum");
-        if (n <= 8) {
-            long mag = 0;
-            for (int i = n - 1; i >= 0; i--) {
-                mag = mag << 8 | (buf[pos + i] & 0xFF);
-            }
-            pos += n;
-            if (mag >= 0) {
-                return sign == 0 ? mag : -mag;
-            }
-            if (sign == 1 && mag == Long.MIN_VALUE) {
-                return Long.MIN_VALUE;
-            }
-            BigInteger b = new BigInteger(Long.toUnsignedString(mag));
-            return sign == 0 ? b : b.negate();
-        }
-        byte[] be = new byte[n];
-        for (int i = 0; i < n; i++) {
-            be[i] = buf[pos + n - 1 - i];
-        }
+        Object v = Scalars.big(buf, pos, n, sign == 1);
         pos += n;
-        BigInteger b = new BigInteger(sign == 0 ? 1 : -1, be);
-        return b.bitLength() < 64 ? (Object) b.longValue() : b;
+        return v;
     }
 
     // ---- atoms ----
@@ -664,59 +559,12 @@ public final class TermDecoder {
     private Atom atom(int len, boolean utf8, int at) {
         need(len, "an atom");
         int from = pos;
-        int h = 0;
-        boolean ascii = true;
-        for (int i = from; i < from + len; i++) {
-            int b = buf[i];
-            h = h * 31 + b;
-            ascii &= b >= 0;
-        }
-        if (!ascii && !utf8) {
-            // latin-1 atom text differs from the same bytes read as UTF-8: not cached
-            pos += len;
-            return lookup(new String(buf, from, len, StandardCharsets.ISO_8859_1), at);
-        }
-        int slot = (h ^ h >>> 16) & (ATOM_CACHE - 1);
-        byte[] key = atomKeys[slot];
-        if (key != null && Arrays.equals(key, 0, key.length, buf, from, from + len)) {
-            pos += len;
-            return atomValues[slot];
-        }
-        if (!ascii && !Utf8.isValid(buf, from, from + len)) {
-            throw error(at, "atom text is not valid UTF-8");
-        }
-        String name = new String(buf, from, len, StandardCharsets.UTF_8);
         pos += len;
-        Atom a = lookup(name, at);
-        atomKeys[slot] = Arrays.copyOfRange(buf, from, from + len);
-        atomValues[slot] = a;
-        return a;
-    }
-
-    private Atom lookup(String name, int at) {
-        if (name.length() > Atom.MAX_LENGTH && name.codePointCount(0, name.length()) > Atom.MAX_LENGTH) {
-            throw error(at, "atom of " + name.codePointCount(0, name.length()) + " characters (Erlang allows "
-                    + Atom.MAX_LENGTH + ")");
-        }
-        Optional<Atom> existing = Atom.existing(name);
-        if (existing.isPresent()) {
-            return existing.get();
-        }
-        if (newAtoms >= limits.maxNewAtoms()) {
-            throw error(at, "too many new atoms: this peer has already made " + newAtoms
-                    + " (DecodeLimits.maxNewAtoms); atoms are never freed, refusing '" + shorten(name) + "'");
-        }
         try {
-            Atom a = Atom.of(name);
-            newAtoms++;
-            return a;
-        } catch (IllegalStateException e) {
-            throw error(at, e.getMessage());
+            return atoms.read(buf, from, len, utf8);
+        } catch (Problem p) {
+            throw error(at, p.getMessage());
         }
-    }
-
-    private static String shorten(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
     }
 
     // ---- identifiers and funs ----
@@ -788,7 +636,7 @@ public final class TermDecoder {
         Zlib.Inflated inflated;
         try {
             inflated = Zlib.inflate(buf, pos, limit, (int) size);
-        } catch (Zlib.Problem p) {
+        } catch (Problem p) {
             throw error(at, p.getMessage());
         }
         byte[] outerBuf = buf;
