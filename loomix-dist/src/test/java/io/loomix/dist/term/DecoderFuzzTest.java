@@ -16,7 +16,7 @@ class DecoderFuzzTest {
     /** Existing atoms only: a fuzzer making atoms by the million would fill the node's atom table. */
     private static final DecodeLimits LIMITS = DecodeLimits.DEFAULT.withMaxNewAtoms(0).withMaxUncompressedBytes(1 << 20);
 
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = "30s")
     void decodeNeverFailsOtherwise(byte[] input) {
         Object term;
         try {
