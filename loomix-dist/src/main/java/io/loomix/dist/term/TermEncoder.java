@@ -296,21 +296,39 @@ public final class TermEncoder extends ScalarWriter {
 
     /** Writes a scalar, or the header of a container and opens it. */
     private void one(Object t) {
+        // the commonest classes first, by an exact class test, ahead of the general switch
+        Class<?> type = t.getClass();
+        if (type == Atom.class) {
+            atom((Atom) t);
+            return;
+        }
+        if (type == Long.class) {
+            integer((Long) t);
+            return;
+        }
+        if (type == Tuple.class) {
+            tuple((Tuple) t);
+            return;
+        }
+        if (type == Pid.class) {
+            pid((Pid) t);
+            return;
+        }
+        if (type == Binary.class) {
+            binary((Binary) t);
+            return;
+        }
+        if (type == String.class) {
+            string((String) t);
+            return;
+        }
         switch (t) {
             case Atom a -> atom(a);
             case Long l -> integer(l);
             case Integer i -> integer(i);
             case String s -> string(s);
             case Binary b -> binary(b);
-            case Tuple tuple -> {
-                int n = tuple.size();
-                tupleHeader(n);
-                if (n > 0) {
-                    Open f = push(TUPLE);
-                    f.tuple = tuple;
-                    f.n = n;
-                }
-            }
+            case Tuple tuple -> tuple(tuple);
             case Pid p -> pid(p);
             case Ref r -> ref(r);
             case List<?> list -> {
@@ -388,6 +406,16 @@ public final class TermEncoder extends ScalarWriter {
                 f.record = t;
                 f.n = m.arity();
             }
+        }
+    }
+
+    private void tuple(Tuple tuple) {
+        int n = tuple.size();
+        tupleHeader(n);
+        if (n > 0) {
+            Open f = push(TUPLE);
+            f.tuple = tuple;
+            f.n = n;
         }
     }
 

@@ -15,7 +15,8 @@ import java.nio.charset.StandardCharsets;
  * java -cp loomix-dist/target/test-classes:loomix-dist/target/classes:loomix-core/target/classes \
  *      io.loomix.dist.term.CodecBench [rounds] [opsPerRound]
  * }
- * Prints ns/op and bytes allocated per op (the thread's allocation counter) of the last round.
+ * Prints, for the last round, wall-clock ns/op, the thread's CPU ns/op (what to read on a busy
+ * machine: time the thread spent descheduled is not in it) and bytes allocated per op.
  */
 public final class CodecBench {
     private static volatile long sink;
@@ -73,19 +74,22 @@ public final class CodecBench {
     private static void report(String what, int rounds, int ops, Op op) {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long ns = 0;
+        long cpu = 0;
         long bytes = 0;
         for (int r = 0; r < rounds; r++) {
             long alloc0 = mx.getCurrentThreadAllocatedBytes();
+            long cpu0 = mx.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             int acc = 0;
             for (int i = 0; i < ops; i++) {
                 acc += op.run();
             }
             ns = System.nanoTime() - t0;
+            cpu = mx.getCurrentThreadCpuTime() - cpu0;
             bytes = mx.getCurrentThreadAllocatedBytes() - alloc0;
             sink += acc;
         }
-        System.out.printf("  %-36s %7.1f ns/op  %6.1f M ops/s  %5d B/op%n", what, (double) ns / ops,
-                ops * 1e3 / ns, bytes / ops);
+        System.out.printf("  %-36s %7.1f ns/op wall  %7.1f ns/op cpu  %6.2f M ops/s (cpu)  %4d B/op%n", what,
+                (double) ns / ops, (double) cpu / ops, ops * 1e3 / cpu, bytes / ops);
     }
 }
