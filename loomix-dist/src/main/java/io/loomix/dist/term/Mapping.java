@@ -33,6 +33,8 @@ final class Mapping {
         Class<?>[] types = new Class<?>[rcs.length];
         this.fields = new Field[rcs.length];
         try {
+            // a named io.loomix.dist must read the record's module before it may look into it
+            Mapping.class.getModule().addReads(type.getModule());
             MethodHandles.Lookup lk = MethodHandles.privateLookupIn(type, lookup);
             for (int i = 0; i < rcs.length; i++) {
                 RecordComponent rc = rcs[i];
