@@ -175,6 +175,7 @@ public final class TermDecoder {
     private static final Object MORE = new Object();
 
     private static final int TUPLE = 0, LIST = 1, MAP = 2, FUN = 3;
+    private static final int SCRATCH = 16;
 
     /** An open container. Frames are reused across terms; their arrays are handed off or cleared. */
     private static final class Frame {
@@ -184,6 +185,9 @@ public final class TermDecoder {
         int i;
         Object[] items;
         Object[] values;
+        /** Scratch arrays of up to {@link #SCRATCH} slots kept by size, for items and for map values. */
+        final Object[][] itemsBySize = new Object[SCRATCH + 1][];
+        final Object[][] valuesBySize = new Object[SCRATCH + 1][];
         Object tail;
         boolean tailNext;
         FunHeader fun;
@@ -318,28 +322,31 @@ public final class TermDecoder {
         f.tailNext = false;
         f.fun = null;
         // small arrays are kept per level and reused: the containers built from them copy them
-        int slots = n;
-        f.items = f.items != null && f.items.length == slots ? f.items : new Object[slots];
-        if (kind == MAP) {
-            f.values = f.values != null && f.values.length == slots ? f.values : new Object[slots];
-        }
+        f.items = scratch(f.itemsBySize, n);
+        f.values = kind == MAP ? scratch(f.valuesBySize, n) : null;
         return MORE;
+    }
+
+    /** An array of exactly {@code n} slots: a kept one for small sizes, a new one otherwise. */
+    private static Object[] scratch(Object[][] bySize, int n) {
+        if (n > SCRATCH) {
+            return new Object[n];
+        }
+        Object[] a = bySize[n];
+        if (a == null) {
+            a = bySize[n] = new Object[n];
+        }
+        return a;
     }
 
     private static void release(Frame f) {
         if (f.items != null) {
-            if (f.items.length > 64) {
-                f.items = null;
-            } else {
-                Arrays.fill(f.items, null);
-            }
+            Arrays.fill(f.items, null);
+            f.items = null;
         }
         if (f.values != null) {
-            if (f.values.length > 64) {
-                f.values = null;
-            } else {
-                Arrays.fill(f.values, null);
-            }
+            Arrays.fill(f.values, null);
+            f.values = null;
         }
         f.tail = null;
         f.fun = null;
