@@ -174,29 +174,7 @@ public final class TermDecoder {
     /** Says "a container was opened; read its first child". Never a decoded term. */
     private static final Object MORE = new Object();
 
-    private static final int TUPLE = 0, LIST = 1, MAP = 2, FUN = 3;
-    private static final int SCRATCH = 16;
-
-    /** An open container. Frames are reused across terms; their arrays are handed off or cleared. */
-    private static final class Frame {
-        int kind;
-        int at;
-        int n;
-        int i;
-        Object[] items;
-        Object[] values;
-        /** Scratch arrays of up to {@link #SCRATCH} slots kept by size, for items and for map values. */
-        final Object[][] itemsBySize = new Object[SCRATCH + 1][];
-        final Object[][] valuesBySize = new Object[SCRATCH + 1][];
-        Object tail;
-        boolean tailNext;
-        FunHeader fun;
-    }
-
-    private record FunHeader(int sizeAt, long size, Atom module, int arity, Binary uniq, int index, int oldIndex,
-                             int oldUniq, Pid pid) {}
-
-    private Frame[] stack = new Frame[16];
+    private DecodeFrame[] stack = new DecodeFrame[16];
     private int sp;
 
     private Object term() {
@@ -208,7 +186,7 @@ public final class TermDecoder {
                     if (sp == base) {
                         return v;
                     }
-                    Frame f = stack[sp - 1];
+                    DecodeFrame f = stack[sp - 1];
                     if (put(f, v)) {
                         v = MORE;
                     } else {
@@ -219,7 +197,7 @@ public final class TermDecoder {
             }
         } finally {
             for (int i = base; i < sp; i++) {
-                release(stack[i]);
+                stack[i].release();
             }
             sp = base;
         }
@@ -256,7 +234,7 @@ public final class TermDecoder {
                 return ref(true, at);
             case Tag.MAP: {
                 int n = count(2, "map");
-                return n == 0 ? Map.of() : open(MAP, n, at);
+                return n == 0 ? Map.of() : open(DecodeFrame.MAP, n, at);
             }
             case Tag.NEW_FLOAT:
                 return newFloat(at);
@@ -309,53 +287,19 @@ public final class TermDecoder {
         if (sp == stack.length) {
             stack = Arrays.copyOf(stack, sp * 2);
         }
-        Frame f = stack[sp];
+        DecodeFrame f = stack[sp];
         if (f == null) {
-            f = stack[sp] = new Frame();
+            f = stack[sp] = new DecodeFrame();
         }
         sp++;
-        f.kind = kind;
-        f.at = at;
-        f.n = n;
-        f.i = 0;
-        f.tail = null;
-        f.tailNext = false;
-        f.fun = null;
-        // small arrays are kept per level and reused: the containers built from them copy them
-        f.items = scratch(f.itemsBySize, n);
-        f.values = kind == MAP ? scratch(f.valuesBySize, n) : null;
+        f.open(kind, n, at);
         return MORE;
     }
 
-    /** An array of exactly {@code n} slots: a kept one for small sizes, a new one otherwise. */
-    private static Object[] scratch(Object[][] bySize, int n) {
-        if (n > SCRATCH) {
-            return new Object[n];
-        }
-        Object[] a = bySize[n];
-        if (a == null) {
-            a = bySize[n] = new Object[n];
-        }
-        return a;
-    }
-
-    private static void release(Frame f) {
-        if (f.items != null) {
-            Arrays.fill(f.items, null);
-            f.items = null;
-        }
-        if (f.values != null) {
-            Arrays.fill(f.values, null);
-            f.values = null;
-        }
-        f.tail = null;
-        f.fun = null;
-    }
-
     /** Stores a child; {@code true} while the container needs more. */
-    private boolean put(Frame f, Object v) {
+    private boolean put(DecodeFrame f, Object v) {
         switch (f.kind) {
-            case MAP -> {
+            case DecodeFrame.MAP -> {
                 int k = f.i >> 1;
                 if ((f.i & 1) == 0) {
                     f.items[k] = v;
@@ -364,7 +308,7 @@ public final class TermDecoder {
                 }
                 return ++f.i < 2 * f.n;
             }
-            case LIST -> {
+            case DecodeFrame.LIST -> {
                 if (f.tailNext) {
                     f.tail = v;
                     return false;
@@ -380,7 +324,7 @@ public final class TermDecoder {
     }
 
     /** After a list's elements: consumes {@code []}, or says that a tail term follows. */
-    private boolean endOfList(Frame f) {
+    private boolean endOfList(DecodeFrame f) {
         if (pos < limit && buf[pos] == Tag.NIL) {
             pos++;
             return true;
@@ -389,18 +333,18 @@ public final class TermDecoder {
         return false;
     }
 
-    private Object finish(Frame f) {
+    private Object finish(DecodeFrame f) {
         try {
             return switch (f.kind) {
-                case TUPLE -> Containers.tuple(f.items, registry);
-                case LIST -> Containers.list(f.items, f.tailNext, f.tail);
-                case MAP -> Containers.map(f.items, f.values, registry);
+                case DecodeFrame.TUPLE -> Containers.tuple(f.items, registry);
+                case DecodeFrame.LIST -> Containers.list(f.items, f.tailNext, f.tail);
+                case DecodeFrame.MAP -> Containers.map(f.items, f.values, registry);
                 default -> finishFun(f);
             };
         } catch (Problem p) {
             throw error(f.at, p.getMessage());
         } finally {
-            release(f);
+            f.release();
         }
     }
 
@@ -408,23 +352,23 @@ public final class TermDecoder {
         if (n > limit - pos) {
             throw error(at, "tuple claims " + n + " elements but only " + (limit - pos) + " bytes follow");
         }
-        return n == 0 ? Tuple.EMPTY : open(TUPLE, n, at);
+        return n == 0 ? Tuple.EMPTY : open(DecodeFrame.TUPLE, n, at);
     }
 
     private Object list(int at) {
         int n = count(1, "list");
         if (n == 0) {
             // not what Erlang writes, but a list of no elements before its tail is just the tail
-            open(LIST, 0, at);
-            Frame f = stack[sp - 1];
+            open(DecodeFrame.LIST, 0, at);
+            DecodeFrame f = stack[sp - 1];
             if (endOfList(f)) {
                 sp--;
-                release(f);
+                f.release();
                 return List.of();
             }
             return MORE;
         }
-        return open(LIST, n, at);
+        return open(DecodeFrame.LIST, n, at);
     }
 
     private Object fun(int at) {
@@ -448,20 +392,20 @@ public final class TermDecoder {
             throw error(pidAt, "fun creator must be a pid, got tag " + pidTag);
         }
         Pid pid = pid(pidTag == Tag.NEW_PID);
-        FunHeader h = new FunHeader(sizeAt, size, module, arity, uniq, index, oldIndex, oldUniq, pid);
+        DecodeFrame.FunHeader h = new DecodeFrame.FunHeader(sizeAt, size, module, arity, uniq, index, oldIndex, oldUniq, pid);
         if (numFree == 0) {
             return makeFun(h, List.of(), at);
         }
-        open(FUN, numFree, at);
+        open(DecodeFrame.FUN, numFree, at);
         stack[sp - 1].fun = h;
         return MORE;
     }
 
-    private Object finishFun(Frame f) {
+    private Object finishFun(DecodeFrame f) {
         return makeFun(f.fun, List.of(f.items), f.at);
     }
 
-    private Fun makeFun(FunHeader h, List<Object> free, int at) {
+    private Fun makeFun(DecodeFrame.FunHeader h, List<Object> free, int at) {
         if (pos - h.sizeAt() != h.size()) {
             throw error(at, "fun claims " + h.size() + " bytes but its fields took " + (pos - h.sizeAt()));
         }
