@@ -15,7 +15,7 @@
 -module(loomix_bench).
 -behaviour(gen_server).
 
--export([main/1]).
+-export([main/1, dist_sink/0, dist_echo/0]).
 -export([init/1, handle_call/3, handle_cast/2]).
 
 -define(RING_SIZE, 503).
@@ -23,6 +23,8 @@
 -define(BACKLOG, 100000).
 -define(SPINNERS, 100).
 
+main(["dist_" ++ _ = Workload, SizeText]) ->
+    dist_main(Workload, list_to_integer(SizeText));
 main([Workload, SizeText]) ->
     Size = list_to_integer(SizeText),
     Run = runner(Workload),
@@ -301,3 +303,66 @@ result_json(Workload, Size, Metric, Value, Extra) ->
 
 number(V) when is_integer(V) -> integer_to_list(V);
 number(V) when is_float(V) -> float_to_list(V, [{decimals, 3}, compact]).
+
+%% ---- dist_oneway, dist_rtt: two erl nodes over loopback ---------------
+%% This node (bench_a, started with -sname and a private ERL_EPMD_PORT by the
+%% harness) starts bench_b with peer, which runs a registered sink and echo.
+%% The epmd that erl started for the private port is killed at the end.
+
+dist_main(Workload, Size) ->
+    Dir = filename:dirname(code:which(?MODULE)),
+    {ok, Peer, Node} = peer:start_link(#{name => bench_b,
+        args => ["-setcookie", atom_to_list(erlang:get_cookie()), "-pa", Dir]}),
+    pong = net_adm:ping(Node),
+    _ = erpc:call(Node, erlang, register, [sink, erpc:call(Node, erlang, spawn, [?MODULE, dist_sink, []])]),
+    _ = erpc:call(Node, erlang, register, [echo, erpc:call(Node, erlang, spawn, [?MODULE, dist_echo, []])]),
+    Run = case Workload of
+              "dist_oneway" -> fun(N) -> dist_oneway_run(Node, N) end;
+              "dist_rtt" -> fun(N) -> dist_rtt_run(Node, N) end
+          end,
+    _ = in_fresh_process(Run, max(1, Size div 10)),
+    {Metric, Value, Extra} = in_fresh_process(Run, Size),
+    peer:stop(Peer),
+    io:format("RESULT ~s~n", [result_json(Workload, Size, Metric, Value, Extra)]),
+    case os:getenv("ERL_EPMD_PORT") of
+        false -> ok;
+        Port -> net_kernel:stop(), os:cmd("epmd -port " ++ Port ++ " -kill")
+    end.
+
+dist_oneway_run(Node, N) ->
+    Sink = {sink, Node},
+    Bin = list_to_binary(lists:seq(128, 156)),
+    T0 = now_ns(),
+    Sink ! {start, self(), N},
+    dist_send(Sink, Bin, 0, N),
+    receive done -> ok end,
+    Elapsed = now_ns() - T0,
+    {messages_per_s, N / (Elapsed / 1.0e9), []}.
+
+dist_send(_Sink, _Bin, N, N) -> ok;
+dist_send(Sink, Bin, I, N) ->
+    Sink ! {msg, I, Bin},
+    dist_send(Sink, Bin, I + 1, N).
+
+dist_sink() ->
+    receive {start, From, N} -> dist_drain(N), From ! done end,
+    dist_sink().
+
+dist_drain(0) -> ok;
+dist_drain(N) -> receive _ -> dist_drain(N - 1) end.
+
+dist_echo() ->
+    receive {From, _} = M -> From ! M end,
+    dist_echo().
+
+dist_rtt_run(Node, N) ->
+    Echo = {echo, Node},
+    Lat = [dist_round_trip(Echo, I) || I <- lists:seq(1, N)],
+    Sorted = list_to_tuple(lists:sort(Lat)),
+    Us = fun(P) -> percentile(Sorted, P) / 1000 end,
+    {p50_us, Us(0.50), [{p99_us, Us(0.99)}, {max_us, element(N, Sorted) / 1000}, {samples, N}]}.
+
+dist_round_trip(Echo, I) ->
+    T0 = now_ns(),
+    Echo ! {self(), I},
+    receive {_, I} -> now_ns() - T0 end.

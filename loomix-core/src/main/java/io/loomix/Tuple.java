@@ -32,12 +32,15 @@ public final class Tuple {
         if (elements.length == 0) {
             return EMPTY;
         }
-        Object[] copy = elements.clone();
+        // one pass that copies and checks (cheaper than clone() and a second pass)
+        Object[] copy = new Object[elements.length];
         for (int i = 0; i < copy.length; i++) {
-            if (copy[i] == null) {
+            Object e = elements[i];
+            if (e == null) {
                 throw new NullPointerException("tuple element " + i + " is null; Erlang terms have no null"
                         + " (use an atom such as undefined or nil)");
             }
+            copy[i] = e;
         }
         return new Tuple(copy);
     }

@@ -81,13 +81,31 @@ final class BeamPeer implements Peer {
     @Override
     public ProcessBuilder command(Workload workload, int size) {
         var command = new ArrayList<>(List.of("erl", "-noshell", "-pa", moduleDir.toString()));
+        boolean dist = workload == Workload.DIST_ONEWAY || workload == Workload.DIST_RTT;
+        if (dist) {
+            // two nodes: this one is distributed, on an epmd of its own port (never 4369)
+            command.addAll(List.of("-sname", "bench_a", "-setcookie", "loomixbench"));
+        }
         if (workload.holdsManyProcesses()) command.addAll(List.of("+P", MANY_PROCESSES));
         command.addAll(List.of("-eval",
                 MODULE + ":main([\"" + workload.id() + "\",\"" + size + "\"]), halt()."));
         var builder = new ProcessBuilder(command);
         // A crashing run writes erl_crash.dump; keep it out of the user's working directory.
         builder.environment().put("ERL_CRASH_DUMP", moduleDir.resolve("erl_crash.dump").toString());
+        if (dist) {
+            builder.environment().put("ERL_EPMD_PORT", Integer.toString(freePort()));
+            // erl starts that epmd as a daemon; this lets the run kill it at its end (see dist_main)
+            builder.environment().put("ERL_EPMD_RELAXED_COMMAND_CHECK", "1");
+        }
         return builder;
+    }
+
+    private static int freePort() {
+        try (var s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static Optional<Path> onPath(String program) {

@@ -36,7 +36,7 @@ public final class LoomixBench {
     private LoomixBench() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 2) {
+        if (args.length != 2 && !(args.length > 0 && args[0].equals("dist_peer"))) {
             System.err.println("usage: LoomixBench WORKLOAD SIZE");
             System.exit(2);
         }
@@ -53,6 +53,11 @@ public final class LoomixBench {
             case "gencall" -> metric("calls_per_s", GenCallBench.callsPerSecond(size), "");
             case "broadcast" -> broadcast(size);
             case "idle_genserver" -> idleGenServer(size);
+            case "dist_oneway", "dist_rtt" -> DistBench.run(workload, size);
+            case "dist_peer" -> {
+                DistBench.peer(args);
+                yield "";
+            }
             default -> throw new IllegalArgumentException("unknown workload " + workload + " (this build has: "
                     + Workload.ids().replace(',', ' ') + ")");
         };
@@ -60,7 +65,7 @@ public final class LoomixBench {
         System.exit(0);
     }
 
-    private static String metric(String name, double value, String extra) {
+    static String metric(String name, double value, String extra) {
         return String.format(Locale.ROOT, "\"metric\":\"%s\",\"value\":%.3f,\"extra\":{%s}", name, value, extra);
     }
 

@@ -20,7 +20,11 @@ public enum Workload {
     /** N processes parked in receive; one sends each a message, each replies and exits; after the spawn. */
     BROADCAST("broadcast", "ms_after_spawn", true, 1_000_000, 100_000),
     /** N idle GenServers (gen_server, an idle Pekko actor): heap per server, beside idle. */
-    IDLE_GENSERVER("idle_genserver", "bytes_per_server", true, 1_000_000, 200_000);
+    IDLE_GENSERVER("idle_genserver", "bytes_per_server", true, 1_000_000, 200_000),
+    /** One sender to a registered receiver on another node over loopback: {msg, I, 29-byte binary}. */
+    DIST_ONEWAY("dist_oneway", "messages_per_s", false, 2_000_000, 200_000),
+    /** Round trips to an echo process on another node over loopback, one at a time; p99 alongside. */
+    DIST_RTT("dist_rtt", "p50_us", true, 100_000, 10_000);
 
     private final String id;
     private final String metric;

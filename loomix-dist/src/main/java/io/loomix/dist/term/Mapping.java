@@ -33,6 +33,8 @@ final class Mapping {
         Class<?>[] types = new Class<?>[rcs.length];
         this.fields = new Field[rcs.length];
         try {
+            // a named io.loomix.dist must read the record's module before it may look into it
+            Mapping.class.getModule().addReads(type.getModule());
             MethodHandles.Lookup lk = MethodHandles.privateLookupIn(type, lookup);
             for (int i = 0; i < rcs.length; i++) {
                 RecordComponent rc = rcs[i];
@@ -88,7 +90,11 @@ final class Mapping {
         return sb.toString().toLowerCase(Locale.ROOT);
     }
 
-    void encode(Object record, TermEncoder out, int depth) {
+    /** Says "the field was written already" (an int or a long, written without boxing). */
+    static final Object WRITTEN = new Object();
+
+    /** Writes the tuple or map header and the tag. */
+    void header(TermEncoder out) {
         if (struct) {
             out.mapHeader(fields.length + 1);
             out.atom(STRUCT_KEY);
@@ -97,23 +103,36 @@ final class Mapping {
             out.tupleHeader(fields.length + 1);
             out.atom(tag);
         }
+    }
+
+    /**
+     * Writes field {@code i}'s key (structs) and, for an {@code int} or {@code long}, its value;
+     * returns the value left for the encoder to write, or {@link #WRITTEN}.
+     */
+    Object field(Object record, int i, TermEncoder out) {
+        Field f = fields[i];
+        if (struct) {
+            out.atom(f.key);
+        }
         try {
-            for (Field f : fields) {
-                if (struct) {
-                    out.atom(f.key);
-                }
-                if (f.type == int.class) {
-                    out.integer((int) f.getter.invokeExact(record));
-                } else if (f.type == long.class) {
-                    out.integer((long) f.getter.invokeExact(record));
-                } else {
-                    out.component((Object) f.getter.invokeExact(record), depth);
-                }
+            if (f.type == int.class) {
+                out.integer((int) f.getter.invokeExact(record));
+                return WRITTEN;
             }
+            if (f.type == long.class) {
+                out.integer((long) f.getter.invokeExact(record));
+                return WRITTEN;
+            }
+            Object v = (Object) f.getter.invokeExact(record);
+            if (v == null) {
+                throw new EncodeException("component " + f.name + " of " + type.getName() + " is null; Erlang"
+                        + " terms have no null (use an atom such as undefined or nil)");
+            }
+            return v;
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
-            throw new EncodeException("reading " + type.getName() + " failed: " + t);
+            throw new EncodeException("reading " + type.getName() + "." + f.name + " failed: " + t);
         }
     }
 

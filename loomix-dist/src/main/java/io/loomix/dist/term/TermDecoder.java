@@ -2,9 +2,6 @@ package io.loomix.dist.term;
 
 import io.loomix.Atom;
 import io.loomix.Binary;
-import io.loomix.Down;
-import io.loomix.Exit;
-import io.loomix.Name;
 import io.loomix.Pid;
 import io.loomix.PortId;
 import io.loomix.Ref;
@@ -12,14 +9,12 @@ import io.loomix.Tuple;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.math.BigInteger;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Reads Erlang's external term format into Java values (the mapping is in {@code docs/notes/etf.md}).
@@ -39,11 +34,6 @@ public final class TermDecoder {
     private static final Long[] SMALL = new Long[256];
     private static final Atom TRUE = Atom.of("true");
     private static final Atom FALSE = Atom.of("false");
-    private static final Atom DOWN = Atom.of("DOWN");
-    private static final Atom EXIT = Atom.of("EXIT");
-    private static final Atom PROCESS = Atom.of("process");
-    private static final Atom STRUCT = Atom.of("__struct__");
-    private static final int ATOM_CACHE = 1024;
 
     static {
         for (int i = 0; i < SMALL.length; i++) {
@@ -61,12 +51,8 @@ public final class TermDecoder {
     /** Where the current input starts, so offsets in errors count from the frame's first byte. */
     private int start;
     private boolean inflated;
-    private int newAtoms;
+    private final AtomReader atoms;
     private Atom[] cacheRefs;
-
-    /** Recently decoded atoms by their bytes, so a repeated atom costs a compare, not a String. */
-    private final byte[][] atomKeys = new byte[ATOM_CACHE][];
-    private final Atom[] atomValues = new Atom[ATOM_CACHE];
 
     /** A decoder with the built-in mapping and {@link DecodeLimits#DEFAULT}. */
     public TermDecoder() {
@@ -77,6 +63,7 @@ public final class TermDecoder {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.binariesAsStrings = registry.binariesAsStrings();
+        this.atoms = new AtomReader(limits.maxNewAtoms());
     }
 
     /** Points the decoder at {@code length} bytes of {@code input} from {@code offset}. */
@@ -110,7 +97,7 @@ public final class TermDecoder {
 
     /** How many atoms this decoder has added to the node's atom table so far. */
     public int newAtoms() {
-        return newAtoms;
+        return atoms.newAtoms();
     }
 
     /** Reads {@code 131} and a term, compressed or not: what {@code binary_to_term/1} reads. */
@@ -187,25 +174,7 @@ public final class TermDecoder {
     /** Says "a container was opened; read its first child". Never a decoded term. */
     private static final Object MORE = new Object();
 
-    private static final int TUPLE = 0, LIST = 1, MAP = 2, FUN = 3;
-
-    /** An open container. Frames are reused across terms; their arrays are handed off or cleared. */
-    private static final class Frame {
-        int kind;
-        int at;
-        int n;
-        int i;
-        Object[] items;
-        Object[] values;
-        Object tail;
-        boolean tailNext;
-        FunHeader fun;
-    }
-
-    private record FunHeader(int sizeAt, long size, Atom module, int arity, Binary uniq, int index, int oldIndex,
-                             int oldUniq, Pid pid) {}
-
-    private Frame[] stack = new Frame[16];
+    private DecodeFrame[] stack = new DecodeFrame[16];
     private int sp;
 
     private Object term() {
@@ -217,7 +186,7 @@ public final class TermDecoder {
                     if (sp == base) {
                         return v;
                     }
-                    Frame f = stack[sp - 1];
+                    DecodeFrame f = stack[sp - 1];
                     if (put(f, v)) {
                         v = MORE;
                     } else {
@@ -228,7 +197,7 @@ public final class TermDecoder {
             }
         } finally {
             for (int i = base; i < sp; i++) {
-                release(stack[i]);
+                stack[i].release();
             }
             sp = base;
         }
@@ -265,10 +234,10 @@ public final class TermDecoder {
                 return ref(true, at);
             case Tag.MAP: {
                 int n = count(2, "map");
-                return n == 0 ? Map.of() : open(MAP, n, at);
+                return n == 0 ? Map.of() : open(DecodeFrame.MAP, n, at);
             }
             case Tag.NEW_FLOAT:
-                return finite(Double.longBitsToDouble(i64()), at);
+                return newFloat(at);
             case Tag.SMALL_BIG:
                 return big(u8(), at);
             case Tag.LARGE_BIG:
@@ -318,50 +287,19 @@ public final class TermDecoder {
         if (sp == stack.length) {
             stack = Arrays.copyOf(stack, sp * 2);
         }
-        Frame f = stack[sp];
+        DecodeFrame f = stack[sp];
         if (f == null) {
-            f = stack[sp] = new Frame();
+            f = stack[sp] = new DecodeFrame();
         }
         sp++;
-        f.kind = kind;
-        f.at = at;
-        f.n = n;
-        f.i = 0;
-        f.tail = null;
-        f.tailNext = false;
-        f.fun = null;
-        // small arrays are kept per level and reused: the containers built from them copy them
-        int slots = n;
-        f.items = f.items != null && f.items.length == slots ? f.items : new Object[slots];
-        if (kind == MAP) {
-            f.values = f.values != null && f.values.length == slots ? f.values : new Object[slots];
-        }
+        f.open(kind, n, at);
         return MORE;
     }
 
-    private static void release(Frame f) {
-        if (f.items != null) {
-            if (f.items.length > 64) {
-                f.items = null;
-            } else {
-                Arrays.fill(f.items, null);
-            }
-        }
-        if (f.values != null) {
-            if (f.values.length > 64) {
-                f.values = null;
-            } else {
-                Arrays.fill(f.values, null);
-            }
-        }
-        f.tail = null;
-        f.fun = null;
-    }
-
     /** Stores a child; {@code true} while the container needs more. */
-    private boolean put(Frame f, Object v) {
+    private boolean put(DecodeFrame f, Object v) {
         switch (f.kind) {
-            case MAP -> {
+            case DecodeFrame.MAP -> {
                 int k = f.i >> 1;
                 if ((f.i & 1) == 0) {
                     f.items[k] = v;
@@ -370,7 +308,7 @@ public final class TermDecoder {
                 }
                 return ++f.i < 2 * f.n;
             }
-            case LIST -> {
+            case DecodeFrame.LIST -> {
                 if (f.tailNext) {
                     f.tail = v;
                     return false;
@@ -386,7 +324,7 @@ public final class TermDecoder {
     }
 
     /** After a list's elements: consumes {@code []}, or says that a tail term follows. */
-    private boolean endOfList(Frame f) {
+    private boolean endOfList(DecodeFrame f) {
         if (pos < limit && buf[pos] == Tag.NIL) {
             pos++;
             return true;
@@ -395,20 +333,18 @@ public final class TermDecoder {
         return false;
     }
 
-    private Object finish(Frame f) {
+    private Object finish(DecodeFrame f) {
         try {
             return switch (f.kind) {
-                case TUPLE -> {
-                    Object[] el = f.items;
-                    Object special = el[0] instanceof Atom tag ? tagged(tag, el) : null;
-                    yield special != null ? special : Tuple.of(el);
-                }
-                case LIST -> finishList(f);
-                case MAP -> finishMap(f);
+                case DecodeFrame.TUPLE -> Containers.tuple(f.items, registry);
+                case DecodeFrame.LIST -> Containers.list(f.items, f.tailNext, f.tail);
+                case DecodeFrame.MAP -> Containers.map(f.items, f.values, registry);
                 default -> finishFun(f);
             };
+        } catch (Problem p) {
+            throw error(f.at, p.getMessage());
         } finally {
-            release(f);
+            f.release();
         }
     }
 
@@ -416,92 +352,23 @@ public final class TermDecoder {
         if (n > limit - pos) {
             throw error(at, "tuple claims " + n + " elements but only " + (limit - pos) + " bytes follow");
         }
-        return n == 0 ? Tuple.EMPTY : open(TUPLE, n, at);
+        return n == 0 ? Tuple.EMPTY : open(DecodeFrame.TUPLE, n, at);
     }
 
     private Object list(int at) {
         int n = count(1, "list");
         if (n == 0) {
             // not what Erlang writes, but a list of no elements before its tail is just the tail
-            open(LIST, 0, at);
-            Frame f = stack[sp - 1];
+            open(DecodeFrame.LIST, 0, at);
+            DecodeFrame f = stack[sp - 1];
             if (endOfList(f)) {
                 sp--;
-                release(f);
+                f.release();
                 return List.of();
             }
             return MORE;
         }
-        return open(LIST, n, at);
-    }
-
-    private Object finishList(Frame f) {
-        Object[] el = f.items;
-        int n = f.n;
-        if (!f.tailNext) {
-            return List.of(el);
-        }
-        Object tail = f.tail;
-        if (tail instanceof List<?> rest) {
-            Object[] all = Arrays.copyOf(el, n + rest.size());
-            for (int i = 0; i < rest.size(); i++) {
-                all[n + i] = rest.get(i);
-            }
-            return List.of(all);
-        }
-        if (n == 0) {
-            return tail;
-        }
-        if (tail instanceof ImproperList il) {
-            Object[] all = Arrays.copyOf(el, n + il.elements().size());
-            for (int i = 0; i < il.elements().size(); i++) {
-                all[n + i] = il.elements().get(i);
-            }
-            return new ImproperList(Arrays.asList(all), il.tail());
-        }
-        return new ImproperList(Arrays.asList(el.clone()), tail);
-    }
-
-    /** A registered record, or Erlang's {@code 'DOWN'} and {@code 'EXIT'} messages; else {@code null}. */
-    private Object tagged(Atom tag, Object[] el) {
-        if (tag == DOWN && el.length == 5 && el[1] instanceof Ref ref && el[2] == PROCESS) {
-            Object object = el[3] instanceof Tuple t && t.size() == 2 && t.get(0) instanceof Atom name
-                    && t.get(1) instanceof Atom node ? new Name(name, node) : el[3];
-            if (object instanceof Pid || object instanceof Name) {
-                return new Down(ref, object, ExitReasons.fromTerm(el[4]));
-            }
-        }
-        if (tag == EXIT && el.length == 3 && el[1] instanceof Pid from) {
-            return new Exit(from, ExitReasons.fromTerm(el[2]));
-        }
-        return registry.hasTags() ? registry.fromTuple(el) : null;
-    }
-
-    private Object finishMap(Frame f) {
-        Object[] keys = f.items;
-        Object[] values = f.values;
-        int n = f.n;
-        if (registry.hasStructs()) {
-            for (int i = 0; i < n; i++) {
-                if (keys[i] == STRUCT && values[i] instanceof Atom module) {
-                    Object record = registry.fromStruct(module, keys, values);
-                    if (record != null) {
-                        return record;
-                    }
-                    break;
-                }
-            }
-        }
-        @SuppressWarnings("unchecked")
-        Map.Entry<Object, Object>[] entries = new Map.Entry[n];
-        for (int i = 0; i < n; i++) {
-            entries[i] = Map.entry(keys[i], values[i]);
-        }
-        try {
-            return Map.ofEntries(entries);
-        } catch (IllegalArgumentException e) {
-            throw error(f.at, "map has a duplicate key (" + e.getMessage() + ")");
-        }
+        return open(DecodeFrame.LIST, n, at);
     }
 
     private Object fun(int at) {
@@ -525,20 +392,20 @@ public final class TermDecoder {
             throw error(pidAt, "fun creator must be a pid, got tag " + pidTag);
         }
         Pid pid = pid(pidTag == Tag.NEW_PID);
-        FunHeader h = new FunHeader(sizeAt, size, module, arity, uniq, index, oldIndex, oldUniq, pid);
+        DecodeFrame.FunHeader h = new DecodeFrame.FunHeader(sizeAt, size, module, arity, uniq, index, oldIndex, oldUniq, pid);
         if (numFree == 0) {
             return makeFun(h, List.of(), at);
         }
-        open(FUN, numFree, at);
+        open(DecodeFrame.FUN, numFree, at);
         stack[sp - 1].fun = h;
         return MORE;
     }
 
-    private Object finishFun(Frame f) {
+    private Object finishFun(DecodeFrame f) {
         return makeFun(f.fun, List.of(f.items), f.at);
     }
 
-    private Fun makeFun(FunHeader h, List<Object> free, int at) {
+    private Fun makeFun(DecodeFrame.FunHeader h, List<Object> free, int at) {
         if (pos - h.sizeAt() != h.size()) {
             throw error(at, "fun claims " + h.size() + " bytes but its fields took " + (pos - h.sizeAt()));
         }
@@ -576,34 +443,32 @@ public final class TermDecoder {
         if (bits == 8 || n == 0 && bits == 0) {
             return binary(n);
         }
-        if (bits < 1 || bits > 8 || n == 0) {
-            throw error(at, "bitstring with " + bits + " bits in the last of its " + n + " bytes (1 to 8 allowed)");
+        try {
+            BitBinary b = Scalars.bits(buf, pos, n, bits);
+            pos += n;
+            return b;
+        } catch (Problem p) {
+            throw error(at, p.getMessage());
         }
-        byte[] b = Arrays.copyOfRange(buf, pos, pos + n);
-        pos += n;
-        b[n - 1] &= (byte) (0xFF << (8 - bits)); // the unused bits are not part of the value
-        return new BitBinary(Binary.of(b), bits);
     }
 
-    private Object finite(double d, int at) {
-        if (!Double.isFinite(d)) {
-            throw error(at, "float " + d + ": Erlang floats are finite");
+    private Object newFloat(int at) {
+        try {
+            return Scalars.finite(Double.longBitsToDouble(i64()));
+        } catch (Problem p) {
+            throw error(at, p.getMessage());
         }
-        return d;
     }
 
     private Object oldFloat(int at) {
         need(31, "FLOAT_EXT");
-        int end = pos;
-        while (end < pos + 31 && buf[end] != 0) {
-            end++;
+        try {
+            return Scalars.oldFloat(buf, pos);
+        } catch (Problem p) {
+            throw error(at, p.getMessage());
+        } finally {
+            pos += 31;
         }
-        String text = new String(buf, pos, end - pos, StandardCharsets.ISO_8859_1).trim();
-        pos += 31;
-        if (!text.matches("[-+]?[0-9]+(\\.[0-9]*)?([eE][-+]?[0-9]+)?")) {
-            throw error(at, "FLOAT_EXT text is not a number: '" + text + "'");
-        }
-        return finite(Double.parseDouble(text), at);
     }
 
     private Object big(int n, int at) {
@@ -612,28 +477,9 @@ public final class TermDecoder {
             throw error(at, "bignum sign byte is " + sign + " (0 or 1 allowed)");
         }
         need(n, "a bignum");
-        if (n <= 8) {
-            long mag = 0;
-            for (int i = n - 1; i >= 0; i--) {
-                mag = mag << 8 | (buf[pos + i] & 0xFF);
-            }
-            pos += n;
-            if (mag >= 0) {
-                return sign == 0 ? mag : -mag;
-            }
-            if (sign == 1 && mag == Long.MIN_VALUE) {
-                return Long.MIN_VALUE;
-            }
-            BigInteger b = new BigInteger(Long.toUnsignedString(mag));
-            return sign == 0 ? b : b.negate();
-        }
-        byte[] be = new byte[n];
-        for (int i = 0; i < n; i++) {
-            be[i] = buf[pos + n - 1 - i];
-        }
+        Object v = Scalars.big(buf, pos, n, sign == 1);
         pos += n;
-        BigInteger b = new BigInteger(sign == 0 ? 1 : -1, be);
-        return b.bitLength() < 64 ? (Object) b.longValue() : b;
+        return v;
     }
 
     // ---- atoms ----
@@ -664,59 +510,12 @@ public final class TermDecoder {
     private Atom atom(int len, boolean utf8, int at) {
         need(len, "an atom");
         int from = pos;
-        int h = 0;
-        boolean ascii = true;
-        for (int i = from; i < from + len; i++) {
-            int b = buf[i];
-            h = h * 31 + b;
-            ascii &= b >= 0;
-        }
-        if (!ascii && !utf8) {
-            // latin-1 atom text differs from the same bytes read as UTF-8: not cached
-            pos += len;
-            return lookup(new String(buf, from, len, StandardCharsets.ISO_8859_1), at);
-        }
-        int slot = (h ^ h >>> 16) & (ATOM_CACHE - 1);
-        byte[] key = atomKeys[slot];
-        if (key != null && Arrays.equals(key, 0, key.length, buf, from, from + len)) {
-            pos += len;
-            return atomValues[slot];
-        }
-        if (!ascii && !Utf8.isValid(buf, from, from + len)) {
-            throw error(at, "atom text is not valid UTF-8");
-        }
-        String name = new String(buf, from, len, StandardCharsets.UTF_8);
         pos += len;
-        Atom a = lookup(name, at);
-        atomKeys[slot] = Arrays.copyOfRange(buf, from, from + len);
-        atomValues[slot] = a;
-        return a;
-    }
-
-    private Atom lookup(String name, int at) {
-        if (name.length() > Atom.MAX_LENGTH && name.codePointCount(0, name.length()) > Atom.MAX_LENGTH) {
-            throw error(at, "atom of " + name.codePointCount(0, name.length()) + " characters (Erlang allows "
-                    + Atom.MAX_LENGTH + ")");
-        }
-        Optional<Atom> existing = Atom.existing(name);
-        if (existing.isPresent()) {
-            return existing.get();
-        }
-        if (newAtoms >= limits.maxNewAtoms()) {
-            throw error(at, "too many new atoms: this peer has already made " + newAtoms
-                    + " (DecodeLimits.maxNewAtoms); atoms are never freed, refusing '" + shorten(name) + "'");
-        }
         try {
-            Atom a = Atom.of(name);
-            newAtoms++;
-            return a;
-        } catch (IllegalStateException e) {
-            throw error(at, e.getMessage());
+            return atoms.read(buf, from, len, utf8);
+        } catch (Problem p) {
+            throw error(at, p.getMessage());
         }
-    }
-
-    private static String shorten(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
     }
 
     // ---- identifiers and funs ----
@@ -788,7 +587,7 @@ public final class TermDecoder {
         Zlib.Inflated inflated;
         try {
             inflated = Zlib.inflate(buf, pos, limit, (int) size);
-        } catch (Zlib.Problem p) {
+        } catch (Problem p) {
             throw error(at, p.getMessage());
         }
         byte[] outerBuf = buf;

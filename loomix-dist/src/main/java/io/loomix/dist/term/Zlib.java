@@ -8,13 +8,6 @@ import java.util.zip.Inflater;
 final class Zlib {
     private Zlib() {}
 
-    /** What went wrong, for the decoder to report with its offset. */
-    static final class Problem extends Exception {
-        Problem(String message) {
-            super(message, null, false, false);
-        }
-    }
-
     /** The expanded bytes and how many input bytes the zlib stream took. */
     record Inflated(byte[] data, int consumed) {}
 

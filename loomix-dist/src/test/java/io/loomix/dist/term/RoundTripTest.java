@@ -208,6 +208,20 @@ class RoundTripTest {
     }
 
     @Test
+    void deepTermsCostHeapNotStackBothWays() {
+        Object deep = List.of();
+        for (int i = 0; i < 50_000; i++) {
+            deep = i % 2 == 0 ? List.of(deep) : Tuple.of(deep);
+        }
+        byte[] bytes = Terms.encode(deep);
+        assertArrayEquals(bytes, Terms.encode(Terms.decode(bytes)), "50,000 levels out and back");
+        java.util.List<Object> cycle = new java.util.ArrayList<>();
+        cycle.add(cycle);
+        var e = assertThrows(EncodeException.class, () -> Terms.encode(cycle));
+        assertTrue(e.getMessage().contains("a cycle?"), e.getMessage());
+    }
+
+    @Test
     void theEncoderReusesItsBufferAcrossFrames() {
         TermEncoder enc = new TermEncoder(TermRegistry.DEFAULT, 16);
         TermDecoder dec = new TermDecoder();

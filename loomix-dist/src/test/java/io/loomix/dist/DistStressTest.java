@@ -1,0 +1,82 @@
+package io.loomix.dist;
+
+import io.loomix.Atom;
+import io.loomix.Name;
+import io.loomix.Pid;
+import io.loomix.Process;
+import io.loomix.Tuple;
+import io.loomix.dist.testing.Child;
+import io.loomix.dist.testing.Erl;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Many processes send at once to a node that is not connected yet, so their first messages queue
+ * while the connection is made and later ones go straight out: each sender's messages must still
+ * arrive in order. Repeated over fresh connections.
+ */
+class DistStressTest {
+    private static final String HOST = Erl.shortHost();
+    private Child epmd;
+    private int epmdPort;
+
+    @BeforeEach
+    void start() throws Exception {
+        epmdPort = Child.freePort();
+        epmd = Child.epmd(epmdPort);
+        Node.start("loomix", "cookie1", NodeOptions.DEFAULT.withEpmdPort(epmdPort));
+    }
+
+    @AfterEach
+    void stop() {
+        Node.stop();
+        epmd.close();
+    }
+
+    @Test
+    void concurrentSendersKeepTheirOrderAcrossConnectionSetUp() throws Exception {
+        int senders = 40;
+        int each = 2_000;
+        // counts per sender; any message out of order is reported with the sender and position
+        String code = "register(shell, self()), io:format(\"ready~n\"),"
+                + " Loop = fun L(M, 0) -> io:format(\"all in order~n\"), L(#{}, " + senders * each + ");"
+                + " L(M, N) -> receive {S, I} -> case maps:get(S, M, 0) of I -> L(M#{S => I + 1}, N - 1);"
+                + " Want -> io:format(\"out of order: ~p sent ~p, expected ~p~n\", [S, I, Want]), halt() end end end,"
+                + " Loop(#{}, " + senders * each + ").";
+        try (Child erl = Erl.start(epmdPort, "sink", "cookie1", code)) {
+            erl.await("ready");
+            Atom sink = Atom.of("sink@" + HOST);
+            for (int round = 0; round < 5; round++) {
+                Node.disconnect(sink);
+                assertEquals(List.of(), Node.list());
+                List<Pid> pids = new ArrayList<>();
+                var done = Process.run(() -> {
+                    for (int s = 0; s < senders; s++) {
+                        Pid parent = Process.self();
+                        pids.add(Process.spawn(() -> {
+                            for (long i = 0; i < each; i++) {
+                                Process.send(Name.of("shell", sink.name()), Tuple.of(Process.self(), i));
+                            }
+                            Process.send(parent, Atom.of("sent"));
+                        }));
+                    }
+                    for (int s = 0; s < senders; s++) {
+                        Process.receive(Duration.ofSeconds(60), m -> m, () -> {
+                            throw new AssertionError("a sender did not finish");
+                        });
+                    }
+                    return true;
+                });
+                assertEquals(true, done);
+                assertEquals("all in order", erl.await(l -> l.contains("order"), Duration.ofSeconds(60)), "round " + round);
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.loomix.dist;
+
+import io.loomix.Atom;
+import io.loomix.Pid;
+import io.loomix.Process;
+import io.loomix.Tuple;
+import io.loomix.dist.term.TermRegistry;
+import io.loomix.dist.testing.Child;
+import io.loomix.dist.testing.Erl;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.lang.invoke.MethodHandles;
+import java.time.Duration;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** An elixir node: Node.ping/Node.list on its side, and an Elixir struct arriving as a Java record. */
+class ElixirInteropTest {
+    private static final String HOST = Erl.shortHost();
+
+    /** %MyApp.User{name: "ann", age: 7} on the Elixir side. */
+    public record User(String name, long age) {}
+
+    private Child epmd;
+    private int epmdPort;
+    private Atom me;
+
+    @BeforeEach
+    void start() throws Exception {
+        epmdPort = Child.freePort();
+        epmd = Child.epmd(epmdPort);
+        TermRegistry types = TermRegistry.builder().struct(User.class, "MyApp.User", MethodHandles.lookup()).build();
+        me = Node.start("loomix", "cookie1", NodeOptions.DEFAULT.withEpmdPort(epmdPort).withRegistry(types));
+    }
+
+    @AfterEach
+    void stop() {
+        Node.stop();
+        epmd.close();
+    }
+
+    @Test
+    void anElixirStructArrivesAsARecordAndGoesBack() throws Exception {
+        var received = new LinkedBlockingQueue<Object>();
+        Pid inbox = Process.spawn(() -> {
+            Object m = Process.receive();
+            received.add(m);
+            if (m instanceof Tuple t && t.get(0) instanceof Pid from && t.get(1) instanceof User u) {
+                Process.send(from, Tuple.of(Atom.of("ok"), new User(u.name().toUpperCase(), u.age() + 1)));
+            }
+        });
+        Process.register("inbox", inbox);
+        String node = ":\"" + me.name() + "\"";
+        try (Child ex = Erl.elixir(epmdPort, "ex", "cookie1",
+                "defmodule MyApp.User do defstruct [:name, :age] end;"
+                        + "IO.puts(\"ping #{Node.ping(" + node + ")}\");"
+                        + "IO.puts(\"list #{inspect(Node.list())}\");"
+                        + "send({:inbox, " + node + "}, {self(), struct(MyApp.User, name: \"ann\", age: 7)});"
+                        + "receive do {:ok, u} -> IO.puts(\"reply #{inspect(u)}\") after 10_000 -> IO.puts(\"no reply\") end")) {
+            assertEquals("ping pong", ex.await("ping"));
+            assertEquals("list [:" + me.name() + "]", ex.await("list"));
+            Object m = received.poll(30, TimeUnit.SECONDS);
+            assertEquals(new User("ann", 7), ((Tuple) m).get(1));
+            assertEquals("reply %MyApp.User{name: \"ANN\", age: 8}", ex.await("reply"));
+            ex.waitFor(Duration.ofSeconds(30));
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.loomix.dist.testing;
+
+import io.loomix.Atom;
+import io.loomix.Pid;
+import io.loomix.Process;
+import io.loomix.Tuple;
+import io.loomix.dist.Node;
+import io.loomix.dist.NodeOptions;
+
+import java.io.IOException;
+
+/**
+ * A second Loomix node in its own JVM, for Loomix-to-Loomix tests: {@code PeerMain NAME COOKIE EPMD_PORT}.
+ * Registers {@code echo} ({From, Msg} -> {reply, Msg}), prints "ready NODE", and exits when its
+ * stdin closes.
+ */
+public final class PeerMain {
+    private PeerMain() {}
+
+    public static void main(String[] args) throws IOException {
+        Atom me = Node.start(args[0], args[1], NodeOptions.DEFAULT.withEpmdPort(Integer.parseInt(args[2])));
+        Pid echo = Process.spawn(() -> {
+            while (true) {
+                if (Process.receive() instanceof Tuple t && t.size() == 2 && t.get(0) instanceof Pid from) {
+                    Process.send(from, Tuple.of(Atom.of("reply"), t.get(1)));
+                }
+            }
+        });
+        Process.register("echo", echo);
+        System.out.println("ready " + me.name());
+        System.out.flush();
+        while (System.in.read() >= 0) {
+            // runs until the test closes our stdin or kills us
+        }
+        Node.stop();
+        System.exit(0);
+    }
+
+    /** The command that runs a peer with the tests' classpath. */
+    public static java.util.List<String> command(String name, String cookie, int epmdPort) {
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        return java.util.List.of(javaBin, "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-Dloomix.strict=true",
+                "-cp", System.getProperty("java.class.path"), PeerMain.class.getName(), name, cookie,
+                Integer.toString(epmdPort));
+    }
+}
