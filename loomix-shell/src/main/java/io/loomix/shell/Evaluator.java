@@ -49,6 +49,8 @@ final class Evaluator {
     private volatile Job running;
     /** Set when the last snippet was stopped by Ctrl-C (JShell reports that as no result at all). */
     volatile boolean stopped;
+    /** Ctrl-C was pressed during the current input. */
+    volatile boolean interrupt;
 
     /** @param notices where to say that a new shell process took over */
     Evaluator(Consumer<String> notices) {

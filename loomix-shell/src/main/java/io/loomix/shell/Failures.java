@@ -43,7 +43,7 @@ final class Failures {
     /** A snippet frame reads as JShell prints it: {@code (#3:1)}, or the class and method elsewhere. */
     private static String frame(StackTraceElement f) {
         return f.getFileName() != null && f.getFileName().startsWith("#")
-                ? f.getMethodName() + " (" + f.getFileName() + ":" + f.getLineNumber() + ")"
+                ? (f.getMethodName().isEmpty() ? "" : f.getMethodName() + " ") + "(" + f.getFileName() + ":" + f.getLineNumber() + ")"
                 : f.toString();
     }
 

@@ -50,7 +50,6 @@ public final class Shell implements AutoCloseable {
     private final List<Loaded> pendingFacades = new ArrayList<>();
     private final Map<String, String> facadeModules = new ConcurrentHashMap<>();
     private volatile boolean halt;
-    private volatile boolean interrupted;
 
     private Shell(Consumer<String> notices, Optional<Distribution> distribution) {
         this.distribution = distribution;
@@ -64,8 +63,7 @@ public final class Shell implements AutoCloseable {
             for (String line : IMPORTS.strip().split("\n")) {
                 js.eval(line);
             }
-            js.eval("1"); // warms the compiler and the engine up; the user's first snippet is then quick
-            js.drop(js.snippets().reduce((a, b) -> b).orElseThrow());
+            js.eval("{ int warm = 1; }"); // warms the compiler and the engine up (a block: no $1 used up)
             return js;
         }, r -> Thread.ofPlatform().name("loomix-shell-init").daemon().start(r));
     }
@@ -118,9 +116,9 @@ public final class Shell implements AutoCloseable {
         JShell js = jshell();
         List<Outcome> out = new ArrayList<>();
         String rest = input;
-        interrupted = false;
+        evaluator.interrupt = false;
         while (!rest.isBlank()) {
-            if (interrupted) {
+            if (evaluator.interrupt) {
                 out.add(new Outcome.Stopped()); // Ctrl-C also drops what was left of the input
                 break;
             }
@@ -235,8 +233,8 @@ public final class Shell implements AutoCloseable {
 
     /** Ctrl-C: stops the running snippet, if any. */
     public void interrupt() {
-        interrupted = true;
-        if (jshell.isDone() && evaluator.busy()) {
+        evaluator.interrupt = true;
+        if (jshell.isDone()) {
             jshell.join().stop();
         }
     }

@@ -43,6 +43,10 @@ final class ShellControl extends LocalExecutionControl {
     @Override
     protected String invoke(Method doitMethod) throws Exception {
         resetStop();
+        if (evaluator.interrupt) {
+            evaluator.stopped = true; // Ctrl-C came while the snippet was being compiled
+            throw new StoppedException();
+        }
         try {
             return valueString(evaluator.run(doitMethod));
         } catch (InvocationTargetException e) {
@@ -52,17 +56,13 @@ final class ShellControl extends LocalExecutionControl {
             }
             throw e;
         } catch (Evaluator.Died died) {
-            if (died.reason == io.loomix.ExitReason.KILLED && stopRequested) {
+            if (died.reason == io.loomix.ExitReason.KILLED && evaluator.interrupt) {
                 evaluator.stopped = true;
                 throw new StoppedException();
             }
             throw new InvocationTargetException(died);
-        } finally {
-            stopRequested = false;
         }
     }
-
-    private volatile boolean stopRequested;
 
     /**
      * JShell's local engine makes its stop-check class in its first invoke; ours runs snippets
@@ -77,12 +77,12 @@ final class ShellControl extends LocalExecutionControl {
         findClass(CANCEL_CLASS).getDeclaredField("allStop").set(null, false);
     }
 
+    /**
+     * Ctrl-C ({@link Evaluator#interrupt} is set): raises JShell's stop flag, then kills the shell
+     * process if the snippet is still running after {@link #GRACE_MS}.
+     */
     @Override
     public void stop() throws EngineTerminationException, InternalException {
-        if (!evaluator.busy()) {
-            return;
-        }
-        stopRequested = true;
         super.stop();
         Thread.ofPlatform().daemon().start(() -> {
             try {
@@ -90,7 +90,7 @@ final class ShellControl extends LocalExecutionControl {
             } catch (InterruptedException e) {
                 return;
             }
-            if (stopRequested) {
+            if (evaluator.interrupt && evaluator.busy()) {
                 evaluator.kill();
             }
         });
