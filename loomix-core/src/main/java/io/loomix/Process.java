@@ -530,6 +530,16 @@ public sealed class Process permits Loomix {
         return Optional.ofNullable(K.info(Kernel.notNull(pid, "info: pid")));
     }
 
+    /**
+     * Erlang's {@code process_info(Pid, current_stacktrace)}: where the process is now, innermost
+     * frame first; empty when it is not alive (or has not started running yet). Each frame's
+     * {@link StackTraceElement#getClassLoaderName()} tells which class loader, and so which loaded
+     * version of a module, the code belongs to: what the code server checks before a purge.
+     */
+    public static Optional<List<StackTraceElement>> stacktrace(Pid pid) {
+        return Optional.ofNullable(K.stacktrace(Objects.requireNonNull(pid, "stacktrace: pid must not be null")));
+    }
+
     /** The pids of all live processes on this node. */
     public static List<Pid> list() {
         return K.processes();

@@ -42,6 +42,25 @@ class InfoTest {
         });
     }
 
+    @Test
+    void stacktraceShowsWhereAProcessWaits() {
+        run(() -> {
+            Pid p = spawn(InfoTest::waitInANamedMethod);
+            awaitWaiting(p);
+            java.util.List<StackTraceElement> stack = stacktrace(p).orElseThrow();
+            assertTrue(stack.stream().anyMatch(f -> f.getMethodName().equals("waitInANamedMethod")
+                    && f.getClassName().equals(InfoTest.class.getName())), stack.toString());
+            Ref r = monitor(p);
+            exit(p, ExitReason.KILL);
+            receive(m -> m instanceof Down d && d.ref().equals(r) ? d : null);
+            assertTrue(stacktrace(p).isEmpty());
+        });
+    }
+
+    private static void waitInANamedMethod() {
+        receive(m -> "never".equals(m) ? m : null);
+    }
+
     /** The process reports "waiting" once it blocks in receive; we ask until it does. */
     private static ProcessInfo awaitWaiting(Pid p) {
         for (;;) {

@@ -682,6 +682,15 @@ public final class Kernel {
                 p.priority, counted ? b.memory() : -1, counted ? b.allocated() : -1);
     }
 
+    public List<StackTraceElement> stacktrace(Pid pid) {
+        Proc p = lookup(pid);
+        Thread t = p == null ? null : p.thread;
+        if (t == null || p.state() == Proc.DEAD) {
+            return null;
+        }
+        return List.of(t.getStackTrace());
+    }
+
     private static String initialCall(Object body) {
         String name = body.getClass().getName();
         int lambda = name.indexOf("$$Lambda");

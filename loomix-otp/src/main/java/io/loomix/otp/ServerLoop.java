@@ -21,7 +21,7 @@ final class ServerLoop<S> implements Sys.Target {
     private static final int STATE_REPORT_LIMIT = 2_000;
     private static final System.Logger TRACE = System.getLogger("io.loomix.otp.Sys");
 
-    private final GenServer<S> mod;
+    private GenServer<S> mod; // replaced by a code change to a new version of the module
     private final Object name;
     private final Pid parent;
     private S state;
@@ -283,8 +283,16 @@ final class ServerLoop<S> implements Sys.Target {
     }
 
     @Override
-    public void codeChange(Object oldVsn, Object extra) {
-        state = mod.codeChange(oldVsn, state, extra);
+    @SuppressWarnings("unchecked")
+    public void codeChange(GenServer<?> newCode, Object oldVsn, Object extra) {
+        GenServer<S> next = newCode == null ? mod : (GenServer<S>) newCode;
+        state = next.codeChange(oldVsn, state, extra);
+        mod = next;
+    }
+
+    @Override
+    public Class<?> callbackClass() {
+        return mod.getClass();
     }
 
     @Override

@@ -44,7 +44,10 @@ public final class Sys {
         }
     }
 
-    record CodeChange(Object oldVsn, Object extra) implements Request {}
+    /** {@code newCode} null: the same callback module migrates its own state. */
+    record CodeChange(GenServer<?> newCode, Object oldVsn, Object extra) implements Request {}
+
+    record GetModule() implements Request {}
 
     record Trace(boolean on) implements Request {}
 
@@ -63,7 +66,11 @@ public final class Sys {
 
         void replaceSystemState(UnaryOperator<Object> fn);
 
-        void codeChange(Object oldVsn, Object extra);
+        /** Runs {@code codeChange} on {@code newCode} (or the current module if null), which then handles what follows. */
+        void codeChange(GenServer<?> newCode, Object oldVsn, Object extra);
+
+        /** The class of the callback module: which code the process runs. */
+        Class<?> callbackClass();
 
         /** Turns the printing of system events on or off (OTP's {@code sys:trace}). */
         void trace(boolean on);
@@ -107,7 +114,7 @@ public final class Sys {
      * @throws IllegalStateException if the process is not suspended, or its codeChange failed
      */
     public static void codeChange(Object server, Object oldVsn, Object extra) {
-        request(server, new CodeChange(Objects.requireNonNull(oldVsn, "oldVsn"), Objects.requireNonNull(extra, "extra")),
+        request(server, new CodeChange(null, Objects.requireNonNull(oldVsn, "oldVsn"), Objects.requireNonNull(extra, "extra")),
                 "Sys.codeChange");
     }
 
@@ -119,6 +126,28 @@ public final class Sys {
      */
     public static void trace(Object server, boolean on) {
         request(server, new Trace(on), "Sys.trace");
+    }
+
+    /**
+     * Erlang's {@code sys:change_code(Server, Module, OldVsn, Extra)} after a new version of the
+     * module was loaded: the suspended server runs {@code newCode.codeChange(oldVsn, state, extra)}
+     * and, once resumed, handles its messages with {@code newCode}'s callbacks. {@code newCode} is
+     * usually an instance of the new version of the server's class (a code server makes it); the
+     * state object itself is handed over as it is, so a state whose class came with the old code
+     * must be converted by {@code codeChange}.
+     *
+     * @throws IllegalStateException if the process is not suspended, or codeChange failed (the
+     *                               server then keeps its old module and state)
+     */
+    public static void codeChange(Object server, GenServer<?> newCode, Object oldVsn, Object extra) {
+        Objects.requireNonNull(newCode, "codeChange: newCode must not be null (an instance of the new version)");
+        request(server, new CodeChange(newCode, Objects.requireNonNull(oldVsn, "oldVsn"),
+                Objects.requireNonNull(extra, "extra")), "Sys.codeChange");
+    }
+
+    /** The class of the process's callback module (a GenServer's class): the code it runs. */
+    public static Class<?> module(Object server) {
+        return (Class<?>) request(server, new GetModule(), "Sys.module");
     }
 
     private static Object request(Object server, Request request, String function) {
@@ -171,12 +200,13 @@ public final class Sys {
                     Gen.reply(from, new Error("the function threw " + e + "; the state is unchanged"));
                 }
             }
-            case CodeChange(Object oldVsn, Object extra) -> {
+            case GetModule g -> Gen.reply(from, target.callbackClass());
+            case CodeChange(GenServer<?> newCode, Object oldVsn, Object extra) -> {
                 if (!suspended) {
                     Gen.reply(from, new Error("the process is running; suspend it first (Sys.suspend)"));
                 } else {
                     try {
-                        target.codeChange(oldVsn, extra);
+                        target.codeChange(newCode, oldVsn, extra);
                         Gen.reply(from, OK);
                     } catch (RuntimeException e) {
                         Gen.reply(from, new Error("codeChange threw " + e + "; the state is unchanged"));

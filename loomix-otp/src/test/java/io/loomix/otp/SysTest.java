@@ -70,4 +70,61 @@ class SysTest {
             assertEquals(5, (int) GenServer.call(c, new Get()));
         });
     }
+
+    /** The "next version" of Counter: counts by tens, and migrates the state it is handed. */
+    static class TenCounter extends GenServer<Integer> {
+        @Override
+        protected Init<Integer> init() {
+            return ok(0);
+        }
+
+        @Override
+        protected CallResult<Integer> handleCall(Object request, From from, Integer n) {
+            return reply(n, n);
+        }
+
+        @Override
+        protected Result<Integer> handleCast(Object request, Integer n) {
+            return noReply(n + 10);
+        }
+
+        @Override
+        protected Integer codeChange(Object oldVsn, Integer n, Object extra) {
+            return n + 100;
+        }
+    }
+
+    @Test
+    void codeChangeToNewCodeRunsItsCodeChangeAndThenItsCallbacks() {
+        run(() -> {
+            Pid c = GenServer.start(new Counter());
+            assertEquals(Counter.class, Sys.module(c));
+            GenServer.cast(c, new Inc());
+            Sys.suspend(c);
+            Sys.codeChange(c, new TenCounter(), 1, java.util.List.of());
+            Sys.resume(c);
+            assertEquals(TenCounter.class, Sys.module(c));
+            assertEquals(102, (int) GenServer.call(c, new Get()), "state kept, migrated by the new code");
+            GenServer.cast(c, new Inc());
+            assertEquals(112, (int) GenServer.call(c, new Get()), "casts handled by the new code");
+        });
+    }
+
+    @Test
+    void aFailedCodeChangeKeepsTheOldCodeAndState() {
+        run(() -> {
+            Pid c = GenServer.start(new Counter());
+            Sys.suspend(c);
+            GenServer<Integer> broken = new TenCounter() {
+                @Override
+                protected Integer codeChange(Object oldVsn, Integer n, Object extra) {
+                    throw new IllegalStateException("cannot migrate");
+                }
+            };
+            assertThrows(IllegalStateException.class, () -> Sys.codeChange(c, broken, 1, java.util.List.of()));
+            Sys.resume(c);
+            assertEquals(Counter.class, Sys.module(c));
+            assertEquals(1, (int) GenServer.call(c, new Get()));
+        });
+    }
 }

@@ -1,0 +1,11 @@
+/**
+ * Loomix's code server: modules compiled in memory, loaded in a class loader per version, with
+ * Erlang's rules for current and old code, hot swap of processes and GenServers, purge, and the
+ * hooks {@code nl} needs from distribution. The API is {@link io.loomix.code.Code}.
+ */
+module io.loomix.code {
+    requires transitive io.loomix.core;
+    requires transitive io.loomix.otp;
+    requires java.compiler;
+    exports io.loomix.code;
+}

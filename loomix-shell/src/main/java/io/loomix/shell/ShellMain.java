@@ -1,0 +1,125 @@
+package io.loomix.shell;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+/**
+ * {@code ./loomix shell [--sname NAME | --name NAME@HOST] [--cookie C] [--eval 'snippets']}: the
+ * interactive shell, or {@code --eval} to evaluate, print the results and exit (status 1 if a
+ * snippet failed).
+ */
+public final class ShellMain {
+    private ShellMain() {}
+
+    record Options(String name, boolean longNames, String cookie, String eval) {}
+
+    public static void main(String[] args) throws IOException {
+        Options options;
+        try {
+            options = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("loomix shell: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        if (options == null) {
+            System.out.println(USAGE);
+            return;
+        }
+        Optional<Distribution> dist = ServiceLoader.load(Distribution.class).findFirst();
+        String node = "nonode@nohost";
+        if (options.name() != null) {
+            if (dist.isPresent()) {
+                node = dist.get().start(options.name(), options.longNames(), options.cookie());
+            } else {
+                System.err.println("loomix shell: distribution is not available in this build (loomix-dist is missing),"
+                        + " so " + (options.longNames() ? "--name " : "--sname ") + options.name()
+                        + " is ignored and this shell is not distributed");
+            }
+        } else if (options.cookie() != null) {
+            System.err.println("loomix shell: --cookie without --sname or --name: the node is not distributed, the cookie is unused");
+        }
+        Shell shell = Shell.start(line -> System.out.println(line), options.name() != null ? dist : Optional.empty());
+        int status = 0;
+        if (options.eval() != null) {
+            status = evalAndPrint(shell, options.eval());
+        } else {
+            String home = System.getProperty("user.home", ".");
+            String history = System.getenv().getOrDefault("LOOMIX_HISTORY", Path.of(home, ".loomix_history").toString());
+            Console.run(shell, node, Path.of(history));
+        }
+        System.out.flush();
+        Runtime.getRuntime().halt(status); // halts the node: its processes go with it, as q() does in Erlang
+    }
+
+    private static int evalAndPrint(Shell shell, String snippets) {
+        int status = 0;
+        List<Outcome> outcomes = shell.eval(snippets);
+        System.out.flush();
+        for (Outcome o : outcomes) {
+            String text = Outcome.render(o);
+            if (!text.isEmpty()) {
+                (o instanceof Outcome.Threw || o instanceof Outcome.Rejected || o instanceof Outcome.Exited
+                        ? System.err : System.out).println(text);
+            }
+            if (o instanceof Outcome.Threw || o instanceof Outcome.Rejected || o instanceof Outcome.Exited) {
+                status = 1;
+            }
+        }
+        System.err.flush();
+        return status;
+    }
+
+    static final String USAGE = """
+            usage: ./loomix shell [--sname NAME | --name NAME@HOST] [--cookie COOKIE] [--eval 'SNIPPETS']
+              --sname NAME        make this node distributed as NAME@thishost (needs loomix-dist)
+              --name NAME@HOST    the same with a full host name
+              --cookie COOKIE     the cookie other nodes must present
+              --eval 'SNIPPETS'   evaluate Java snippets (several statements allowed), print the results, exit""";
+
+    /** Returns null for --help. */
+    static Options parse(String[] args) {
+        String name = null;
+        boolean longNames = false;
+        String cookie = null;
+        String eval = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--help", "-h" -> {
+                    return null;
+                }
+                case "--sname", "--name", "--cookie", "--eval" -> {
+                    if (i + 1 >= args.length) {
+                        throw new IllegalArgumentException(a + " needs a value");
+                    }
+                    String v = args[++i];
+                    switch (a) {
+                        case "--sname", "--name" -> {
+                            if (name != null) {
+                                throw new IllegalArgumentException("give one of --sname and --name, once");
+                            }
+                            if (a.equals("--sname") && v.contains("@")) {
+                                throw new IllegalArgumentException("--sname takes a name without a host (" + v
+                                        + "); use --name NAME@HOST for a full name");
+                            }
+                            if (a.equals("--name") && !v.contains("@")) {
+                                throw new IllegalArgumentException("--name takes NAME@HOST (" + v + "); use --sname for a short name");
+                            }
+                            name = v;
+                            longNames = a.equals("--name");
+                        }
+                        case "--cookie" -> cookie = v;
+                        default -> eval = v;
+                    }
+                }
+                default -> throw new IllegalArgumentException("unknown option " + a);
+            }
+        }
+        return new Options(name, longNames, cookie, eval);
+    }
+}
