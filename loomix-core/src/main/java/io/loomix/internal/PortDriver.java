@@ -1,5 +1,7 @@
 package io.loomix.internal;
 
+import io.loomix.Atom;
+import io.loomix.Down;
 import io.loomix.Exit;
 import io.loomix.ExitReason;
 import io.loomix.NoProcException;
@@ -18,6 +20,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -25,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The runtime side of {@link Port}: one external program, the Loomix process that stands for it,
@@ -148,7 +152,7 @@ public final class PortDriver {
         }
         if (d.options.framing() instanceof PortOptions.Packet(int n)) {
             byte[] framed = Deframer.Packet.header(n, bytes.length);
-            framed = java.util.Arrays.copyOf(framed, n + bytes.length);
+            framed = Arrays.copyOf(framed, n + bytes.length);
             System.arraycopy(bytes, 0, framed, n, bytes.length);
             bytes = framed;
         }
@@ -168,7 +172,7 @@ public final class PortDriver {
         // Synchronous, as port_close/1: the port is gone (and its exit signals sent) when this returns.
         Ref ref = K.monitor(port.pid());
         K.send(port.pid(), new Close());
-        K.receive(m -> m instanceof io.loomix.Down down && down.ref().equals(ref) ? m : null, -1, () -> null, ref);
+        K.receive(m -> m instanceof Down down && down.ref().equals(ref) ? m : null, -1, () -> null, ref);
     }
 
     public static void connect(Port port, Pid newOwner) {
@@ -318,7 +322,7 @@ public final class PortDriver {
             // The port closed under the read.
         } catch (IllegalStateException e) {
             // A packet length too large to hold: the stream cannot be framed any further.
-            K.exit(port.pid(), ExitReason.of(io.loomix.Atom.of("einval")));
+            K.exit(port.pid(), ExitReason.of(Atom.of("einval")));
             return;
         }
         if (closed) {
@@ -346,7 +350,7 @@ public final class PortDriver {
         long backoff = 20_000;
         while (!closed && K.queueLength(owner) >= options.maxQueueLen()) {
             // No wake-up exists for "the owner's mailbox got shorter": poll, backing off to 1 ms.
-            java.util.concurrent.locks.LockSupport.parkNanos(backoff);
+            LockSupport.parkNanos(backoff);
             backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
         }
         synchronized (delivery) {
