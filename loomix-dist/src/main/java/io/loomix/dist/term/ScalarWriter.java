@@ -97,7 +97,7 @@ abstract sealed class ScalarWriter permits TermEncoder {
     }
 
     final void integer(long v) {
-        ensure(10);
+        ensure(11); // the longest: SMALL_BIG, n, sign and 8 digits
         if (v >= 0 && v <= 255) {
             buf[pos] = (byte) Tag.SMALL_INTEGER;
             buf[pos + 1] = (byte) v;

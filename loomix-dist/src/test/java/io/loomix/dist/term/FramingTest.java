@@ -70,6 +70,15 @@ class FramingTest {
     }
 
     @Test
+    void theLongestIntegerFitsAtTheVeryEndOfTheBuffer() {
+        // Long.MIN_VALUE is SMALL_BIG: 11 bytes; the buffer must grow for it with 10 bytes left
+        TermEncoder out = new TermEncoder(TermRegistry.DEFAULT, 16);
+        out.writeBytes(new byte[6], 0, 6).writeTerm(Long.MIN_VALUE);
+        TermDecoder in = new TermDecoder().reset(out.buffer(), 6, out.position() - 6);
+        assertEquals(Long.MIN_VALUE, in.readTerm());
+    }
+
+    @Test
     void binaryToTermIgnoresBytesAfterTheTermAsErlangDoes() {
         // erl: binary_to_term(<<131,97,1,0>>) is 1
         assertEquals(1L, Terms.decode(bytes(131, 97, 1, 0)));
