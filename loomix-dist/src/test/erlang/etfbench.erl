@@ -11,9 +11,17 @@ run() ->
     B = term_to_binary(M),
     N = 2000000,
     [begin
-         {TE, _} = timer:tc(fun() -> loop(N, M) end),
-         {TD, _} = timer:tc(fun() -> dloop(N, B) end),
-         io:format("erl: ~p bytes; term_to_binary ~.1f ns/op, binary_to_term ~.1f ns/op~n",
-                   [byte_size(B), TE * 1000 / N, TD * 1000 / N])
+         {TE, CE} = timed(fun() -> loop(N, M) end),
+         {TD, CD} = timed(fun() -> dloop(N, B) end),
+         io:format("erl: ~p bytes; term_to_binary ~.1f ns/op wall ~.1f ns/op cpu,"
+                   " binary_to_term ~.1f ns/op wall ~.1f ns/op cpu~n",
+                   [byte_size(B), TE * 1000 / N, CE * 1000000 / N, TD * 1000 / N, CD * 1000000 / N])
      end || _ <- [1, 2, 3, 4]],
     ok.
+
+%% Wall time in microseconds and the VM's CPU time in milliseconds (statistics(runtime)).
+timed(F) ->
+    {_, _} = statistics(runtime),
+    {T, ok} = timer:tc(F),
+    {_, Cpu} = statistics(runtime),
+    {T, Cpu}.
