@@ -362,6 +362,29 @@ class GenServerConformanceTest {
         return rt.totalMemory() - rt.freeMemory();
     }
 
+    record Count() implements GenServer.Request<Integer> {}
+
+    @Test
+    void aTypedRequestTypesTheCall() {
+        run(() -> {
+            Pid server = GenServer.start(new GenServer<Integer>() {
+                @Override
+                protected Init<Integer> init() {
+                    return ok(41);
+                }
+
+                @Override
+                protected CallResult<Integer> handleCall(Object request, From from, Integer n) {
+                    return reply(n + 1, n);
+                }
+            });
+            var n = GenServer.call(server, new Count()); // var: the type comes from the request
+            Integer boxed = n;
+            assertEquals(42, boxed);
+            assertEquals(42, (int) GenServer.call(server, new Count(), Duration.ofSeconds(1)));
+        });
+    }
+
     /** The CallFailed carried back as a reply (the server caught its own failed stop). */
     private static CallFailed callFailure(Object reason) {
         return Probe.callFailure((ExitReason) reason);
