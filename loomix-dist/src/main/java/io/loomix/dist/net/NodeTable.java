@@ -259,7 +259,13 @@ public final class NodeTable implements Kernel.Remote {
                 return;
             }
             for (Outgoing out : p.pending) {
-                write(c, out);
+                try {
+                    write(c, out);
+                } catch (RuntimeException e) {
+                    // its sender has moved on; one bad message must not stop the connection
+                    LOG.log(System.Logger.Level.WARNING, "Dropped a message to " + out.to() + " at " + p.node
+                            + " that cannot be sent: " + e.getMessage());
+                }
             }
             p.pending.clear();
             p.conn = c;
