@@ -24,7 +24,7 @@ class FramesTest {
 
     private static List<byte[]> encode(long flags, Object message) {
         List<byte[]> frames = new ArrayList<>();
-        Frames.encode(TermRegistry.DEFAULT, flags, 77, new Control.SendSender(FROM, TO), message, frames::add);
+        new Frames(TermRegistry.DEFAULT).encode(flags, 77, new Control.SendSender(FROM, TO), message, frames::add);
         return frames;
     }
 
