@@ -3,6 +3,8 @@ package io.loomix;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -88,6 +90,37 @@ class SignalRaceTest {
                 take(Exit.class, target); // one queued before unlink returned may stay: Erlang allows it
                 awaitGone(target);
                 assertNull(take(Exit.class, target), "an Exit arrived after unlink returned");
+            }
+            trapExit(false);
+        });
+    }
+
+    @Test
+    void stressUnlinkingManyExitingProcessesLeavesNoLateExit() {
+        // Many exits on the other carrier while this process unlinks them one by one.
+        run(() -> {
+            trapExit(true);
+            for (int round = 0; round < 150; round++) {
+                AtomicBoolean go = new AtomicBoolean();
+                List<Pid> targets = new ArrayList<>();
+                for (int t = 0; t < 16; t++) {
+                    // These yield while they wait: sixteen that did not would hold both carriers.
+                    targets.add(spawnLink(() -> {
+                        while (!go.get()) {
+                            Thread.yield();
+                        }
+                        throw exit("boom");
+                    }));
+                }
+                go.set(true);
+                for (Pid target : targets) {
+                    unlink(target);
+                    take(Exit.class, target);
+                }
+                for (Pid target : targets) {
+                    awaitGone(target);
+                    assertNull(take(Exit.class, target), "an Exit arrived after unlink returned");
+                }
             }
             trapExit(false);
         });
