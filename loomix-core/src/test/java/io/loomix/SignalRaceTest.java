@@ -197,6 +197,23 @@ class SignalRaceTest {
     }
 
     @Test
+    void stressMonitorAndLinkAfterAKillFromTheSameSenderGiveNoproc() {
+        // erl: exit(P, kill), monitor(process, P) -> {'DOWN', _, process, P, noproc}
+        run(() -> {
+            trapExit(true);
+            for (int i = 0; i < 500; i++) {
+                Pid p = spawn(() -> receive());
+                exit(p, ExitReason.KILL);
+                Ref ref = monitor(p);
+                assertEquals(ExitReason.NOPROC, Await.down(ref).reason());
+                link(p);
+                assertEquals(ExitReason.NOPROC, Await.exit(p).reason());
+            }
+            trapExit(false);
+        });
+    }
+
+    @Test
     void aProcessThatCatchesItsPendingExitAndReturnsExitsWithThatReason() {
         run(() -> {
             for (ExitReason reason : new ExitReason[] {ExitReason.KILL, ExitReason.SHUTDOWN}) {
