@@ -33,6 +33,16 @@ final class Carrier extends Thread {
 
     final Scheduler scheduler;
     final int index;
+    /**
+     * A carrier started to stand in for carriers blocked with a process mounted (see
+     * {@link Scheduler#addSpare}); it retires once it has found no work for {@link #SPARE_IDLE_WATCHES}
+     * watch periods in a row.
+     */
+    final boolean spare;
+    /** How many idle watch periods in a row make a spare carrier retire. */
+    static final int SPARE_IDLE_WATCHES = 20;
+    /** Ticker only: the slice count at its previous tick. */
+    long tickerSeen;
     private final ConcurrentLinkedQueue<Runnable> local = new ConcurrentLinkedQueue<>();
     /** The task to run next; taken by thieves only when it has waited a whole watch period. */
     @SuppressWarnings("unused") // accessed through NEXT
@@ -71,10 +81,11 @@ final class Carrier extends Thread {
     /** Per victim, the victim's tasksRun when this carrier last looked, to spot a stuck runNext. */
     private final long[] seenTasks;
 
-    Carrier(Scheduler scheduler, int index) {
-        super("loomix-carrier-" + index);
+    Carrier(Scheduler scheduler, int index, boolean spare) {
+        super((spare ? "loomix-spare-carrier-" : "loomix-carrier-") + index);
         this.scheduler = scheduler;
         this.index = index;
+        this.spare = spare;
         this.seenTasks = new long[scheduler.carrierCount()];
         setDaemon(true);
     }
@@ -145,13 +156,23 @@ final class Carrier extends Thread {
         // The allocation counter as the last slice of an accounted process ended, while no other
         // task has run since: the next accounted slice starts from it instead of reading it again.
         long counter = -1;
+        int idleWatches = 0;
         while (!scheduler.isShutdown()) {
             Runnable task = findWork();
             if (task == null) {
                 counter = -1;
-                task = idle();
+                if (!spare) {
+                    task = idle();
+                } else if (++idleWatches > SPARE_IDLE_WATCHES) {
+                    // Only this thread pushes to its queues, and they are empty: nothing is stranded.
+                    scheduler.retire(this);
+                    return;
+                } else {
+                    task = spareIdle();
+                }
             }
             if (task != null) {
+                idleWatches = 0;
                 TASKS_RUN.setOpaque(this, (long) TASKS_RUN.getOpaque(this) + 1);
                 if (!fromNext) {
                     SLICES.setOpaque(this, (long) SLICES.getOpaque(this) + 1);
@@ -251,6 +272,31 @@ final class Carrier extends Thread {
             return task;
         }
         return scheduler.pollLow();
+    }
+
+    /**
+     * A spare carrier between tasks: nobody wakes it (it is not in the scheduler's array), so it
+     * looks again every watch period, as a watching idle carrier does.
+     */
+    private Runnable spareIdle() {
+        idle = true;
+        LockSupport.parkNanos(this, Scheduler.WATCH_NANOS);
+        idle = false;
+        return scheduler.stealStale(this);
+    }
+
+    /**
+     * Whether this carrier's OS thread is blocked or parked with a task mounted: a process pinned
+     * to it (JDK 25 cannot unmount a virtual thread from a contended monitor under
+     * -XX:-DoJVMTIVirtualThreadTransitions, see {@link Scheduler#addSpare}), so it runs nothing else.
+     * Ticker only, for a carrier that has run the same task for a whole period.
+     */
+    boolean blockedWithTask() {
+        if (idle) {
+            return false;
+        }
+        State s = getState();
+        return s == State.BLOCKED || s == State.WAITING || s == State.TIMED_WAITING;
     }
 
     /**

@@ -100,32 +100,62 @@ public final class Preempt {
 
     private static void tick(Scheduler scheduler) {
         Carrier[] carriers = scheduler.carriers;
-        long[] seen = new long[carriers.length];
+        Round round = new Round();
         while (!scheduler.isShutdown()) {
-            boolean busy = false;
-            boolean live = false;
-            for (int i = 0; i < carriers.length; i++) {
-                Carrier c = carriers[i];
-                long run = c.slices();
-                if (c.idle) {
-                    // Caught between tasks twice, an idle carrier may hold a request no task will
-                    // take; left live, it would keep every yield point on the slow path.
-                    c.requestPreempt(-1);
-                } else {
-                    busy = true;
-                    if (run == seen[i] || overHeap(c)) {
-                        c.requestPreempt(run);
-                        live = true;
-                    }
-                }
-                seen[i] = run;
+            Carrier[] spares = scheduler.spares();
+            round.reset();
+            for (Carrier c : carriers) {
+                round.look(c);
             }
-            if (live) {
+            for (Carrier c : spares) {
+                round.look(c);
+            }
+            if (round.blocked && !round.anyIdle) {
+                scheduler.addSpare();
+            }
+            if (round.live) {
                 requested = true;
             } else if (requested && !scheduler.anyPreemptRequest()) {
                 requested = false;
             }
-            LockSupport.parkNanos(busy ? SLICE_NANOS : IDLE_TICK_NANOS);
+            LockSupport.parkNanos(round.busy ? SLICE_NANOS : IDLE_TICK_NANOS);
+        }
+    }
+
+    /** What one tick saw of the carriers. */
+    private static final class Round {
+        boolean busy;
+        boolean live;
+        boolean anyIdle;
+        /** Some carrier has been blocked with one task for a whole period. */
+        boolean blocked;
+
+        void reset() {
+            busy = false;
+            live = false;
+            anyIdle = false;
+            blocked = false;
+        }
+
+        void look(Carrier c) {
+            long run = c.slices();
+            if (c.idle) {
+                anyIdle = true;
+                // Caught between tasks twice, an idle carrier may hold a request no task will
+                // take; left live, it would keep every yield point on the slow path.
+                c.requestPreempt(-1);
+            } else {
+                busy = true;
+                boolean stuck = run == c.tickerSeen;
+                if (stuck || overHeap(c)) {
+                    c.requestPreempt(run);
+                    live = true;
+                }
+                if (stuck && !blocked && c.blockedWithTask()) {
+                    blocked = true;
+                }
+            }
+            c.tickerSeen = run;
         }
     }
 }

@@ -45,6 +45,9 @@ final class Scheduler implements Executor {
     /** Every this many task picks, a carrier takes a low-priority task ahead of normal ones. */
     static final int LOW_INTERVAL = 8;
 
+    /** The most spare carriers that stand in for blocked ones at once (the JDK's own pool allows 256). */
+    static final int MAX_SPARES = Integer.getInteger("loomix.maxSpareCarriers", 256);
+
     private static final System.Logger LOG = System.getLogger("io.loomix.scheduler");
     private static final MethodHandle CURRENT_CARRIER = currentCarrierHandle();
     /** The class of a virtual thread's task (the Runnable it gives its executor each time it can run). */
@@ -110,6 +113,10 @@ final class Scheduler implements Executor {
     /** Idle carriers parked without a timeout, i.e. not watching for stranded runNext tasks. */
     private final java.util.concurrent.atomic.AtomicInteger deepSleepers = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean shutdown;
+    /** Spare carriers running now (copied on change, which is rare); see {@link #addSpare}. */
+    private volatile Carrier[] spares = new Carrier[0];
+    private int sparesStarted;
+    private boolean warnedSpareLimit;
 
     private final int carrierCount;
 
@@ -128,7 +135,7 @@ final class Scheduler implements Executor {
         threads = custom;
         carriers = new Carrier[carrierCount];
         for (int i = 0; i < carrierCount; i++) {
-            carriers[i] = new Carrier(this, i);
+            carriers[i] = new Carrier(this, i, false);
         }
         for (Carrier c : carriers) {
             c.start();
@@ -231,6 +238,57 @@ final class Scheduler implements Executor {
         return (Thread.UncaughtExceptionHandler) UNCAUGHT_HANDLER.get(t) instanceof Proc p ? p : null;
     }
 
+    /** The spare carriers running now. */
+    Carrier[] spares() {
+        return spares;
+    }
+
+    /**
+     * Ticker: some carrier is blocked with its process mounted and no carrier is idle, so starts a
+     * spare carrier to run the queued processes meanwhile (as the JDK's own scheduler compensates
+     * for a pinned thread). Without it a node can deadlock: JDK 25 unmounts a virtual thread that
+     * blocks on a contended monitor (JEP 491), but under {@code -XX:-DoJVMTIVirtualThreadTransitions}
+     * (which the launcher sets, see ./loomix) only the first such unmount on a carrier works: it
+     * leaves the carrier marked as inside a mount transition, and every later contended
+     * {@code monitorenter} on it blocks the carrier itself. Processes that contend for a monitor
+     * whose holder was preempted at a yield point (or blocked in receive) then fill every carrier,
+     * and the holder never runs again to release it.
+     */
+    synchronized void addSpare() {
+        if (shutdown) {
+            return;
+        }
+        Carrier[] now = spares;
+        if (now.length >= MAX_SPARES) {
+            if (!warnedSpareLimit) {
+                warnedSpareLimit = true;
+                LOG.log(System.Logger.Level.ERROR, "Every carrier is blocked with a process mounted, and "
+                        + MAX_SPARES + " spare carriers run already (loomix.maxSpareCarriers): processes"
+                        + " that block while holding a Java monitor may hold up the node; see the"
+                        + " README's notes on synchronized");
+            }
+            return;
+        }
+        Carrier spare = new Carrier(this, carrierCount + sparesStarted++, true);
+        Carrier[] grown = java.util.Arrays.copyOf(now, now.length + 1);
+        grown[now.length] = spare;
+        spares = grown;
+        spare.start();
+    }
+
+    /** A spare carrier that found no work for a while leaves. */
+    synchronized void retire(Carrier spare) {
+        Carrier[] now = spares;
+        Carrier[] shrunk = new Carrier[now.length - 1];
+        int k = 0;
+        for (Carrier c : now) {
+            if (c != spare) {
+                shrunk[k++] = c;
+            }
+        }
+        spares = shrunk;
+    }
+
     boolean isShutdown() {
         return shutdown;
     }
@@ -304,6 +362,11 @@ final class Scheduler implements Executor {
     /** Whether some carrier has a live request to preempt its task. */
     boolean anyPreemptRequest() {
         for (Carrier c : carriers) {
+            if (c.hasPreemptRequest()) {
+                return true;
+            }
+        }
+        for (Carrier c : spares) {
             if (c.hasPreemptRequest()) {
                 return true;
             }
