@@ -193,11 +193,14 @@ public final class Kernel {
         } catch (ProcessExit e) {
             reason = e.reason();
         } catch (Throwable t) {
-            reason = new ExitReason.Crash(t);
-            CRASH_LOG.log(System.Logger.Level.ERROR, () -> "Error in process " + proc.pid
-                    + " with exit value: " + t, t);
+            reason = RuntimeFaults.crash(proc.pid, t);
         }
-        proc.terminate(reason);
+        try {
+            proc.terminate(reason);
+        } catch (OutOfMemoryError e) {
+            // Half exited, its links and monitors would wait for good: the node stops instead.
+            RuntimeFaults.halt("process " + proc.pid + " ran out of memory while it exited");
+        }
     }
 
     // ---- send ----

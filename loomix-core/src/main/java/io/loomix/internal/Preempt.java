@@ -27,6 +27,9 @@ public final class Preempt {
      */
     static final int REDUCTIONS_PER_SLICE = 4000;
 
+    /** How many ticks in a row a carrier must be seen blocked on one task before a spare stands in. */
+    private static final int BLOCKED_TICKS = 4;
+
     /** Raised while some carrier has a live request; read on every yield point. */
     private static volatile boolean requested;
 
@@ -102,24 +105,33 @@ public final class Preempt {
         Carrier[] carriers = scheduler.carriers;
         Round round = new Round();
         while (!scheduler.isShutdown()) {
-            Carrier[] spares = scheduler.spares();
-            round.reset();
-            for (Carrier c : carriers) {
-                round.look(c);
+            try {
+                tickOnce(scheduler, carriers, round);
+            } catch (Throwable t) {
+                // Without the ticker no process would be preempted again: it goes on.
+                RuntimeFaults.survive("loomix-preempt", t);
             }
-            for (Carrier c : spares) {
-                round.look(c);
-            }
-            if (round.blocked && !round.anyIdle) {
-                scheduler.addSpare();
-            }
-            if (round.live) {
-                requested = true;
-            } else if (requested && !scheduler.anyPreemptRequest()) {
-                requested = false;
-            }
-            LockSupport.parkNanos(round.busy ? SLICE_NANOS : IDLE_TICK_NANOS);
         }
+    }
+
+    private static void tickOnce(Scheduler scheduler, Carrier[] carriers, Round round) {
+        Carrier[] spares = scheduler.spares();
+        round.reset();
+        for (Carrier c : carriers) {
+            round.look(c);
+        }
+        for (Carrier c : spares) {
+            round.look(c);
+        }
+        if (round.blocked && !round.anyIdle) {
+            scheduler.addSpare();
+        }
+        if (round.live) {
+            requested = true;
+        } else if (requested && !scheduler.anyPreemptRequest()) {
+            requested = false;
+        }
+        LockSupport.parkNanos(round.busy ? SLICE_NANOS : IDLE_TICK_NANOS);
     }
 
     /** What one tick saw of the carriers. */
@@ -141,6 +153,7 @@ public final class Preempt {
             long run = c.slices();
             if (c.idle) {
                 anyIdle = true;
+                c.blockedTicks = 0;
                 // Caught between tasks twice, an idle carrier may hold a request no task will
                 // take; left live, it would keep every yield point on the slow path.
                 c.requestPreempt(-1);
@@ -151,7 +164,10 @@ public final class Preempt {
                     c.requestPreempt(run);
                     live = true;
                 }
-                if (stuck && !blocked && c.blockedWithTask()) {
+                // Blocked at BLOCKED_TICKS ticks in a row: not a carrier that waits a moment for a
+                // lock or a page, which would cost a spare thread for nothing.
+                c.blockedTicks = stuck && c.blockedWithTask() ? c.blockedTicks + 1 : 0;
+                if (c.blockedTicks >= BLOCKED_TICKS) {
                     blocked = true;
                 }
             }

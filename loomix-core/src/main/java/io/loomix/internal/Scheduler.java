@@ -95,7 +95,7 @@ final class Scheduler implements Executor {
 
         void offer(Runnable task) {
             count.incrementAndGet();
-            tasks.offer(task);
+            RuntimeFaults.offer(tasks, task);
         }
 
         Runnable poll() {
@@ -184,7 +184,7 @@ final class Scheduler implements Executor {
                     // A preempted task goes to the shared queue, so CPU-bound processes spread over
                     // all carriers instead of staying where they were spawned (the busy do not steal).
                     carrier.preempted = false;
-                    global.offer(task);
+                    RuntimeFaults.offer(global, task);
                     wakeIdle();
                     return;
                 }
@@ -196,7 +196,7 @@ final class Scheduler implements Executor {
             }
             return;
         }
-        global.offer(task);
+        RuntimeFaults.offer(global, task);
         wakeIdle();
     }
 
@@ -270,6 +270,7 @@ final class Scheduler implements Executor {
             return;
         }
         Carrier spare = new Carrier(this, carrierCount + sparesStarted++, true);
+        LOG.log(System.Logger.Level.DEBUG, () -> spare.getName() + " starts: a carrier is blocked with a process mounted");
         Carrier[] grown = java.util.Arrays.copyOf(now, now.length + 1);
         grown[now.length] = spare;
         spares = grown;
