@@ -1,10 +1,5 @@
 package io.loomix.internal;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.lang.reflect.Constructor;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
@@ -31,8 +26,8 @@ import io.loomix.Priority;
  * {@link #LOW_INTERVAL}th time a carrier picks a task, so they are slowed down but not starved.
  *
  * <p>Virtual threads get this executor through the JDK's package-private
- * {@code ThreadBuilders.VirtualThreadBuilder(Executor)} constructor, which needs
- * {@code --add-opens java.base/java.lang=ALL-UNNAMED}. Without it, processes fall back to the
+ * {@code ThreadBuilders.VirtualThreadBuilder(Executor)} constructor (see {@link JdkHooks}), which
+ * needs {@code --add-opens java.base/java.lang=ALL-UNNAMED}. Without it, processes fall back to the
  * default scheduler, with a warning: everything works, but CPU-bound processes can starve others.
  */
 final class Scheduler implements Executor {
@@ -49,40 +44,6 @@ final class Scheduler implements Executor {
     static final int MAX_SPARES = Integer.getInteger("loomix.maxSpareCarriers", 256);
 
     private static final System.Logger LOG = System.getLogger("io.loomix.scheduler");
-    private static final MethodHandle CURRENT_CARRIER = currentCarrierHandle();
-    /** The class of a virtual thread's task (the Runnable it gives its executor each time it can run). */
-    private static final Class<?> TASK_CLASS;
-    /** (Runnable task) -> Thread: the virtual thread that a task of TASK_CLASS runs. */
-    private static final MethodHandle TASK_THREAD;
-    private static final VarHandle UNCAUGHT_HANDLER;
-
-    static {
-        Class<?> taskClass = null;
-        MethodHandle taskThread = null;
-        VarHandle handler = null;
-        try {
-            Class<?> vt = Class.forName("java.lang.VirtualThread");
-            Runnable probe = (Runnable) MethodHandles.privateLookupIn(vt, MethodHandles.lookup())
-                    .findVarHandle(vt, "runContinuation", Runnable.class)
-                    .get(Thread.ofVirtual().unstarted(() -> {}));
-            taskClass = probe.getClass();
-            for (java.lang.reflect.Field f : taskClass.getDeclaredFields()) {
-                if (Thread.class.isAssignableFrom(f.getType())) {
-                    taskThread = MethodHandles.privateLookupIn(taskClass, MethodHandles.lookup())
-                            .unreflectGetter(f)
-                            .asType(MethodType.methodType(Thread.class, Runnable.class));
-                }
-            }
-            handler = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup())
-                    .findVarHandle(Thread.class, "uncaughtExceptionHandler", Thread.UncaughtExceptionHandler.class);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            taskThread = null;
-        }
-        TASK_CLASS = taskClass;
-        TASK_THREAD = taskThread;
-        UNCAUGHT_HANDLER = handler;
-    }
-
     final Carrier[] carriers;
     private final ConcurrentLinkedQueue<Runnable> global = new ConcurrentLinkedQueue<>();
     private final CountedQueue high = new CountedQueue();
@@ -122,12 +83,11 @@ final class Scheduler implements Executor {
 
     Scheduler(int carrierCount) {
         this.carrierCount = carrierCount;
-        ThreadFactory custom = CURRENT_CARRIER == null ? null : virtualThreadFactory(this);
+        for (String problem : JdkHooks.problems(JdkHooks.present())) {
+            LOG.log(System.Logger.Level.WARNING, problem);
+        }
+        ThreadFactory custom = JdkHooks.virtualThreadFactory(this);
         if (custom == null) {
-            LOG.log(System.Logger.Level.WARNING,
-                    "Loomix runs processes on the JDK's default virtual-thread scheduler: CPU-bound"
-                            + " processes can starve others. Start the JVM with"
-                            + " --add-opens java.base/java.lang=ALL-UNNAMED (the ./loomix launcher does).");
             carriers = new Carrier[0];
             threads = Thread.ofVirtual().factory();
             return;
@@ -218,24 +178,18 @@ final class Scheduler implements Executor {
      * exception handler, so two field reads lead from the task to the process.
      */
     static Proc procOf(Runnable task) {
-        if (TASK_THREAD == null || task.getClass() != TASK_CLASS) {
-            return null;
-        }
-        try {
-            return procOfThread((Thread) TASK_THREAD.invokeExact(task));
-        } catch (Throwable e) {
-            throw new AssertionError(e);
-        }
+        Thread t = JdkHooks.taskThread(task);
+        return t == null ? null : procOfThread(t);
     }
 
     /** Whether {@link #procOfThread} can read a thread's process (java.lang is opened to Loomix). */
     static boolean threadsKnowTheirProcess() {
-        return UNCAUGHT_HANDLER != null;
+        return JdkHooks.hasUncaughtHandler();
     }
 
     /** The process whose thread {@code t} is, read from its uncaught-exception handler; or null. */
     static Proc procOfThread(Thread t) {
-        return (Thread.UncaughtExceptionHandler) UNCAUGHT_HANDLER.get(t) instanceof Proc p ? p : null;
+        return JdkHooks.uncaughtHandler(t) instanceof Proc p ? p : null;
     }
 
     /** The spare carriers running now. */
@@ -377,34 +331,10 @@ final class Scheduler implements Executor {
 
     /** The carrier the caller runs on, or null (a platform thread, or a virtual thread of another scheduler). */
     static Carrier currentCarrierOrNull() {
-        return CURRENT_CARRIER == null ? null : currentCarrier();
+        return JdkHooks.hasCurrentCarrier() ? currentCarrier() : null;
     }
 
     private static Carrier currentCarrier() {
-        try {
-            return (Thread) CURRENT_CARRIER.invokeExact() instanceof Carrier c ? c : null;
-        } catch (Throwable e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static MethodHandle currentCarrierHandle() {
-        try {
-            return MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup())
-                    .findStatic(Thread.class, "currentCarrierThread", MethodType.methodType(Thread.class));
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static ThreadFactory virtualThreadFactory(Executor executor) {
-        try {
-            Class<?> builder = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
-            Constructor<?> ctor = builder.getDeclaredConstructor(Executor.class);
-            ctor.setAccessible(true);
-            return ((Thread.Builder.OfVirtual) ctor.newInstance(executor)).factory();
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
+        return JdkHooks.currentCarrierThread() instanceof Carrier c ? c : null;
     }
 }
