@@ -199,7 +199,7 @@ public final class Kernel {
             proc.terminate(reason);
         } catch (OutOfMemoryError e) {
             // Half exited, its links and monitors would wait for good: the node stops instead.
-            RuntimeFaults.halt("process " + proc.pid + " ran out of memory while it exited");
+            RuntimeFaults.halt("a process ran out of memory while it exited", proc.pid);
         }
     }
 

@@ -82,7 +82,7 @@ final class RuntimeFaults {
                 if (start == 0) {
                     start = now;
                 } else if (now - start > QUEUE_RETRY_NANOS) {
-                    halt("a runnable process could not be queued for 10 s for want of memory");
+                    halt("a runnable process could not be queued for 10 s for want of memory", null);
                 }
                 LockSupport.parkNanos(BACKOFF_NANOS);
             }
@@ -107,14 +107,19 @@ final class RuntimeFaults {
 
     /**
      * Stops the JVM at once: the node cannot go on whole (Erlang's answer to running out of
-     * memory). The message goes to standard error without a logger, which might need memory.
+     * memory). The message goes to standard error without a logger, which might need memory; if
+     * even it cannot be built, {@code why} alone is printed.
      */
-    static void halt(String why) {
+    static void halt(String why, Object subject) {
         try {
-            System.err.println("loomix: halting the node: " + why
+            System.err.println("loomix: halting the node: " + why + (subject == null ? "" : " (" + subject + ")")
                     + ". Give the JVM more heap (-Xmx) or bound the processes that grow (SpawnOptions.maxHeapBytes).");
-        } catch (Throwable ignored) {
-            // Nothing more can be said.
+        } catch (Throwable e) {
+            try {
+                System.err.println(why);
+            } catch (Throwable ignored) {
+                // Nothing more can be said.
+            }
         }
         Runtime.getRuntime().halt(HALT_STATUS);
     }
