@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * point the agent put there. Under the launcher's {@code -XX:-DoJVMTIVirtualThreadTransitions}
  * (which this module's tests run with) JDK 25 leaves the contenders blocked on their carriers; the
  * scheduler's spare carriers must run the holder so that it releases the monitor. Before spares,
- * 4 to 5 of 8 runs of 32 contenders hung every carrier for good.
+ * every run here hung every carrier for good (12 of 12; the first hang also dooms the later runs,
+ * as its carriers stay blocked).
  *
  * <p>A hang cannot be seen from inside the node (no carrier is left to run the checking process),
  * so the timeout runs on a thread of its own and fails the test.
