@@ -123,7 +123,9 @@ public final class Preempt {
         for (Carrier c : spares) {
             round.look(c);
         }
-        if (round.blocked && !round.anyIdle) {
+        // One spare per blocked carrier at most (as the JDK's pool compensates one thread per
+        // blocked worker): a carrier blocked beside busy ones must not start a spare every tick.
+        if (round.blocked > spares.length && !round.anyIdle) {
             scheduler.addSpare();
         }
         if (round.live) {
@@ -139,14 +141,14 @@ public final class Preempt {
         boolean busy;
         boolean live;
         boolean anyIdle;
-        /** Some carrier has been blocked with one task for a whole period. */
-        boolean blocked;
+        /** How many carriers (spares included) have been blocked on one task for BLOCKED_TICKS ticks. */
+        int blocked;
 
         void reset() {
             busy = false;
             live = false;
             anyIdle = false;
-            blocked = false;
+            blocked = 0;
         }
 
         void look(Carrier c) {
@@ -168,7 +170,7 @@ public final class Preempt {
                 // lock or a page, which would cost a spare thread for nothing.
                 c.blockedTicks = stuck && c.blockedWithTask() ? c.blockedTicks + 1 : 0;
                 if (c.blockedTicks >= BLOCKED_TICKS) {
-                    blocked = true;
+                    blocked++;
                 }
             }
             c.tickerSeen = run;

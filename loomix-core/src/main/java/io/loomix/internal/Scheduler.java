@@ -198,9 +198,9 @@ final class Scheduler implements Executor {
     }
 
     /**
-     * Ticker: some carrier is blocked with its process mounted and no carrier is idle, so starts a
-     * spare carrier to run the queued processes meanwhile (as the JDK's own scheduler compensates
-     * for a pinned thread). Without it a node can deadlock: JDK 25 unmounts a virtual thread that
+     * Ticker: more carriers are blocked with their process mounted than spares run, and no carrier
+     * is idle, so starts a spare carrier to run the queued processes meanwhile (as the JDK's own
+     * scheduler compensates for a pinned thread). Without it a node can deadlock: JDK 25 unmounts a virtual thread that
      * blocks on a contended monitor (JEP 491), but under {@code -XX:-DoJVMTIVirtualThreadTransitions}
      * (which the launcher sets, see ./loomix) only the first such unmount on a carrier works: it
      * leaves the carrier marked as inside a mount transition, and every later contended
