@@ -272,6 +272,7 @@ public final class Shell implements AutoCloseable {
 
     @Override
     public void close() {
+        evaluator.close();
         if (jshell.isDone() && !jshell.isCompletedExceptionally()) {
             jshell.join().close();
         }
