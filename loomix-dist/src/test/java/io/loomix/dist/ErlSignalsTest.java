@@ -118,34 +118,41 @@ class ErlSignalsTest {
             receive();
         });
         register("quiet", quiet);
-        try (Child erl = erl("N = '" + me.name() + "',"
-                + " R0 = erlang:monitor(process, {nosuch, N}),"
-                + " receive {'DOWN', R0, process, O0, W0} -> io:format(\"down0 ~p ~p~n\", [O0, W0]) end,"
-                + " R1 = erlang:monitor(process, {target, N}),"
-                + " {target, N} ! stop,"
-                + " receive {'DOWN', R1, process, O1, W1} -> io:format(\"down1 ~p ~p~n\", [O1, W1]) end,"
-                + " R2 = erlang:monitor(process, {quiet, N}), true = erlang:demonitor(R2),"
-                + " {quiet, N} ! {self(), who}, Q = receive {me, QP} -> QP end,"
-                + " R3 = erlang:monitor(process, Q), R4 = erlang:monitor(process, {quiet, N}),"
-                + " {tester, N} ! monitored,"
-                + " receive {'DOWN', R3, process, Q, W3} -> io:format(\"down3 ~p~n\", [W3]) end,"
-                + " receive {'DOWN', R4, process, O4, W4} -> io:format(\"down4 ~p ~p~n\", [O4, W4]) end,"
-                + " receive {'DOWN', R2, _, _, _} -> io:format(\"down2 after demonitor~n\") after 0 -> ok end,"
-                + " io:format(\"end~n\"), timer:sleep(infinity).")) {
-            assertEquals("down0 {nosuch," + printed(me) + "} noproc", erl.await("down0"));
-            assertEquals("down1 {target," + printed(me) + "} bye", erl.await("down1"));
-            run(() -> {
-                register("tester", self());
+        // tester is registered before erl starts, so erl's "monitored" cannot miss it
+        String[] lines = run(() -> {
+            register("tester", self());
+            try (Child erl = erl("N = '" + me.name() + "',"
+                    + " R0 = erlang:monitor(process, {nosuch, N}),"
+                    + " receive {'DOWN', R0, process, O0, W0} -> io:format(\"down0 ~p ~p~n\", [O0, W0]) end,"
+                    + " R1 = erlang:monitor(process, {target, N}),"
+                    + " {target, N} ! stop,"
+                    + " receive {'DOWN', R1, process, O1, W1} -> io:format(\"down1 ~p ~p~n\", [O1, W1]) end,"
+                    + " R2 = erlang:monitor(process, {quiet, N}), true = erlang:demonitor(R2),"
+                    + " {quiet, N} ! {self(), who}, Q = receive {me, QP} -> QP end,"
+                    + " R3 = erlang:monitor(process, Q), R4 = erlang:monitor(process, {quiet, N}),"
+                    + " {tester, N} ! monitored,"
+                    + " receive {'DOWN', R3, process, Q, W3} -> io:format(\"down3 ~p~n\", [W3]) end,"
+                    + " receive {'DOWN', R4, process, O4, W4} -> io:format(\"down4 ~p ~p~n\", [O4, W4]) end,"
+                    + " receive {'DOWN', R2, _, _, _} -> io:format(\"down2 after demonitor~n\") after 0 -> ok end,"
+                    + " io:format(\"end~n\"), timer:sleep(infinity).")) {
+                String down0 = erl.await("down0");
+                String down1 = erl.await("down1");
                 // sent after erl's monitors, on the same connection: they are in place
-                receive(m -> m == Atom.of("monitored") ? m : null);
+                await(m -> m == Atom.of("monitored"));
                 exit(quiet, Atom.of("shutdown_now"));
-            });
-            assertEquals("down3 shutdown_now", erl.await("down3"));
-            assertEquals("down4 {quiet," + printed(me) + "} shutdown_now", erl.await("down4"));
-            assertEquals("end", erl.await(l -> l.startsWith("end") || l.startsWith("down2"), WAIT));
-        } finally {
-            exit(quiet, Atom.of("kill"));
-        }
+                return new String[] {down0, down1, erl.await("down3"), erl.await("down4"),
+                        erl.await(l -> l.startsWith("end") || l.startsWith("down2"), WAIT)};
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            } finally {
+                exit(quiet, Atom.of("kill"));
+            }
+        });
+        assertEquals("down0 {nosuch," + printed(me) + "} noproc", lines[0]);
+        assertEquals("down1 {target," + printed(me) + "} bye", lines[1]);
+        assertEquals("down3 shutdown_now", lines[2]);
+        assertEquals("down4 {quiet," + printed(me) + "} shutdown_now", lines[3]);
+        assertEquals("end", lines[4]);
     }
 
     private static String printed(Atom node) {
