@@ -489,6 +489,8 @@ public final class NodeTable implements Kernel.Remote {
             if (c != null) {
                 c.close("this node stopped");
             }
+            // also the peers still being dialled: nothing will carry their links and monitors now
+            Kernel.get().remoteSignals().nodeDown(p.node);
         }
         peers.clear();
     }
