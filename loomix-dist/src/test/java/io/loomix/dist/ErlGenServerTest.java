@@ -106,4 +106,30 @@ class ErlGenServerTest {
             assertEquals(io.loomix.ExitReason.NOPROC, assertInstanceOf(CallFailed.class, reason.value()).reason());
         }
     }
+
+    @Test
+    void elixirAndLoomixGenServersCallEachOther() throws Exception {
+        Pid counter = run(() -> GenServer.start(new Counter(), "counter"));
+        String node = ":\"" + me.name() + "\"";
+        try (Child ex = Erl.elixir(epmdPort, "exgen", "cookie1",
+                "defmodule Counter do use GenServer;"
+                        + " def init(n), do: {:ok, n};"
+                        + " def handle_call(:get, _from, n), do: {:reply, n, n};"
+                        + " def handle_cast(:inc, n), do: {:noreply, n + 1} end;"
+                        + "{:ok, _} = GenServer.start(Counter, 41, name: :counter);"
+                        + "GenServer.cast({:counter, " + node + "}, :inc);"
+                        + "IO.puts(\"loomix says #{inspect(GenServer.call({:counter, " + node + "}, :get))}\");"
+                        + "IO.puts(\"ready\"); Process.sleep(:infinity)")) {
+            assertEquals("loomix says {1, :get}", ex.await("loomix says"));
+            ex.await("ready");
+            Name elixirCounter = Name.of("counter", "exgen@" + HOST);
+            Object n = run(() -> {
+                GenServer.cast(elixirCounter, Atom.of("inc"));
+                return GenServer.call(elixirCounter, Atom.of("get"));
+            });
+            assertEquals(42L, n);
+        } finally {
+            run(() -> GenServer.stop(counter));
+        }
+    }
 }
