@@ -321,7 +321,9 @@ class RemoteSignalsTest {
                 }
                 // keep taking the node down until every process has had its signals
                 int ok = 0;
+                long deadline = System.nanoTime() + WAIT.toNanos();
                 while (ok < n) {
+                    assertTrue(System.nanoTime() < deadline, "only " + ok + " of " + n + " processes were told");
                     inbound.nodeDown(PEER);
                     ok += receive(Duration.ofMillis(1), m -> m == Atom.of("ok") ? 1 : null, () -> 0);
                 }
