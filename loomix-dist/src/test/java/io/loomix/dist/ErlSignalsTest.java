@@ -90,7 +90,7 @@ class ErlSignalsTest {
     void aMonitorOfAnUnknownNameOrDeadPidThereGivesNoproc() {
         Object[] downs = run(() -> {
             register("tester", self());
-            try (Child erl = erl("P = spawn(fun() -> ok end), timer:sleep(100), " + tester() + " ! {pid, P},"
+            try (Child erl = erl("{P, R} = spawn_monitor(fun() -> ok end), receive {'DOWN', R, _, _, _} -> ok end, " + tester() + " ! {pid, P},"
                     + " timer:sleep(infinity).")) {
                 Pid dead = awaitPid();
                 Ref byName = monitor(Name.of("nobody", ERL.name()));
@@ -209,6 +209,7 @@ class ErlSignalsTest {
                 Pid shell = awaitPid();
                 exit(shell, Tuple.of(Atom.of("go"), Atom.of("away")));
                 String trapped = erl.await("trapped");
+                unregister("tester"); // the next run registers it again, maybe before this process is gone
                 return new Object[] {trapped};
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
@@ -234,7 +235,7 @@ class ErlSignalsTest {
         Object got = run(() -> {
             register("tester", self());
             trapExit(true);
-            try (Child erl = erl("P = spawn(fun() -> ok end), timer:sleep(100), " + tester() + " ! {pid, P},"
+            try (Child erl = erl("{P, R} = spawn_monitor(fun() -> ok end), receive {'DOWN', R, _, _, _} -> ok end, " + tester() + " ! {pid, P},"
                     + " timer:sleep(infinity).")) {
                 Pid dead = awaitPid();
                 link(dead);
