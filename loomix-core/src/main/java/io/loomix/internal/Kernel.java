@@ -346,7 +346,7 @@ public final class Kernel {
         notNull(alias, "send: alias");
         check(message);
         if (!alias.isLocal()) {
-            sendRemote(alias, message);
+            remoteSignals.sendRemote(alias, message);
             return;
         }
         Alias a = aliases.get(alias);
@@ -497,7 +497,7 @@ public final class Kernel {
             return;
         }
         if (!isLocal(other)) {
-            linkRemote(me, other);
+            remoteSignals.linkRemote(me, other);
             return;
         }
         Proc target = lookup(other);
@@ -524,7 +524,7 @@ public final class Kernel {
         notNull(other, "unlink: pid");
         boolean had = me.removeLink(other);
         if (!isLocal(other)) {
-            unlinkRemote(me, other, had);
+            remoteSignals.unlinkRemote(me, other, had);
         } else {
             Proc target = lookup(other);
             if (target != null) {
@@ -537,7 +537,7 @@ public final class Kernel {
     /** A linked process exited: tell {@code to}, if it still holds the link. */
     void linkExit(Pid from, Pid to, ExitReason reason) {
         if (!isLocal(to)) {
-            linkExitRemote(from, to, reason);
+            remoteSignals.linkExitRemote(from, to, reason);
             return;
         }
         Proc target = lookup(to);
@@ -614,7 +614,7 @@ public final class Kernel {
             return ref; // Erlang makes no monitor on oneself
         }
         if (target == null ? object instanceof Name n && !Nodes.isLocalNode(n.node()) : !isLocal(target)) {
-            monitorRemote(me, ref, held, target != null ? target : object);
+            remoteSignals.monitorRemote(me, ref, held, target != null ? target : object);
             return ref;
         }
         Proc proc = target == null ? null : lookup(target);
@@ -668,7 +668,7 @@ public final class Kernel {
     void dropWatch(Proc owner, Ref ref, Proc.Held held) {
         Pid target = held.pid();
         if (target == null ? held.object() instanceof Name n && !Nodes.isLocalNode(n.node()) : !isLocal(target)) {
-            demonitorRemote(owner, ref, target != null ? target : held.object());
+            remoteSignals.demonitorRemote(owner, ref, target != null ? target : held.object());
             return;
         }
         Proc proc = target == null ? null : lookup(target);
@@ -680,7 +680,7 @@ public final class Kernel {
     /** The monitored process {@code dead} exited: tell the watcher, if it still holds the monitor. */
     void down(Pid dead, Proc.Watcher watcher, Ref ref, ExitReason reason) {
         if (!isLocal(watcher.pid())) {
-            downRemote(dead, watcher, ref, reason);
+            remoteSignals.downRemote(dead, watcher, ref, reason);
             return;
         }
         Proc w = lookup(watcher.pid());
@@ -689,86 +689,6 @@ public final class Kernel {
         }
     }
 
-    // ---- signals to other nodes (the receiving side is RemoteSignals) ----
-
-    private void sendRemote(Ref alias, Object message) {
-        Remote r = remote;
-        if (r != null) {
-            r.aliasSend(selfOrNull(), alias, message);
-        }
-    }
-
-    /**
-     * link/1 to a remote pid: recorded here at once, answered by the peer only if the target is
-     * gone (an EXIT {@code noproc}), as Erlang's link to a remote pid returns before it knows.
-     * Without distribution the link breaks at once with {@code noconnection}.
-     */
-    private void linkRemote(Proc me, Pid other) {
-        Proc.Linked added = me.addLink(other);
-        if (added == Proc.Linked.GONE) {
-            me.checkExit();
-            return;
-        }
-        if (added == Proc.Linked.ALREADY) {
-            return;
-        }
-        remoteSignals.add(other.node(), new RemoteSignals.Link(me.pid, other));
-        Remote r = remote;
-        if (r == null) {
-            remoteSignals.nodeDown(other.node());
-            me.checkExit();
-        } else {
-            r.link(me.pid, other);
-        }
-    }
-
-    private void unlinkRemote(Proc me, Pid other, boolean had) {
-        if (!had) {
-            return;
-        }
-        remoteSignals.remove(other.node(), new RemoteSignals.Link(me.pid, other));
-        Remote r = remote;
-        if (r != null) {
-            r.unlink(me.pid, other);
-        }
-    }
-
-    private void linkExitRemote(Pid from, Pid to, ExitReason reason) {
-        remoteSignals.remove(to.node(), new RemoteSignals.Link(from, to));
-        Remote r = remote;
-        if (r != null) {
-            r.linkExit(from, to, reason);
-        }
-    }
-
-    /** A monitor of a remote pid or Name: held here, its Down comes from the peer or a node-down. */
-    private void monitorRemote(Proc me, Ref ref, Proc.Held held, Object target) {
-        Atom node = RemoteSignals.nodeOf(target);
-        me.addMonitor(ref, held);
-        remoteSignals.add(node, new RemoteSignals.Held(me.pid, ref));
-        Remote r = remote;
-        if (r == null) {
-            remoteSignals.nodeDown(node);
-        } else {
-            r.monitor(me.pid, target, ref);
-        }
-    }
-
-    private void demonitorRemote(Proc owner, Ref ref, Object target) {
-        remoteSignals.remove(RemoteSignals.nodeOf(target), new RemoteSignals.Held(owner.pid, ref));
-        Remote r = remote;
-        if (r != null) {
-            r.demonitor(owner.pid, target, ref);
-        }
-    }
-
-    private void downRemote(Pid dead, Proc.Watcher watcher, Ref ref, ExitReason reason) {
-        remoteSignals.remove(watcher.pid().node(), new RemoteSignals.Watched(dead, ref));
-        Remote r = remote;
-        if (r != null) {
-            r.down(watcher.object(), watcher.pid(), ref, reason);
-        }
-    }
 
     /** erlang:yield/0: lets other runnable processes run; a pending exit takes effect here. */
     public void yieldNow() {

@@ -11,9 +11,11 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The inbound side of the seam between the runtime and distribution: what a peer node asks of
- * this node's processes (links, unlinks, exit signals, monitors, Downs, and the loss of the peer
- * itself), plus the index of every link and monitor that crosses to each peer node.
+ * Signals that cross to other nodes. Outbound, the runtime's side of a link, monitor or exit for a
+ * process of another node (recorded here and on the local {@link Proc}, then handed to
+ * {@link Kernel.Remote}); inbound, what a peer node asks of this node's processes (links, unlinks,
+ * exit signals, monitors, Downs, and the loss of the peer itself); and the index of every link and
+ * monitor that crosses to each peer node.
  *
  * <p>Remote links and watchers live on the local {@link Proc} like local ones (a remote pid in
  * its links, a remote watcher in its watchers), so a local death sends its EXIT and
@@ -85,6 +87,87 @@ public final class RemoteSignals {
         }
         synchronized (s) {
             return s.entries.size();
+        }
+    }
+
+    // ---- outbound: what the runtime sends a peer (Kernel calls these for non-local targets) ----
+
+    void sendRemote(Ref alias, Object message) {
+        Kernel.Remote r = kernel.remote();
+        if (r != null) {
+            r.aliasSend(kernel.selfOrNull(), alias, message);
+        }
+    }
+
+    /**
+     * link/1 to a remote pid: recorded here at once, answered by the peer only if the target is
+     * gone (an EXIT {@code noproc}), as Erlang's link to a remote pid returns before it knows.
+     * Without distribution the link breaks at once with {@code noconnection}.
+     */
+    void linkRemote(Proc me, Pid other) {
+        Proc.Linked added = me.addLink(other);
+        if (added == Proc.Linked.GONE) {
+            me.checkExit();
+            return;
+        }
+        if (added == Proc.Linked.ALREADY) {
+            return;
+        }
+        add(other.node(), new Link(me.pid, other));
+        Kernel.Remote r = kernel.remote();
+        if (r == null) {
+            nodeDown(other.node());
+            me.checkExit();
+        } else {
+            r.link(me.pid, other);
+        }
+    }
+
+    void unlinkRemote(Proc me, Pid other, boolean had) {
+        if (!had) {
+            return;
+        }
+        remove(other.node(), new Link(me.pid, other));
+        Kernel.Remote r = kernel.remote();
+        if (r != null) {
+            r.unlink(me.pid, other);
+        }
+    }
+
+    void linkExitRemote(Pid from, Pid to, ExitReason reason) {
+        remove(to.node(), new Link(from, to));
+        Kernel.Remote r = kernel.remote();
+        if (r != null) {
+            r.linkExit(from, to, reason);
+        }
+    }
+
+    /** A monitor of a remote pid or Name: held here, its Down comes from the peer or a node-down. */
+    void monitorRemote(Proc me, Ref ref, Proc.Held held, Object target) {
+        Atom node = nodeOf(target);
+        me.addMonitor(ref, held);
+        add(node, new Held(me.pid, ref));
+        Kernel.Remote r = kernel.remote();
+        if (r == null) {
+            nodeDown(node);
+        } else {
+            r.monitor(me.pid, target, ref);
+        }
+    }
+
+    void demonitorRemote(Proc owner, Ref ref, Object target) {
+        remove(nodeOf(target), new Held(owner.pid, ref));
+        Kernel.Remote r = kernel.remote();
+        if (r != null) {
+            r.demonitor(owner.pid, target, ref);
+        }
+    }
+
+    void downRemote(Pid dead, Proc.Watcher watcher, Ref ref, ExitReason reason) {
+        remove(watcher.pid().node(), new Watched(dead, ref));
+        Kernel.Remote r = kernel.remote();
+        if (r != null) {
+            r.down(watcher.object(), watcher.pid(), ref, reason);
         }
     }
 
