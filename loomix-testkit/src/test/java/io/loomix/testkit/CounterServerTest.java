@@ -87,7 +87,7 @@ class CounterServerTest {
         var crash = assertInstanceOf(ExitReason.Crash.class, down.reason());
         assertEquals("a counter only counts up, got Add[step=-1]", crash.error().getMessage());
         var report = reports.expect(r -> r.logger().equals("io.loomix.otp.GenServer"));
-        assertTrue(report.message().contains("** Last message: Cast[request=Add[step=-1]]"), report.message());
+        assertTrue(report.message().contains("** Last message: {'$gen_cast',Add[step=-1]}"), report.message());
         assertTrue(report.message().contains("** State: 0"), report.message());
     }
 }
