@@ -132,7 +132,8 @@ class ProcessExtensionTest {
 
     @Test
     void anExitFailsWithItsReason() {
-        assertEquals("the test process exited with \"bad_input\"", failure(Samples.class, "exitsWithAReason").getMessage());
+        assertEquals("the test process exited with " + ExitReason.of("bad_input"),
+                failure(Samples.class, "exitsWithAReason").getMessage());
     }
 
     @Test
