@@ -16,7 +16,8 @@ package io.loomix;
  *
  * <p>It is an {@link Error} so that {@code catch (Exception e)} does not swallow an exit. Catching
  * one that an exit signal raised (a kill, say) does not save the process: the exit stays pending
- * and ends it at its next receive.
+ * and ends it at its next receive. Only the runtime throws it (to exit, call
+ * {@link Process#exit(Object)}); a subclass of its own would not end a process with its reason.
  */
 public abstract class Exited extends Error {
     protected Exited(String message) {

@@ -1,6 +1,7 @@
 package io.loomix.dist;
 
 import io.loomix.Atom;
+import io.loomix.Name;
 import io.loomix.Pid;
 import io.loomix.Process;
 import io.loomix.Tuple;
@@ -60,12 +61,19 @@ class ElixirInteropTest {
                         + "IO.puts(\"ping #{Node.ping(" + node + ")}\");"
                         + "IO.puts(\"list #{inspect(Node.list())}\");"
                         + "send({:inbox, " + node + "}, {self(), struct(MyApp.User, name: \"ann\", age: 7)});"
-                        + "receive do {:ok, u} -> IO.puts(\"reply #{inspect(u)}\") after 10_000 -> IO.puts(\"no reply\") end")) {
+                        + "receive do {:ok, u} -> IO.puts(\"reply #{inspect(u)}\") after 10_000 -> IO.puts(\"no reply\") end;"
+                        + "Process.register(self(), :shell); IO.puts(\"registered\");"
+                        + "receive do m -> IO.puts(\"got #{inspect(m)}\") after 10_000 -> IO.puts(\"nothing\") end")) {
             assertEquals("ping pong", ex.await("ping"));
             assertEquals("list [:" + me.name() + "]", ex.await("list"));
             Object m = received.poll(30, TimeUnit.SECONDS);
             assertEquals(new User("ann", 7), ((Tuple) m).get(1));
             assertEquals("reply %MyApp.User{name: \"ANN\", age: 8}", ex.await("reply"));
+            ex.await("registered");
+            // and the other way: Loomix pings the elixir node and sends a record to its registered process
+            assertEquals(Atom.of("pong"), Node.ping("ex@" + HOST));
+            Process.run(() -> Process.send(Name.of("shell", "ex@" + HOST), new User("bob", 3)));
+            assertEquals("got %MyApp.User{name: \"bob\", age: 3}", ex.await("got"));
             ex.waitFor(Duration.ofSeconds(30));
         }
     }

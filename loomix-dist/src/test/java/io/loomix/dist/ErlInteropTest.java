@@ -66,12 +66,17 @@ class ErlInteropTest {
                         + "io:format(\"nodes ~p~n\", [nodes()]),"
                         + "{echo, '" + me.name() + "'} ! {self(), {hello, <<\"w\">>, 42}},"
                         + "receive {reply, R} -> io:format(\"reply ~p~n\", [R]) after 10000 -> io:format(\"no reply~n\") end,"
-                        + "{T, S} = timer:tc(global, sync, []), io:format(\"sync ~p in ~p us~n\", [S, T]), halt().")) {
+                        + "{T, S} = timer:tc(global, sync, []), io:format(\"sync ~p in ~p us~n\", [S, T]),"
+                        // rpc asks every new node which rpc it speaks; the answer lands in this table
+                        + "Rex = fun W(0) -> none; W(K) -> case ets:lookup(persistent_term:get(rex_nodes_observer), '" + me.name() + "') of"
+                        + " [] -> timer:sleep(10), W(K - 1); [E] -> E end end,"
+                        + "io:format(\"rex ~p~n\", [Rex(500)]), halt().")) {
             erl.await("ping pong");
             assertEquals("nodes [" + me.name() + "]", erl.await("nodes"));
             assertEquals("reply {hello,<<\"w\">>,42}", erl.await("reply"));
             String sync = erl.await(l -> l.startsWith("sync"), WAIT);
             assertTrue(sync.startsWith("sync ok"), sync);
+            assertEquals("rex {" + me.name() + ",false}", erl.await("rex"), "features_reply: no erpc");
         } finally {
             Process.exit(echo, Atom.of("kill"));
         }

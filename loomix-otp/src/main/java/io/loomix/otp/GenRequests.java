@@ -64,10 +64,16 @@ final class GenRequests {
         Gen.checkTimeout(timeout, abandon ? "GenServer.receiveResponse" : "GenServer.waitResponse");
         Object m = receive(timeout, x -> match(x, id) != null ? x : null, () -> TIMED_OUT);
         if (m == TIMED_OUT) {
-            if (abandon) {
-                finish(id);
+            if (!abandon) {
+                return null;
             }
-            return null;
+            finish(id);
+            // As OTP's receive_response: a reply that landed before the alias went still answers.
+            m = receive(Duration.ZERO, x -> x instanceof Gen.Reply r && r.tag().equals(id.alias()) ? x : null,
+                    () -> TIMED_OUT);
+            if (m == TIMED_OUT) {
+                return null;
+            }
         }
         finish(id);
         return match(m, id);
@@ -89,8 +95,13 @@ final class GenRequests {
             return null;
         }, () -> TIMED_OUT);
         if (m == TIMED_OUT) {
-            if (abandon) {
-                ids.toMap().keySet().forEach(GenRequests::finish);
+            if (!abandon) {
+                return null;
+            }
+            // Abandoned, all of them: a reply that landed before its alias went is dropped too.
+            for (RequestId id : ids.toMap().keySet()) {
+                finish(id);
+                receive(Duration.ZERO, x -> x instanceof Gen.Reply r && r.tag().equals(id.alias()) ? x : null, () -> null);
             }
             return null;
         }

@@ -272,6 +272,36 @@ public abstract class GenServer<S> {
     }
 
     /**
+     * A request that says what its reply is, so that a call is typed at compile time:
+     *
+     * {@snippet :
+     * record Get() implements GenServer.Request<Integer> {}
+     *
+     * int n = GenServer.call(counter, new Get());        // Integer, checked by the compiler
+     * String s = GenServer.call(counter, new Get());     // does not compile
+     * }
+     *
+     * The server must answer it with an {@code R}: the compiler cannot see {@code handleCall}'s
+     * reply, so a server that answers with something else fails the caller with a
+     * {@link ClassCastException} where it uses the value.
+     *
+     * @param <R> the reply's type
+     */
+    public interface Request<R> {}
+
+    /** {@link #call(Object, Object)} of a {@link Request}: the reply's type is the request's. */
+    @SuppressWarnings("unchecked")
+    public static <R> R call(Object server, Request<R> request) {
+        return (R) Gen.call(server, request, DEFAULT_TIMEOUT, "GenServer.call");
+    }
+
+    /** {@link #call(Object, Object, Duration)} of a {@link Request}. */
+    @SuppressWarnings("unchecked")
+    public static <R> R call(Object server, Request<R> request, Duration timeout) {
+        return (R) Gen.call(server, request, timeout, "GenServer.call");
+    }
+
+    /**
      * A call whose reply must be a {@code type}: {@code int n = GenServer.call(counter, new Get(), Integer.class)}.
      *
      * @throws ClassCastException naming the server, the request and what it answered, when the

@@ -17,22 +17,62 @@ import static io.loomix.Process.*;
 final class SupervisorServer extends GenServer<Children> {
     private static final System.Logger LOG = System.getLogger("io.loomix.otp.Supervisor");
 
-    // Requests, as Supervisor's API sends them.
-    record StartChild(ChildSpec spec) {}
+    // Requests, as Supervisor's API sends them; printed as OTP's, as they appear in call failures.
+    record StartChild(ChildSpec spec) {
+        @Override
+        public String toString() {
+            return "{start_child," + spec + "}";
+        }
+    }
 
-    record TerminateChild(Object id) {}
+    record TerminateChild(Object id) {
+        @Override
+        public String toString() {
+            return "{terminate_child," + id + "}";
+        }
+    }
 
-    record RestartChild(Object id) {}
+    record RestartChild(Object id) {
+        @Override
+        public String toString() {
+            return "{restart_child," + id + "}";
+        }
+    }
 
-    record DeleteChild(Object id) {}
+    record DeleteChild(Object id) {
+        @Override
+        public String toString() {
+            return "{delete_child," + id + "}";
+        }
+    }
 
-    record WhichChildren() {}
+    record WhichChildren() {
+        @Override
+        public String toString() {
+            return "which_children";
+        }
+    }
 
-    record CountChildren() {}
+    record CountChildren() {
+        @Override
+        public String toString() {
+            return "count_children";
+        }
+    }
 
-    record WhichChild(Object id) {}
+    record WhichChild(Object id) {
+        @Override
+        public String toString() {
+            return "{which_child," + id + "}";
+        }
+    }
 
-    record GetChildspec(Object id) {}
+    record GetChildspec(Object id) {
+        @Override
+        public String toString() {
+            return "{get_childspec," + id + "}";
+        }
+    }
 
     /** A restart that failed to start the child, retried from the mailbox as OTP does. */
     record TryAgain(Object id, ExitReason reason) {}

@@ -181,6 +181,13 @@ class SupervisorApiTest {
                     spec.toString());
             assertFalse(new Gen.Call(new From(self(), makeRef()), "req").toString().contains("Lambda"));
             assertTrue(new Gen.Cast("req").toString().startsWith("{'$gen_cast'"));
+            Pid sup = Supervisor.startLink(List.of(), Strategy.ONE_FOR_ONE);
+            unlink(sup);
+            GenServer.stop(sup);
+            CallFailed which = callFailure(exitReasonOf(() -> Supervisor.whichChildren(sup)));
+            assertEquals("{noproc,{GenServer,call,[" + sup + ",which_children,infinity]}}", which.toString());
+            CallFailed start = callFailure(exitReasonOf(() -> Supervisor.startChild(sup, spec)));
+            assertFalse(start.toString().contains("Lambda") || start.toString().contains("StartChild["), start.toString());
             assertNotNull(Atom.of("ok"));
         });
     }

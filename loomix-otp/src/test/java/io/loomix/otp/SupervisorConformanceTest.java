@@ -107,6 +107,7 @@ class SupervisorConformanceTest {
                     .reason());
 
             assertTrue(DynamicSupervisor.terminateChild(sup, a), "a restarting child is known by its last pid");
+            assertFalse(DynamicSupervisor.terminateChild(sup, a), "Elixir: {:error, :not_found} the second time");
             setGate(gate, true);
             DynamicSupervisor.countChildren(sup); // any retry still queued has run by now
             assertEquals(new Supervisor.ChildCount(0, 0, 0, 0), DynamicSupervisor.countChildren(sup));

@@ -69,6 +69,8 @@ public final class Connection {
     private volatile Thread writer;
     private volatile long reads;
     private volatile long writes;
+    /** Writes that reached the socket (system calls), against {@link #writes} frames: the batching. */
+    private volatile long socketWrites;
     private long readsAtLastTick;
     private long writesAtLastTick;
     private int silentTicks;
@@ -149,7 +151,14 @@ public final class Connection {
 
     private void writeLoop() {
         try {
-            OutputStream out = new BufferedOutputStream(socket.getOutputStream(), BUFFER);
+            OutputStream raw = socket.getOutputStream();
+            OutputStream out = new BufferedOutputStream(new java.io.FilterOutputStream(raw) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    socketWrites++;
+                    raw.write(b, off, len);
+                }
+            }, BUFFER);
             while (!closed.get()) {
                 byte[] frame = queue.poll();
                 if (frame != null) {
@@ -203,6 +212,11 @@ public final class Connection {
             LOG.log(System.Logger.Level.ERROR, "Closing the connection to " + peerName() + " after an internal error", e);
             close("internal error: " + e);
         }
+    }
+
+    /** Frames written and socket writes made so far (writer thread's counts; for tests). */
+    long[] writeCounts() {
+        return new long[] {writes, socketWrites};
     }
 
     /** Ticker thread only. */

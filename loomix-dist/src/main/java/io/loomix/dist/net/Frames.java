@@ -4,6 +4,7 @@ import io.loomix.dist.handshake.DistFlags;
 import io.loomix.dist.term.TermEncoder;
 import io.loomix.dist.term.TermRegistry;
 
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 
 /**
@@ -19,12 +20,38 @@ final class Frames {
     static final int FRAGMENT = 64 * 1024;
     private static final int HEADER = 1 + 1 + 8 + 8;
 
-    private Frames() {}
+    /** An encoder whose buffer grew past this is not kept (one large message must not pin memory). */
+    private static final int KEEP_BUFFER = 256 * 1024;
 
-    /** Encodes and hands the frames, in order, to {@code out}. */
-    static void encode(TermRegistry registry, long flags, long sequence, Control control, Object message,
-                       Consumer<byte[]> out) {
-        TermEncoder enc = new TermEncoder(registry, 256);
+    private final TermRegistry registry;
+    /**
+     * Encoders for reuse: each keeps its buffer and its cache of encoded atoms. Senders take one,
+     * encode, copy the frame out and give it back, so encoding needs no lock and (once warm)
+     * allocates only the frame.
+     */
+    private final ConcurrentLinkedQueue<TermEncoder> pool = new ConcurrentLinkedQueue<>();
+
+    Frames(TermRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Encodes and hands the frames, in order, to {@code out}. Any thread. */
+    void encode(long flags, long sequence, Control control, Object message, Consumer<byte[]> out) {
+        TermEncoder enc = pool.poll();
+        if (enc == null) {
+            enc = new TermEncoder(registry, 256);
+        }
+        try {
+            encode(enc.reset(), flags, sequence, control, message, out);
+        } finally {
+            if (enc.buffer().length <= KEEP_BUFFER) {
+                pool.offer(enc);
+            }
+        }
+    }
+
+    private static void encode(TermEncoder enc, long flags, long sequence, Control control, Object message,
+                               Consumer<byte[]> out) {
         if ((flags & DistFlags.FRAGMENTS) == 0) {
             enc.writeInt(0).writeByte(Fragments.PASS_THROUGH).writeVersioned(Control.toTuple(control));
             if (message != null) {

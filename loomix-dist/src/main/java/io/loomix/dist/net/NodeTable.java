@@ -47,6 +47,7 @@ public final class NodeTable implements Kernel.Remote {
     private final ConcurrentHashMap<Atom, Peer> peers = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Pid> watchers = new CopyOnWriteArrayList<>();
     private final AtomicLong sequences = new AtomicLong(1);
+    private final Frames frames;
     private volatile Pid fallbackSender;
     private volatile boolean stopped;
 
@@ -74,6 +75,7 @@ public final class NodeTable implements Kernel.Remote {
     public NodeTable(Settings settings) {
         this.settings = settings;
         this.self = Atom.of(settings.identity().name());
+        this.frames = new Frames(settings.registry());
     }
 
     /** The pid that sends for callers that are not processes (a REG_SEND needs a sender). */
@@ -95,7 +97,7 @@ public final class NodeTable implements Kernel.Remote {
 
     /** Sends a control message (no message term) to a node that is connected; dropped otherwise. */
     void sendControl(Connection c, Control control) {
-        Frames.encode(settings.registry(), c.flags(), 0, control, null, c::send);
+        frames.encode(c.flags(), 0, control, null, c::send);
     }
 
     private Pid sender() {
@@ -142,7 +144,7 @@ public final class NodeTable implements Kernel.Remote {
             return;
         }
         long seq = out.from() == null ? 0 : sequences.getAndIncrement();
-        Frames.encode(settings.registry(), flags, seq, control, out.message(), c::send);
+        frames.encode(flags, seq, control, out.message(), c::send);
     }
 
     // ---- connection set-up ----
@@ -259,7 +261,13 @@ public final class NodeTable implements Kernel.Remote {
                 return;
             }
             for (Outgoing out : p.pending) {
-                write(c, out);
+                try {
+                    write(c, out);
+                } catch (RuntimeException e) {
+                    // its sender has moved on; one bad message must not stop the connection
+                    LOG.log(System.Logger.Level.WARNING, "Dropped a message to " + out.to() + " at " + p.node
+                            + " that cannot be sent: " + e.getMessage());
+                }
             }
             p.pending.clear();
             p.conn = c;

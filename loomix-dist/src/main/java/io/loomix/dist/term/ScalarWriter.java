@@ -25,6 +25,8 @@ abstract sealed class ScalarWriter permits TermEncoder {
 
     byte[] buf;
     int pos;
+    /** Scratch for the characters of strings being written. */
+    private char[] chars = new char[64];
 
     /** Encoded atoms, by identity, so an atom's UTF-8 form is made once per encoder. */
     private final Atom[] atomKeys = new Atom[512];
@@ -95,7 +97,7 @@ abstract sealed class ScalarWriter permits TermEncoder {
     }
 
     final void integer(long v) {
-        ensure(10);
+        ensure(11); // the longest: SMALL_BIG, n, sign and 8 digits
         if (v >= 0 && v <= 255) {
             buf[pos] = (byte) Tag.SMALL_INTEGER;
             buf[pos + 1] = (byte) v;
@@ -172,11 +174,15 @@ abstract sealed class ScalarWriter permits TermEncoder {
         int start = pos;
         buf[start] = (byte) Tag.BINARY;
         int p = start + 5;
+        // getChars into a kept array is one intrinsic copy; charAt would check the coder per char
+        char[] cs = chars.length >= len ? chars : (chars = new char[Math.max(len, 2 * chars.length)]);
+        s.getChars(0, len, cs, 0);
+        byte[] b = buf;
         int i = 0;
         for (; i < len; i++) {
-            char c = s.charAt(i);
+            char c = cs[i];
             if (c >= 0x80) break;
-            buf[p++] = (byte) c;
+            b[p++] = (byte) c;
         }
         if (i < len) {
             pos = p;

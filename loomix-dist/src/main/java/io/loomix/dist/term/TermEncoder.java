@@ -63,6 +63,18 @@ public final class TermEncoder extends ScalarWriter {
         return this;
     }
 
+    /**
+     * Empties the buffer and gives back memory a large term made it grow to: the buffer returns to
+     * {@code capacity} bytes if it is larger. For a connection to call when idle after big messages.
+     */
+    public TermEncoder reset(int capacity) {
+        pos = 0;
+        if (buf.length > capacity) {
+            buf = new byte[Math.max(16, capacity)];
+        }
+        return this;
+    }
+
     /** The number of bytes written since the last {@link #reset()}. */
     public int position() {
         return pos;

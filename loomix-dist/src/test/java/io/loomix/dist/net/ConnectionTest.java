@@ -113,6 +113,30 @@ class ConnectionTest {
     }
 
     @Test
+    void queuedFramesGoOutInFewWrites() throws Exception {
+        var result = new Handshake.Result("peer@host", DistFlags.LOOMIX, 1, DistFlags.LOOMIX);
+        connection = new Connection(ours, result, new Connection.Options(Duration.ofSeconds(60), 4096), new Connection.Handler() {
+            @Override
+            public void onMessage(Connection c, Inbound m) {}
+
+            @Override
+            public void onClose(Connection c, String reason) {}
+        });
+        int n = 10_000;
+        for (int i = 0; i < n; i++) {
+            connection.send(new byte[] {0, 0, 0, 4, (byte) (i >>> 24), (byte) (i >>> 16), (byte) (i >>> 8), (byte) i});
+        }
+        connection.start(); // the writer finds 10,000 frames (80 KB) waiting
+        for (int i = 0; i < n; i++) {
+            assertEquals(4, fromUs.readInt());
+            assertEquals(i, fromUs.readInt());
+        }
+        long[] counts = connection.writeCounts();
+        assertEquals(n, counts[0]);
+        assertTrue(counts[1] <= 3, "80 KB of queued frames in " + counts[1] + " socket writes (64 KiB buffer)");
+    }
+
+    @Test
     void anIdleConnectionTicks() throws Exception {
         start(Duration.ofMillis(200));
         peer.setSoTimeout(5_000);
@@ -127,9 +151,10 @@ class ConnectionTest {
 
     @Test
     void ticksFromThePeerKeepItAlive() throws Exception {
-        start(Duration.ofMillis(200));
-        // 30 ticks over 1.5 s, far past the 200 ms tick time: it must still be open
-        for (int i = 0; i < 30; i++) {
+        start(Duration.ofSeconds(2));
+        // 60 ticks over 3 s, past the 2 s tick time: it must still be open (the tick time is long
+        // against the 50 ms pace so that a loaded machine's scheduling delays do not matter)
+        for (int i = 0; i < 60; i++) {
             toUs.writeInt(0);
             toUs.flush();
             assertEquals(null, events.poll(50, TimeUnit.MILLISECONDS));

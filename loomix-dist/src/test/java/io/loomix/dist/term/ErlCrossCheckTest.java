@@ -188,6 +188,23 @@ class ErlCrossCheckTest {
         assertEquals(1, f.arity());
     }
 
+    /**
+     * Random terms in their decoded Java form: Java writes each, erl reads it and writes it again
+     * (its own choice of encodings: strings for small-int lists, its map order, ...), and Java must
+     * read back exactly the value it started from.
+     */
+    @Test
+    void randomTermsSurviveATripThroughErl() throws IOException {
+        java.util.Random random = new java.util.Random(9);
+        for (int i = 0; i < 400; i++) {
+            Object term = RandomTerms.term(random, 4);
+            byte[] mine = Terms.encode(term);
+            assertEquals(term, Terms.decode(mine), () -> "Java's own round trip of " + term);
+            byte[] erls = erl.echo(mine);
+            assertEquals(term, Terms.decode(erls), () -> "erl's writing of " + term);
+        }
+    }
+
     @Test
     void aJavaCrashReadsInErlAsErrorAndStacktrace() throws IOException {
         byte[] crash = Terms.encode(new ExitReason.Crash(new IllegalStateException("boom")));

@@ -57,6 +57,28 @@ class FramingTest {
     }
 
     @Test
+    void anEncoderGivesBackTheMemoryABigTermTookWhenAsked() {
+        TermEncoder out = new TermEncoder(TermRegistry.DEFAULT, 64);
+        out.writeVersioned(io.loomix.Binary.of(new byte[1 << 20]));
+        assertTrue(out.buffer().length > 1 << 20);
+        out.reset();
+        assertTrue(out.buffer().length > 1 << 20, "a plain reset keeps the memory for the next big term");
+        out.reset(4096);
+        assertEquals(4096, out.buffer().length);
+        assertEquals(0, out.position());
+        assertEquals("ok", Terms.decode(out.writeVersioned("ok").toByteArray()));
+    }
+
+    @Test
+    void theLongestIntegerFitsAtTheVeryEndOfTheBuffer() {
+        // Long.MIN_VALUE is SMALL_BIG: 11 bytes; the buffer must grow for it with 10 bytes left
+        TermEncoder out = new TermEncoder(TermRegistry.DEFAULT, 16);
+        out.writeBytes(new byte[6], 0, 6).writeTerm(Long.MIN_VALUE);
+        TermDecoder in = new TermDecoder().reset(out.buffer(), 6, out.position() - 6);
+        assertEquals(Long.MIN_VALUE, in.readTerm());
+    }
+
+    @Test
     void binaryToTermIgnoresBytesAfterTheTermAsErlangDoes() {
         // erl: binary_to_term(<<131,97,1,0>>) is 1
         assertEquals(1L, Terms.decode(bytes(131, 97, 1, 0)));

@@ -171,7 +171,8 @@ class MalformedInputTest {
 
     /**
      * A bounded, seeded mutation run in the normal suite: every truncation and many random byte
-     * changes of valid encodings either decode or throw DecodeException, nothing else.
+     * changes of valid encodings (hand-picked ones and random terms) either decode or throw
+     * DecodeException, nothing else.
      */
     @Test
     void mutatedEncodingsDecodeOrThrowDecodeExceptionOnly() {
@@ -196,7 +197,17 @@ class MalformedInputTest {
                 runs++;
             }
         }
-        assertTrue(runs > 24_000, "ran " + runs);
+        java.util.Random shapes = new java.util.Random(7);
+        for (int t = 0; t < 50; t++) {
+            byte[] seed = Terms.encode(RandomTerms.term(shapes, 4));
+            for (int i = 0; i < 300; i++) {
+                byte[] m = seed.clone();
+                m[1 + random.nextInt(m.length - 1)] = (byte) random.nextInt(256);
+                decodeOnlyFailsCleanly(dec, m);
+                runs++;
+            }
+        }
+        assertTrue(runs > 39_000, "ran " + runs);
     }
 
     static void decodeOnlyFailsCleanly(TermDecoder dec, byte[] input) {
