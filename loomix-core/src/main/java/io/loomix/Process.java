@@ -298,9 +298,12 @@ public sealed class Process permits Loomix {
         return K.flush();
     }
 
-    /** Suspends the calling process for {@code duration}; signals (exits) still reach it. */
+    /**
+     * Suspends the calling process for {@code duration}; signals (exits) still reach it. It takes
+     * no message, so unlike {@link #receive} it may be called inside a receive clause.
+     */
     public static void sleep(Duration duration) {
-        K.receive(m -> null, timeoutNanos(duration), () -> null, null);
+        K.receive(Kernel.NO_MESSAGE, timeoutNanos(duration), () -> null, null);
     }
 
     // ---- timers ----

@@ -202,6 +202,16 @@ class ProcessTest {
             assertEquals(List.of(), flush(), "each refused clause consumed its message, as a throwing clause does");
             send(self(), "after");
             assertEquals("after", receive(), "receive works again afterwards");
+            send(self(), "sleepy");
+            assertEquals("slept", receive(m -> {
+                sleep(Duration.ofMillis(1)); // takes no message, so it may nest
+                return "slept";
+            }));
+            send(self(), "twice");
+            assertThrows(IllegalStateException.class, () -> receive(m -> {
+                sleep(Duration.ZERO);
+                return receive(); // still refused after a nested sleep
+            }));
         });
     }
 

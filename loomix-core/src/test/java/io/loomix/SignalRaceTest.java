@@ -3,6 +3,8 @@ package io.loomix;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -94,6 +96,37 @@ class SignalRaceTest {
     }
 
     @Test
+    void stressUnlinkingManyExitingProcessesLeavesNoLateExit() {
+        // Many exits on the other carrier while this process unlinks them one by one.
+        run(() -> {
+            trapExit(true);
+            for (int round = 0; round < 150; round++) {
+                AtomicBoolean go = new AtomicBoolean();
+                List<Pid> targets = new ArrayList<>();
+                for (int t = 0; t < 16; t++) {
+                    // These yield while they wait: sixteen that did not would hold both carriers.
+                    targets.add(spawnLink(() -> {
+                        while (!go.get()) {
+                            Thread.yield();
+                        }
+                        throw exit("boom");
+                    }));
+                }
+                go.set(true);
+                for (Pid target : targets) {
+                    unlink(target);
+                    take(Exit.class, target);
+                }
+                for (Pid target : targets) {
+                    awaitGone(target);
+                    assertNull(take(Exit.class, target), "an Exit arrived after unlink returned");
+                }
+            }
+            trapExit(false);
+        });
+    }
+
+    @Test
     void stressASecondLinkToAnExitingProcessKeepsTheRealReason() {
         run(() -> {
             trapExit(true);
@@ -160,6 +193,23 @@ class SignalRaceTest {
                 assertFalse(alive(p), "alive right after exit(p, kill)");
                 assertTrue(info(p).isEmpty(), "info right after exit(p, kill)");
             }
+        });
+    }
+
+    @Test
+    void stressMonitorAndLinkAfterAKillFromTheSameSenderGiveNoproc() {
+        // erl: exit(P, kill), monitor(process, P) -> {'DOWN', _, process, P, noproc}
+        run(() -> {
+            trapExit(true);
+            for (int i = 0; i < 500; i++) {
+                Pid p = spawn(() -> receive());
+                exit(p, ExitReason.KILL);
+                Ref ref = monitor(p);
+                assertEquals(ExitReason.NOPROC, Await.down(ref).reason());
+                link(p);
+                assertEquals(ExitReason.NOPROC, Await.exit(p).reason());
+            }
+            trapExit(false);
         });
     }
 

@@ -30,7 +30,7 @@ class NodeCommandTest {
             awaitListening(epmdPort);
             String java = ProcessHandle.current().info().command().orElse("java");
             var builder = new ProcessBuilder(List.of(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-                    "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                    "-cp", classPath(), Main.class.getName(),
                     "node", "--sname", "clinode", "--cookie", "c")).redirectErrorStream(true);
             builder.environment().put("ERL_EPMD_PORT", Integer.toString(epmdPort));
             node = builder.start();
@@ -55,6 +55,13 @@ class NodeCommandTest {
             epmd.destroyForcibly();
             epmd.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** The test's own classes and dependencies as a class path: the tests may run on the module path. */
+    private static String classPath() {
+        return java.util.stream.Stream.of(System.getProperty("java.class.path"), System.getProperty("jdk.module.path"))
+                .filter(p -> p != null && !p.isEmpty())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 
     /** epmd says nothing once it listens: try until it answers (bounded). */

@@ -106,6 +106,9 @@ public final class Kernel {
         return scheduler.carriers.length;
     }
 
+    /** Clauses that accept no message: a receive with them only waits (sleep), so it may nest. */
+    public static final Clauses<Object> NO_MESSAGE = m -> null;
+
     /** Erlang's badarg for a null where a pid, name, ref or reason belongs: an IllegalArgumentException. */
     public static <T> T notNull(T value, String what) {
         if (value == null) {

@@ -392,7 +392,7 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
      * that were already queued when the ref was made are skipped: none of them can hold it.
      */
     <R> R receive(Clauses<? extends R> clauses, long timeoutNanos, Supplier<? extends R> after, Ref since) {
-        if (matching) {
+        if (matching && clauses != Kernel.NO_MESSAGE) {
             throw nestedReceive("receive");
         }
         checkExit();
@@ -427,16 +427,17 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
                 }
                 reductions++;
                 R result;
+                boolean outer = matching; // a sleep inside a clause leaves the clause's flag as it was
                 matching = true;
                 try {
                     result = clauses.match(message);
                 } catch (Throwable t) {
-                    matching = false;
+                    matching = outer;
                     remove(prev, node);
                     dropMarker();
                     throw t;
                 }
-                matching = false;
+                matching = outer;
                 if (result != null) {
                     remove(prev, node);
                     dropMarker();
