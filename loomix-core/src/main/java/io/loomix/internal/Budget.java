@@ -1,10 +1,7 @@
 package io.loomix.internal;
 
-import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
-import java.lang.management.ManagementFactory;
 
 /**
  * A process's limits and, when it is accounted, the bytes it allocates. Only processes spawned
@@ -33,9 +30,6 @@ import java.lang.management.ManagementFactory;
  */
 final class Budget {
     private static final VarHandle SEQ;
-    private static final com.sun.management.ThreadMXBean THREADS = threadBean();
-    /** sun.management.ThreadImpl.getThreadAllocatedMemory0: with 0, the running OS thread's counter. */
-    private static final MethodHandle OWN_COUNTER = ownCounterHandle();
 
     static {
         try {
@@ -83,7 +77,7 @@ final class Budget {
 
     /** Whether accounting can work here: the JVM counts allocated bytes per thread. */
     static boolean supported() {
-        return THREADS != null && THREADS.isThreadAllocatedMemorySupported() && THREADS.isThreadAllocatedMemoryEnabled();
+        return JdkHooks.countsAllocations();
     }
 
     /** Starts an update; there is one writer at a time (see the class comment). */
@@ -221,42 +215,16 @@ final class Budget {
 
     /** The running OS thread's allocated bytes (about 11 ns), read by a process on its carrier. */
     private static long ownCounter(Carrier on) {
-        if (OWN_COUNTER != null) {
-            try {
-                return (long) OWN_COUNTER.invokeExact(0L);
-            } catch (Throwable e) {
-                return counterOf(on);
-            }
-        }
-        return counterOf(on); // without --add-opens java.management/sun.management=ALL-UNNAMED
+        return JdkHooks.ownAllocatedBytes(on);
     }
 
     /** Another thread's allocated bytes (about 26 ns, against 11 for the running thread's own). */
     static long counterOf(Thread t) {
-        return THREADS == null ? -1 : THREADS.getThreadAllocatedBytes(t.threadId());
+        return JdkHooks.allocatedBytes(t);
     }
 
     /** The calling platform thread's allocated bytes (a carrier's, around slices). */
     static long currentCounter() {
-        return THREADS == null ? -1 : THREADS.getCurrentThreadAllocatedBytes();
-    }
-
-    private static com.sun.management.ThreadMXBean threadBean() {
-        try {
-            return ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t ? t : null;
-        } catch (RuntimeException | LinkageError e) {
-            return null;
-        }
-    }
-
-    private static MethodHandle ownCounterHandle() {
-        try {
-            Class<?> impl = Class.forName("sun.management.ThreadImpl");
-            return MethodHandles.privateLookupIn(impl, MethodHandles.lookup())
-                    .findStatic(impl, "getThreadAllocatedMemory0", MethodType.methodType(long.class, long.class));
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            // Without --add-opens java.management/sun.management=ALL-UNNAMED: the slower public read.
-            return null;
-        }
+        return JdkHooks.currentAllocatedBytes();
     }
 }

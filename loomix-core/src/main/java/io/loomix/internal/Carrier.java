@@ -16,6 +16,7 @@ final class Carrier extends Thread {
     private static final VarHandle IDLE;
     private static final VarHandle PREEMPT_AT;
     private static final VarHandle ACCOUNTEE;
+    private static final VarHandle IN_TASK;
 
     static {
         try {
@@ -26,6 +27,7 @@ final class Carrier extends Thread {
             IDLE = l.findVarHandle(Carrier.class, "idle", boolean.class);
             PREEMPT_AT = l.findVarHandle(Carrier.class, "preemptAt", long.class);
             ACCOUNTEE = l.findVarHandle(Carrier.class, "accountee", Proc.class);
+            IN_TASK = l.findVarHandle(Carrier.class, "inTask", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -33,6 +35,23 @@ final class Carrier extends Thread {
 
     final Scheduler scheduler;
     final int index;
+    /**
+     * A carrier started to stand in for carriers blocked with a process mounted (see
+     * {@link Scheduler#addSpare}); it retires once it has found no work for {@link #SPARE_IDLE_WATCHES}
+     * watch periods in a row.
+     */
+    final boolean spare;
+    /** How many idle watch periods in a row make a spare carrier retire. */
+    static final int SPARE_IDLE_WATCHES = 20;
+    /** Ticker only: the slice count at its previous tick. */
+    long tickerSeen;
+    /**
+     * Carrier thread only (the ticker reads it as a moment's picture): a task runs now. Tells a
+     * carrier blocked inside a task from one parked between tasks that is yet to wake.
+     */
+    private boolean inTask;
+    /** Ticker only: how many ticks in a row found this carrier blocked on one task. */
+    int blockedTicks;
     private final ConcurrentLinkedQueue<Runnable> local = new ConcurrentLinkedQueue<>();
     /** The task to run next; taken by thieves only when it has waited a whole watch period. */
     @SuppressWarnings("unused") // accessed through NEXT
@@ -71,10 +90,11 @@ final class Carrier extends Thread {
     /** Per victim, the victim's tasksRun when this carrier last looked, to spot a stuck runNext. */
     private final long[] seenTasks;
 
-    Carrier(Scheduler scheduler, int index) {
-        super("loomix-carrier-" + index);
+    Carrier(Scheduler scheduler, int index, boolean spare) {
+        super("loomix-carrier-" + index + (spare ? "-spare" : ""));
         this.scheduler = scheduler;
         this.index = index;
+        this.spare = spare;
         this.seenTasks = new long[scheduler.carrierCount()];
         setDaemon(true);
     }
@@ -82,7 +102,7 @@ final class Carrier extends Thread {
     void pushNext(Runnable task) {
         Runnable displaced = (Runnable) NEXT.getAndSet(this, task);
         if (displaced != null) {
-            local.offer(displaced);
+            RuntimeFaults.offer(local, displaced);
             scheduler.wakeIdle();
         } else if (scheduler.deepSleepers() > 0) {
             // Nobody watches this carrier: wake one so the task cannot be stranded behind a busy one.
@@ -91,7 +111,7 @@ final class Carrier extends Thread {
     }
 
     void pushLocal(Runnable task) {
-        local.offer(task);
+        RuntimeFaults.offer(local, task);
         scheduler.wakeIdle();
     }
 
@@ -145,32 +165,56 @@ final class Carrier extends Thread {
         // The allocation counter as the last slice of an accounted process ended, while no other
         // task has run since: the next accounted slice starts from it instead of reading it again.
         long counter = -1;
+        int idleWatches = 0;
         while (true) { // a daemon thread: carriers live as long as the JVM, like the runtime
-            Runnable task = findWork();
-            if (task == null) {
-                counter = -1;
-                task = idle();
-            }
-            if (task != null) {
-                TASKS_RUN.setOpaque(this, (long) TASKS_RUN.getOpaque(this) + 1);
-                if (!fromNext) {
-                    SLICES.setOpaque(this, (long) SLICES.getOpaque(this) + 1);
-                }
-                Proc proc = Scheduler.procOf(task);
-                if (proc != null && proc.exitPending()) {
-                    // Killed while runnable: its first yield point in this slice ends it, even if
-                    // it yields so often that no ticker request would ever find it running.
-                    requestPreempt(slices());
-                    Preempt.raise();
-                }
-                if (proc != null && proc.budget != null && proc.budget.accounted) {
-                    counter = runAccounted(task, proc, counter);
-                } else {
+            try {
+                Runnable task = findWork();
+                if (task == null) {
                     counter = -1;
-                    task.run();
+                    if (!spare) {
+                        task = idle();
+                    } else if (++idleWatches > SPARE_IDLE_WATCHES) {
+                        // Only this thread pushes to its queues, and they are empty: nothing is stranded.
+                        scheduler.retire(this);
+                        return;
+                    } else {
+                        task = spareIdle();
+                    }
                 }
+                if (task != null) {
+                    idleWatches = 0;
+                    inTask = true;
+                    counter = runTask(task, counter);
+                    inTask = false;
+                }
+            } catch (Throwable t) {
+                // An OutOfMemoryError here (ours, or a task's that escaped it) must not take the
+                // carrier with it: the node would be a carrier short for good.
+                counter = -1;
+                inTask = false;
+                RuntimeFaults.survive(getName(), t);
             }
         }
+    }
+
+    /** Runs one task; returns the allocation counter as {@link #runAccounted} does. */
+    private long runTask(Runnable task, long counter) {
+        TASKS_RUN.setOpaque(this, (long) TASKS_RUN.getOpaque(this) + 1);
+        if (!fromNext) {
+            SLICES.setOpaque(this, (long) SLICES.getOpaque(this) + 1);
+        }
+        Proc proc = Scheduler.procOf(task);
+        if (proc != null && proc.exitPending()) {
+            // Killed while runnable: its first yield point in this slice ends it, even if
+            // it yields so often that no ticker request would ever find it running.
+            requestPreempt(slices());
+            Preempt.raise();
+        }
+        if (proc != null && proc.budget != null && proc.budget.accounted) {
+            return runAccounted(task, proc, counter);
+        }
+        task.run();
+        return -1;
     }
 
     /**
@@ -236,7 +280,7 @@ final class Carrier extends Thread {
                 // The slice is over: the queue gets its turn, the runNext task waits at the back.
                 Runnable next = (Runnable) NEXT.getAndSet(this, null);
                 if (next != null) {
-                    local.offer(next);
+                    RuntimeFaults.offer(local, next);
                 }
             }
         }
@@ -251,6 +295,31 @@ final class Carrier extends Thread {
             return task;
         }
         return scheduler.pollLow();
+    }
+
+    /**
+     * A spare carrier between tasks: nobody wakes it (it is not in the scheduler's array), so it
+     * looks again every watch period, as a watching idle carrier does.
+     */
+    private Runnable spareIdle() {
+        idle = true;
+        LockSupport.parkNanos(this, Scheduler.WATCH_NANOS);
+        idle = false;
+        return scheduler.stealStale(this);
+    }
+
+    /**
+     * Whether this carrier's OS thread is blocked or parked with a task mounted: a process pinned
+     * to it (JDK 25 cannot unmount a virtual thread from a contended monitor under
+     * -XX:-DoJVMTIVirtualThreadTransitions, see {@link Scheduler#addSpare}), so it runs nothing else.
+     * Ticker only, for a carrier that has run the same task for a whole period.
+     */
+    boolean blockedWithTask() {
+        if (idle || !(boolean) IN_TASK.getOpaque(this)) {
+            return false;
+        }
+        State s = getState();
+        return s == State.BLOCKED || s == State.WAITING || s == State.TIMED_WAITING;
     }
 
     /**

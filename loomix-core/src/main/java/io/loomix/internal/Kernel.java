@@ -25,7 +25,6 @@ import java.util.function.Supplier;
  * distribution installs, and are dropped while there is none, as Erlang drops them.
  */
 public final class Kernel {
-    private static final System.Logger CRASH_LOG = System.getLogger("io.loomix.process");
     /**
      * The running process, where {@link Scheduler#procOfThread} cannot read it from the thread
      * (java.lang not opened): a lookup on a new thread walks the bindings, about a quarter of a
@@ -217,14 +216,15 @@ public final class Kernel {
             reason = e.reason();
             ownExit = true;
         } catch (Throwable t) {
-            reason = new ExitReason.Crash(t);
-            if (proc.pendingExit() == null) {
-                CRASH_LOG.log(System.Logger.Level.ERROR, () -> "Error in process " + proc.pid
-                        + " with exit value: " + t, t);
-            }
+            reason = proc.pendingExit() == null ? RuntimeFaults.crash(proc.pid, t) : new ExitReason.Crash(t);
         }
         ExitReason pending = proc.pendingExit();
-        proc.terminate(pending != null && !ownExit ? pending : reason);
+        try {
+            proc.terminate(pending != null && !ownExit ? pending : reason);
+        } catch (OutOfMemoryError e) {
+            // Half exited, its links and monitors would wait for good: the node stops instead.
+            RuntimeFaults.halt("a process ran out of memory while it exited", proc.pid);
+        }
     }
 
     // ---- send ----

@@ -27,6 +27,9 @@ public final class Preempt {
      */
     static final int REDUCTIONS_PER_SLICE = 4000;
 
+    /** How many ticks in a row a carrier must be seen blocked on one task before a spare stands in. */
+    private static final int BLOCKED_TICKS = 4;
+
     /** Raised while some carrier has a live request; read on every yield point. */
     private static volatile boolean requested;
 
@@ -100,32 +103,77 @@ public final class Preempt {
 
     private static void tick(Scheduler scheduler) {
         Carrier[] carriers = scheduler.carriers;
-        long[] seen = new long[carriers.length];
+        Round round = new Round();
         while (true) { // a daemon thread, like the carriers it watches
-            boolean busy = false;
-            boolean live = false;
-            for (int i = 0; i < carriers.length; i++) {
-                Carrier c = carriers[i];
-                long run = c.slices();
-                if (c.idle) {
-                    // Caught between tasks twice, an idle carrier may hold a request no task will
-                    // take; left live, it would keep every yield point on the slow path.
-                    c.requestPreempt(-1);
-                } else {
-                    busy = true;
-                    if (run == seen[i] || overHeap(c)) {
-                        c.requestPreempt(run);
-                        live = true;
-                    }
+            try {
+                tickOnce(scheduler, carriers, round);
+            } catch (Throwable t) {
+                // Without the ticker no process would be preempted again: it goes on.
+                RuntimeFaults.survive("loomix-preempt", t);
+            }
+        }
+    }
+
+    private static void tickOnce(Scheduler scheduler, Carrier[] carriers, Round round) {
+        Carrier[] spares = scheduler.spares();
+        round.reset();
+        for (Carrier c : carriers) {
+            round.look(c);
+        }
+        for (Carrier c : spares) {
+            round.look(c);
+        }
+        // One spare per blocked carrier at most (as the JDK's pool compensates one thread per
+        // blocked worker): a carrier blocked beside busy ones must not start a spare every tick.
+        if (round.blocked > spares.length && !round.anyIdle) {
+            scheduler.addSpare();
+        }
+        if (round.live) {
+            requested = true;
+        } else if (requested && !scheduler.anyPreemptRequest()) {
+            requested = false;
+        }
+        LockSupport.parkNanos(round.busy ? SLICE_NANOS : IDLE_TICK_NANOS);
+    }
+
+    /** What one tick saw of the carriers. */
+    private static final class Round {
+        boolean busy;
+        boolean live;
+        boolean anyIdle;
+        /** How many carriers (spares included) have been blocked on one task for BLOCKED_TICKS ticks. */
+        int blocked;
+
+        void reset() {
+            busy = false;
+            live = false;
+            anyIdle = false;
+            blocked = 0;
+        }
+
+        void look(Carrier c) {
+            long run = c.slices();
+            if (c.idle) {
+                anyIdle = true;
+                c.blockedTicks = 0;
+                // Caught between tasks twice, an idle carrier may hold a request no task will
+                // take; left live, it would keep every yield point on the slow path.
+                c.requestPreempt(-1);
+            } else {
+                busy = true;
+                boolean stuck = run == c.tickerSeen;
+                if (stuck || overHeap(c)) {
+                    c.requestPreempt(run);
+                    live = true;
                 }
-                seen[i] = run;
+                // Blocked at BLOCKED_TICKS ticks in a row: not a carrier that waits a moment for a
+                // lock or a page, which would cost a spare thread for nothing.
+                c.blockedTicks = stuck && c.blockedWithTask() ? c.blockedTicks + 1 : 0;
+                if (c.blockedTicks >= BLOCKED_TICKS) {
+                    blocked++;
+                }
             }
-            if (live) {
-                requested = true;
-            } else if (requested && !scheduler.anyPreemptRequest()) {
-                requested = false;
-            }
-            LockSupport.parkNanos(busy ? SLICE_NANOS : IDLE_TICK_NANOS);
+            c.tickerSeen = run;
         }
     }
 }

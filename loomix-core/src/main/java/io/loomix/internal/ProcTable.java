@@ -62,7 +62,7 @@ final class ProcTable {
     /** Reserves a slot; returns {@code id << 32 | serial}. */
     long reserve() {
         Carrier carrier = carrierStacks ? Scheduler.currentCarrierOrNull() : null;
-        int id = carrier != null ? pop(carrier.freeSlots) : popSpare();
+        int id = carrier != null && !carrier.spare ? pop(carrier.freeSlots) : popSpare();
         if (id < 0) {
             id = fresh.getAndIncrement();
             if (id >= MAX_PAGES * PAGE_SIZE) {
@@ -104,7 +104,8 @@ final class ProcTable {
         serials[page][slot]++;
         live.decrementAndGet();
         Carrier carrier = carrierStacks ? Scheduler.currentCarrierOrNull() : null;
-        if (carrier != null) {
+        // Not on a spare carrier's stack: a spare retires, and the slots would go with it.
+        if (carrier != null && !carrier.spare) {
             push(carrier.freeSlots, id);
         } else {
             pushSpare(id);

@@ -1,10 +1,5 @@
 package io.loomix.internal;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.lang.reflect.Constructor;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
@@ -31,8 +26,8 @@ import io.loomix.Priority;
  * {@link #LOW_INTERVAL}th time a carrier picks a task, so they are slowed down but not starved.
  *
  * <p>Virtual threads get this executor through the JDK's package-private
- * {@code ThreadBuilders.VirtualThreadBuilder(Executor)} constructor, which needs
- * {@code --add-opens java.base/java.lang=ALL-UNNAMED}. Without it, processes fall back to the
+ * {@code ThreadBuilders.VirtualThreadBuilder(Executor)} constructor (see {@link JdkHooks}), which
+ * needs {@code --add-opens java.base/java.lang=ALL-UNNAMED}. Without it, processes fall back to the
  * default scheduler, with a warning: everything works, but CPU-bound processes can starve others.
  */
 final class Scheduler implements Executor {
@@ -45,41 +40,10 @@ final class Scheduler implements Executor {
     /** Every this many task picks, a carrier takes a low-priority task ahead of normal ones. */
     static final int LOW_INTERVAL = 8;
 
+    /** The most spare carriers that stand in for blocked ones at once (the JDK's own pool allows 256). */
+    static final int MAX_SPARES = Integer.getInteger("loomix.maxSpareCarriers", 256);
+
     private static final System.Logger LOG = System.getLogger("io.loomix.scheduler");
-    private static final MethodHandle CURRENT_CARRIER = currentCarrierHandle();
-    /** The class of a virtual thread's task (the Runnable it gives its executor each time it can run). */
-    private static final Class<?> TASK_CLASS;
-    /** (Runnable task) -> Thread: the virtual thread that a task of TASK_CLASS runs. */
-    private static final MethodHandle TASK_THREAD;
-    private static final VarHandle UNCAUGHT_HANDLER;
-
-    static {
-        Class<?> taskClass = null;
-        MethodHandle taskThread = null;
-        VarHandle handler = null;
-        try {
-            Class<?> vt = Class.forName("java.lang.VirtualThread");
-            Runnable probe = (Runnable) MethodHandles.privateLookupIn(vt, MethodHandles.lookup())
-                    .findVarHandle(vt, "runContinuation", Runnable.class)
-                    .get(Thread.ofVirtual().unstarted(() -> {}));
-            taskClass = probe.getClass();
-            for (java.lang.reflect.Field f : taskClass.getDeclaredFields()) {
-                if (Thread.class.isAssignableFrom(f.getType())) {
-                    taskThread = MethodHandles.privateLookupIn(taskClass, MethodHandles.lookup())
-                            .unreflectGetter(f)
-                            .asType(MethodType.methodType(Thread.class, Runnable.class));
-                }
-            }
-            handler = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup())
-                    .findVarHandle(Thread.class, "uncaughtExceptionHandler", Thread.UncaughtExceptionHandler.class);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            taskThread = null;
-        }
-        TASK_CLASS = taskClass;
-        TASK_THREAD = taskThread;
-        UNCAUGHT_HANDLER = handler;
-    }
-
     final Carrier[] carriers;
     private final ConcurrentLinkedQueue<Runnable> global = new ConcurrentLinkedQueue<>();
     private final CountedQueue high = new CountedQueue();
@@ -92,7 +56,7 @@ final class Scheduler implements Executor {
 
         void offer(Runnable task) {
             count.incrementAndGet();
-            tasks.offer(task);
+            RuntimeFaults.offer(tasks, task);
         }
 
         Runnable poll() {
@@ -109,17 +73,20 @@ final class Scheduler implements Executor {
     private final ThreadFactory threads;
     /** Idle carriers parked without a timeout, i.e. not watching for stranded runNext tasks. */
     private final java.util.concurrent.atomic.AtomicInteger deepSleepers = new java.util.concurrent.atomic.AtomicInteger();
+    /** Spare carriers running now (copied on change, which is rare); see {@link #addSpare}. */
+    private volatile Carrier[] spares = new Carrier[0];
+    private int sparesStarted;
+    private boolean warnedSpareLimit;
 
     private final int carrierCount;
 
     Scheduler(int carrierCount) {
         this.carrierCount = carrierCount;
-        ThreadFactory custom = CURRENT_CARRIER == null ? null : virtualThreadFactory(this);
+        for (String problem : JdkHooks.problems(JdkHooks.present())) {
+            LOG.log(System.Logger.Level.WARNING, problem);
+        }
+        ThreadFactory custom = JdkHooks.virtualThreadFactory(this);
         if (custom == null) {
-            LOG.log(System.Logger.Level.WARNING,
-                    "Loomix runs processes on the JDK's default virtual-thread scheduler: CPU-bound"
-                            + " processes can starve others. Start the JVM with"
-                            + " --add-opens java.base/java.lang=ALL-UNNAMED (the ./loomix launcher does).");
             carriers = new Carrier[0];
             threads = Thread.ofVirtual().factory();
             return;
@@ -127,7 +94,7 @@ final class Scheduler implements Executor {
         threads = custom;
         carriers = new Carrier[carrierCount];
         for (int i = 0; i < carrierCount; i++) {
-            carriers[i] = new Carrier(this, i);
+            carriers[i] = new Carrier(this, i, false);
         }
         for (Carrier c : carriers) {
             c.start();
@@ -176,7 +143,7 @@ final class Scheduler implements Executor {
                     // A preempted task goes to the shared queue, so CPU-bound processes spread over
                     // all carriers instead of staying where they were spawned (the busy do not steal).
                     carrier.preempted = false;
-                    global.offer(task);
+                    RuntimeFaults.offer(global, task);
                     wakeIdle();
                     return;
                 }
@@ -188,7 +155,7 @@ final class Scheduler implements Executor {
             }
             return;
         }
-        global.offer(task);
+        RuntimeFaults.offer(global, task);
         wakeIdle();
     }
 
@@ -210,24 +177,67 @@ final class Scheduler implements Executor {
      * exception handler, so two field reads lead from the task to the process.
      */
     static Proc procOf(Runnable task) {
-        if (TASK_THREAD == null || task.getClass() != TASK_CLASS) {
-            return null;
-        }
-        try {
-            return procOfThread((Thread) TASK_THREAD.invokeExact(task));
-        } catch (Throwable e) {
-            throw new AssertionError(e);
-        }
+        Thread t = JdkHooks.taskThread(task);
+        return t == null ? null : procOfThread(t);
     }
 
     /** Whether {@link #procOfThread} can read a thread's process (java.lang is opened to Loomix). */
     static boolean threadsKnowTheirProcess() {
-        return UNCAUGHT_HANDLER != null;
+        return JdkHooks.hasUncaughtHandler();
     }
 
     /** The process whose thread {@code t} is, read from its uncaught-exception handler; or null. */
     static Proc procOfThread(Thread t) {
-        return (Thread.UncaughtExceptionHandler) UNCAUGHT_HANDLER.get(t) instanceof Proc p ? p : null;
+        return JdkHooks.uncaughtHandler(t) instanceof Proc p ? p : null;
+    }
+
+    /** The spare carriers running now. */
+    Carrier[] spares() {
+        return spares;
+    }
+
+    /**
+     * Ticker: more carriers are blocked with their process mounted than spares run, and no carrier
+     * is idle, so starts a spare carrier to run the queued processes meanwhile (as the JDK's own
+     * scheduler compensates for a pinned thread). Without it a node can deadlock: JDK 25 unmounts a virtual thread that
+     * blocks on a contended monitor (JEP 491), but under {@code -XX:-DoJVMTIVirtualThreadTransitions}
+     * (which the launcher sets, see ./loomix) only the first such unmount on a carrier works: it
+     * leaves the carrier marked as inside a mount transition, and every later contended
+     * {@code monitorenter} on it blocks the carrier itself. Processes that contend for a monitor
+     * whose holder was preempted at a yield point (or blocked in receive) then fill every carrier,
+     * and the holder never runs again to release it.
+     */
+    synchronized void addSpare() {
+        Carrier[] now = spares;
+        if (now.length >= MAX_SPARES) {
+            if (!warnedSpareLimit) {
+                warnedSpareLimit = true;
+                LOG.log(System.Logger.Level.ERROR, "Every carrier is blocked with a process mounted, and "
+                        + MAX_SPARES + " spare carriers run already (loomix.maxSpareCarriers): processes"
+                        + " that block while holding a Java monitor may hold up the node; see the"
+                        + " README's notes on synchronized");
+            }
+            return;
+        }
+        Carrier spare = new Carrier(this, carrierCount + sparesStarted++, true);
+        LOG.log(System.Logger.Level.DEBUG, () -> spare.getName() + " starts: a carrier is blocked with a process mounted");
+        Carrier[] grown = java.util.Arrays.copyOf(now, now.length + 1);
+        grown[now.length] = spare;
+        spares = grown;
+        spare.start();
+    }
+
+    /** A spare carrier that found no work for a while leaves. */
+    synchronized void retire(Carrier spare) {
+        Carrier[] now = spares;
+        Carrier[] shrunk = new Carrier[now.length - 1];
+        int k = 0;
+        for (Carrier c : now) {
+            if (c != spare) {
+                shrunk[k++] = c;
+            }
+        }
+        spares = shrunk;
     }
 
     int deepSleepers() {
@@ -296,39 +306,20 @@ final class Scheduler implements Executor {
                 return true;
             }
         }
+        for (Carrier c : spares) {
+            if (c.hasPreemptRequest()) {
+                return true;
+            }
+        }
         return false;
     }
 
     /** The carrier the caller runs on, or null (a platform thread, or a virtual thread of another scheduler). */
     static Carrier currentCarrierOrNull() {
-        return CURRENT_CARRIER == null ? null : currentCarrier();
+        return JdkHooks.hasCurrentCarrier() ? currentCarrier() : null;
     }
 
     private static Carrier currentCarrier() {
-        try {
-            return (Thread) CURRENT_CARRIER.invokeExact() instanceof Carrier c ? c : null;
-        } catch (Throwable e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static MethodHandle currentCarrierHandle() {
-        try {
-            return MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup())
-                    .findStatic(Thread.class, "currentCarrierThread", MethodType.methodType(Thread.class));
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static ThreadFactory virtualThreadFactory(Executor executor) {
-        try {
-            Class<?> builder = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
-            Constructor<?> ctor = builder.getDeclaredConstructor(Executor.class);
-            ctor.setAccessible(true);
-            return ((Thread.Builder.OfVirtual) ctor.newInstance(executor)).factory();
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
+        return JdkHooks.currentCarrierThread() instanceof Carrier c ? c : null;
     }
 }

@@ -51,6 +51,8 @@ final class TimerWheel {
          */
         private Timer nextAdded;
         private Timer nextCancelled;
+        /** Wheel thread only: the next timer whose action is to be retried (see fireAction). */
+        private Timer nextRetry;
 
         Timer(long deadline, Action action) {
             this.deadline = deadline;
@@ -79,6 +81,8 @@ final class TimerWheel {
     private volatile boolean sleeping;
     private long currentTick;
     private long filed;
+    /** Wheel thread only: timers fired whose action ran out of memory, retried at the next turn. */
+    private Timer retries;
 
     TimerWheel() {
         thread = Thread.ofPlatform().daemon().name("loomix-timers").unstarted(this::run);
@@ -121,24 +125,35 @@ final class TimerWheel {
 
     private void run() {
         for (;;) {
-            long now = System.nanoTime();
-            long nowTick = (now - origin) / TICK_NANOS;
-            fileAdded(now);
-            unlinkCancelled();
-            while (currentTick < nowTick) {
-                currentTick++;
-                fireBucket(currentTick);
+            try {
+                turn();
+            } catch (Throwable t) {
+                // Without this thread no timer would fire again: it goes on (see RuntimeFaults).
+                RuntimeFaults.survive("loomix-timers", t);
             }
-            if (filed == 0) {
-                sleeping = true;
-                if (added.get() == null && cancelled.get() == null) {
-                    LockSupport.park(this);
-                }
-                sleeping = false;
-            } else {
-                long nextTickAt = origin + (currentTick + 1) * TICK_NANOS;
-                LockSupport.parkNanos(this, Math.max(1, nextTickAt - System.nanoTime()));
+        }
+    }
+
+    /** Files and unlinks what callers pushed, fires what is due, and sleeps until the next tick. */
+    private void turn() {
+        long now = System.nanoTime();
+        long nowTick = (now - origin) / TICK_NANOS;
+        retryFailed();
+        fileAdded(now);
+        unlinkCancelled();
+        while (currentTick < nowTick) {
+            currentTick++;
+            fireBucket(currentTick);
+        }
+        if (filed == 0 && retries == null) {
+            sleeping = true;
+            if (added.get() == null && cancelled.get() == null) {
+                LockSupport.park(this);
             }
+            sleeping = false;
+        } else {
+            long nextTickAt = origin + (currentTick + 1) * TICK_NANOS;
+            LockSupport.parkNanos(this, Math.max(1, nextTickAt - System.nanoTime()));
         }
     }
 
@@ -195,11 +210,37 @@ final class TimerWheel {
 
     private void fire(Timer t) {
         if (TIMER_STATE.compareAndSet(t, PENDING, FIRED)) {
+            fireAction(t);
+        }
+    }
+
+    private void fireAction(Timer t) {
+        try {
+            t.action.fire();
+        } catch (OutOfMemoryError e) {
+            // The actions (wake a process, deliver a message) fail at their first allocation,
+            // before they have any effect: the timer fires again at the next tick, not never.
+            t.nextRetry = retries;
+            retries = t;
+            RuntimeFaults.survive("loomix-timers", e);
+        } catch (RuntimeException | Error e) {
             try {
-                t.action.fire();
-            } catch (RuntimeException | Error e) {
                 System.getLogger("io.loomix.timers").log(System.Logger.Level.ERROR, "timer action failed", e);
+            } catch (Throwable ignored) {
+                // The timer thread goes on regardless.
             }
+        }
+    }
+
+    /** Fires again the timers whose action ran out of memory. */
+    private void retryFailed() {
+        Timer t = retries;
+        retries = null;
+        while (t != null) {
+            Timer next = t.nextRetry;
+            t.nextRetry = null;
+            fireAction(t);
+            t = next;
         }
     }
 
