@@ -534,8 +534,11 @@ public sealed class Process permits Loomix {
     }
 
     /**
-     * Erlang's {@code process_info(Pid, current_stacktrace)}: where the process is now, innermost
-     * frame first; empty when it is not alive (or has not started running yet). Each frame's
+     * Erlang's {@code process_info(Pid, current_stacktrace)}: where the process waits, innermost
+     * frame first. Empty when it is not alive, and also while it is not waiting in a receive
+     * (running or runnable): the JDK can only read the stack of an unmounted virtual thread by
+     * suspending it, which for a runnable one would hand the scheduler its task twice; ask again
+     * later for a busy process. Each frame's
      * {@link StackTraceElement#getClassLoaderName()} tells which class loader, and so which loaded
      * version of a module, the code belongs to: what the code server checks before a purge.
      */

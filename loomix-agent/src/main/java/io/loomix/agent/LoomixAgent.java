@@ -18,10 +18,14 @@ import java.security.ProtectionDomain;
  * returns, as a long BIF once kept a BEAM scheduler.
  *
  * <p>{@code -Dloomix.agent.verbose=true} logs each failure to instrument a class (the class is then
- * loaded unchanged).
+ * loaded unchanged). {@code -Dloomix.agent.exclude=org.jline.,com.example.ui.} leaves more packages
+ * alone (comma-separated name prefixes): libraries whose code never runs long inside a process,
+ * such as the shell's line editor, then load without the cost of rewriting them (for the shell,
+ * JLine's classes took its terminal's start from 0.5 s to 2 s).
  */
 public final class LoomixAgent {
     private static final boolean VERBOSE = Boolean.getBoolean("loomix.agent.verbose");
+    private static final String[] EXCLUDED = prefixes(System.getProperty("loomix.agent.exclude", ""));
 
     private LoomixAgent() {}
 
@@ -49,8 +53,24 @@ public final class LoomixAgent {
         inst.addTransformer(new Transformer(hookLoader));
     }
 
+    /** {@code -Dloomix.agent.exclude}'s comma-separated name prefixes, in internal form. */
+    public static String[] prefixes(String property) {
+        return java.util.Arrays.stream(property.split(",")).map(String::strip).filter(p -> !p.isEmpty())
+                .map(p -> p.replace('.', '/')).toArray(String[]::new);
+    }
+
     /** Whether the class named (internal form) is left alone whatever its loader. */
     static boolean excluded(String internalName) {
+        return excluded(internalName, EXCLUDED);
+    }
+
+    /** {@link #excluded(String)} with {@code extra} prefixes (internal form) besides the built-in ones. */
+    public static boolean excluded(String internalName, String[] extra) {
+        for (String prefix : extra) {
+            if (internalName.startsWith(prefix)) {
+                return true;
+            }
+        }
         return internalName.startsWith("java/")
                 || internalName.startsWith("javax/")
                 || internalName.startsWith("jdk/")

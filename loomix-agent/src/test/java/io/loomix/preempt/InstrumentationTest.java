@@ -261,4 +261,15 @@ class InstrumentationTest {
         assertEquals(Sample.fib(15), fib);
         assertEquals(0, hookCalls(original));
     }
+
+    @Test
+    void packagesNamedInTheExcludePropertyAreLeftAlone() {
+        String[] extra = io.loomix.agent.LoomixAgent.prefixes(" org.jline. ,com.example.ui.,");
+        assertArrayEquals(new String[] {"org/jline/", "com/example/ui/"}, extra);
+        assertTrue(io.loomix.agent.LoomixAgent.excluded("org/jline/reader/LineReader", extra));
+        assertTrue(io.loomix.agent.LoomixAgent.excluded("com/example/ui/Window", extra));
+        assertFalse(io.loomix.agent.LoomixAgent.excluded("com/example/Spin", extra));
+        assertTrue(io.loomix.agent.LoomixAgent.excluded("java/util/List", extra), "the built-in exclusions stay");
+        assertFalse(io.loomix.agent.LoomixAgent.excluded("org/jline/reader/LineReader", new String[0]));
+    }
 }

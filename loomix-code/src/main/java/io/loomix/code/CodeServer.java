@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class CodeServer {
     private static final AtomicInteger IDS = new AtomicInteger();
     private static final Duration KILL_WAIT = Duration.ofSeconds(5);
+    private static final Duration STACK_WAIT = Duration.ofMillis(200);
     private static final System.Logger LOG = System.getLogger("io.loomix.code");
 
     private final String id;
@@ -426,8 +427,31 @@ public final class CodeServer {
         return in;
     }
 
+    /**
+     * The stack of {@code pid} the next time it waits in a receive (a stack can only be read then,
+     * see {@link Process#stacktrace}), trying for up to {@link #STACK_WAIT}; empty if it is gone or
+     * stayed busy all that time (it is then taken not to run the version checked).
+     */
+    private static List<StackTraceElement> stackOf(Pid pid) {
+        long deadline = System.nanoTime() + STACK_WAIT.toNanos();
+        while (true) {
+            Optional<List<StackTraceElement>> stack = Process.stacktrace(pid);
+            if (stack.isPresent()) {
+                return stack.get();
+            }
+            if (!Process.alive(pid) || System.nanoTime() > deadline) {
+                if (Process.alive(pid)) {
+                    LOG.log(System.Logger.Level.WARNING, () -> "code server: " + pid + " did not wait in a receive for "
+                            + STACK_WAIT.toMillis() + " ms, so which code it runs was not checked");
+                }
+                return List.of();
+            }
+            Process.sleep(Duration.ofMillis(1));
+        }
+    }
+
     private boolean runs(Pid pid, Version v) {
-        List<StackTraceElement> stack = Process.stacktrace(pid).orElse(List.of());
+        List<StackTraceElement> stack = stackOf(pid);
         String loaderName = v.loader.getName();
         boolean server = false;
         for (StackTraceElement frame : stack) {
@@ -445,7 +469,7 @@ public final class CodeServer {
 
     /** A GenServer's callback class, or null if {@code pid} is not one (or does not answer). */
     private static Class<?> callbackClass(Pid pid) {
-        boolean server = Process.stacktrace(pid).orElse(List.of()).stream()
+        boolean server = stackOf(pid).stream()
                 .anyMatch(f -> f.getClassName().equals("io.loomix.otp.ServerLoop"));
         if (!server) {
             return null;

@@ -685,10 +685,16 @@ public final class Kernel {
                 p.priority, counted ? b.memory() : -1, counted ? b.allocated() : -1);
     }
 
+    /**
+     * The stack of a process waiting in receive; null for any other. The JDK takes the stack of an
+     * unmounted virtual thread by suspending it, and one that is runnable (queued on a carrier)
+     * it then submits to the scheduler a second time; a parked one it only resubmits if it was
+     * unparked meanwhile, which is the ordinary single wake-up.
+     */
     public List<StackTraceElement> stacktrace(Pid pid) {
         Proc p = lookup(pid);
         Thread t = p == null ? null : p.thread;
-        if (t == null || p.state() == Proc.DEAD) {
+        if (t == null || p.state() != Proc.WAITING) {
             return null;
         }
         return List.of(t.getStackTrace());

@@ -54,7 +54,7 @@ class JdkHooksTest {
     @Test
     void aNodeStartedWithoutTheFlagsSaysWhatIsMissingAndStillRuns() throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        java.lang.Process jvm = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        java.lang.Process jvm = new ProcessBuilder(java, "-cp", ForkedJvm.classPath(),
                 JdkHooksProbe.class.getName()).redirectErrorStream(true).start();
         byte[] out = jvm.getInputStream().readAllBytes();
         assertTrue(jvm.waitFor(60, TimeUnit.SECONDS));

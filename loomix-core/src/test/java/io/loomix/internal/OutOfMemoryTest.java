@@ -28,7 +28,7 @@ class OutOfMemoryTest {
             command.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
             command.add("--add-opens=java.management/sun.management=ALL-UNNAMED");
             command.add("-cp");
-            command.add(System.getProperty("java.class.path"));
+            command.add(ForkedJvm.classPath());
             command.add(OutOfMemoryScenario.class.getName());
             Path log = Files.createTempFile("loomix-oom", ".log");
             java.lang.Process jvm = new ProcessBuilder(command).redirectErrorStream(true)

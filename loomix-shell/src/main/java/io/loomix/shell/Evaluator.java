@@ -19,8 +19,9 @@ import java.util.function.Consumer;
 /**
  * The shell process: a long-lived Loomix process that runs every snippet, so {@code self()} is the
  * same pid from one snippet to the next and messages sent to it wait in its mailbox. Snippets come
- * through a Java queue, not its mailbox, so {@code receive} and {@code flush} in a snippet see
- * only what others sent.
+ * through a Java queue, announced by a {@code Wake} message that the process takes before it runs
+ * the snippet, so {@code receive} and {@code flush} in a snippet see only what others sent. Between
+ * snippets it waits in a receive, like any idle process (so the code server can read its stack).
  *
  * <p>If a snippet makes the process exit ({@code exit(reason)}, a linked process crashing, a kill,
  * an interrupt that had to kill it), the snippet fails with {@link Died} and a new shell process
@@ -41,6 +42,9 @@ final class Evaluator {
 
     private record Job(Method doit, CompletableFuture<Object> result) {}
 
+    /** "A job is queued": one per job, taken before the job runs. */
+    private record Wake() {}
+
     /** One shell process and the queue it takes snippets from. */
     private record Incarnation(Pid pid, LinkedBlockingQueue<Job> jobs) {}
 
@@ -51,6 +55,7 @@ final class Evaluator {
     volatile boolean stopped;
     /** Ctrl-C was pressed during the current input. */
     volatile boolean interrupt;
+    private volatile boolean closed;
 
     /** @param notices where to say that a new shell process took over */
     Evaluator(Consumer<String> notices) {
@@ -74,6 +79,9 @@ final class Evaluator {
         Process.spawn(() -> {
             Ref ref = Process.monitor(pid);
             Down down = Process.receive(msg -> msg instanceof Down d && d.ref().equals(ref) ? d : null);
+            if (closed) {
+                return;
+            }
             Incarnation next = start();
             current = next; // before the failed snippet returns, so the next one finds its successor
             Job job = running;
@@ -97,6 +105,7 @@ final class Evaluator {
         try {
             Incarnation inc = current;
             inc.jobs().put(job);
+            Process.send(inc.pid(), new Wake());
             while (true) {
                 try {
                     return job.result().get(100, TimeUnit.MILLISECONDS);
@@ -105,6 +114,7 @@ final class Evaluator {
                         // Its process died before taking it (between two snippets): the next one runs it.
                         inc = current;
                         inc.jobs().put(job);
+                        Process.send(inc.pid(), new Wake());
                     }
                 }
             }
@@ -136,15 +146,18 @@ final class Evaluator {
         return running != null;
     }
 
+    /** Ends the shell process for good (the shell is closing): no successor starts. */
+    void close() {
+        closed = true;
+        Process.exit(current.pid(), ExitReason.KILL);
+    }
+
     private static void serve(LinkedBlockingQueue<Job> jobs) {
         while (true) {
-            Job job;
-            try {
-                job = jobs.take();
-            } catch (InterruptedException e) {
-                // An exit signal interrupts a process blocked outside receive; a receive lets it take effect.
-                Process.receive(Duration.ZERO, m -> null, () -> null);
-                continue;
+            Process.receive(m -> m instanceof Wake ? m : null);
+            Job job = jobs.poll();
+            if (job == null) {
+                continue; // taken over by a successor while this one was dying
             }
             try {
                 job.result().complete(job.doit().invoke(null));

@@ -27,8 +27,8 @@ import java.util.function.Consumer;
  * the helpers imported, and module names that call the current version of a module loaded with
  * {@code c()} ({@link Facades}). The terminal side is {@link Console}; tests drive this directly.
  *
- * <p>JShell starts in the background: {@link #start} returns at once (so the prompt shows at
- * once), and the first {@link #eval} waits for it.
+ * <p>JShell starts in the background ({@link #warmUp}), so the prompt shows before it is ready;
+ * the first {@link #eval} waits for it.
  */
 public final class Shell implements AutoCloseable {
     private static volatile Shell current;
@@ -46,6 +46,7 @@ public final class Shell implements AutoCloseable {
 
     private final Evaluator evaluator;
     private final CompletableFuture<JShell> jshell;
+    private final java.util.concurrent.atomic.AtomicBoolean warming = new java.util.concurrent.atomic.AtomicBoolean();
     private final Optional<Distribution> distribution;
     private final List<Loaded> pendingFacades = new ArrayList<>();
     private final Map<String, String> facadeModules = new ConcurrentHashMap<>();
@@ -54,18 +55,33 @@ public final class Shell implements AutoCloseable {
     private Shell(Consumer<String> notices, Optional<Distribution> distribution) {
         this.distribution = distribution;
         this.evaluator = new Evaluator(notices);
+        this.jshell = new CompletableFuture<>();
+    }
+
+    /**
+     * Starts JShell in the background (once; the first {@link #eval} waits for it). The compiler's
+     * start takes a second or more: the console shows its prompt first, then calls this.
+     */
+    void warmUp() {
+        if (!warming.compareAndSet(false, true)) {
+            return;
+        }
         ClassLoader app = Shell.class.getClassLoader();
-        this.jshell = CompletableFuture.supplyAsync(() -> {
-            JShell js = JShell.builder()
-                    .executionEngine(new ShellControl.Provider(app, evaluator), Map.of())
-                    .compilerOptions("--class-path", System.getProperty("java.class.path", ""))
-                    .build();
-            for (String line : IMPORTS.strip().split("\n")) {
-                js.eval(line);
+        Thread.ofPlatform().name("loomix-shell-init").daemon().start(() -> {
+            try {
+                JShell js = JShell.builder()
+                        .executionEngine(new ShellControl.Provider(app, evaluator), Map.of())
+                        .compilerOptions("--class-path", System.getProperty("java.class.path", ""))
+                        .build();
+                for (String line : IMPORTS.strip().split("\n")) {
+                    js.eval(line);
+                }
+                js.eval("{ int warm = 1; }"); // warms the compiler and the engine up (a block: no $1 used up)
+                jshell.complete(js);
+            } catch (Throwable t) {
+                jshell.completeExceptionally(t);
             }
-            js.eval("{ int warm = 1; }"); // warms the compiler and the engine up (a block: no $1 used up)
-            return js;
-        }, r -> Thread.ofPlatform().name("loomix-shell-init").daemon().start(r));
+        });
     }
 
     /**
@@ -97,6 +113,7 @@ public final class Shell implements AutoCloseable {
     }
 
     JShell jshell() {
+        warmUp();
         return jshell.join();
     }
 
@@ -234,7 +251,7 @@ public final class Shell implements AutoCloseable {
     /** Ctrl-C: stops the running snippet, if any. */
     public void interrupt() {
         evaluator.interrupt = true;
-        if (jshell.isDone()) {
+        if (jshell.isDone() && !jshell.isCompletedExceptionally()) {
             jshell.join().stop();
         }
     }
@@ -255,7 +272,8 @@ public final class Shell implements AutoCloseable {
 
     @Override
     public void close() {
-        if (jshell.isDone()) {
+        evaluator.close();
+        if (jshell.isDone() && !jshell.isCompletedExceptionally()) {
             jshell.join().close();
         }
         if (current == this) {

@@ -173,7 +173,8 @@ class ShellTest {
     void ctrlCStopsASnippetWaitingInReceiveByReplacingTheShellProcess() throws Exception {
         String pid = value("self()");
         CompletableFuture<List<Outcome>> running = CompletableFuture.supplyAsync(() -> shell().eval("receive()"));
-        while (!io.loomix.Process.info(shell().pid()).map(i -> i.status().equals("waiting")).orElse(false)) {
+        while (!io.loomix.Process.stacktrace(shell().pid()).orElse(List.of()).stream()
+                .anyMatch(f -> f.getClassName().equals(Helpers.class.getName()) && f.getMethodName().equals("receive"))) {
             Thread.sleep(5); // until the snippet waits in its receive (a stop before that is JShell's own)
         }
         shell().interrupt();

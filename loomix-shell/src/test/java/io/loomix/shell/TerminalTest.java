@@ -81,8 +81,9 @@ class TerminalTest {
         keys("C-u");
 
         // Ctrl-C stops a snippet waiting in receive; the node lives on.
-        type("receive()");
-        await(s -> lastLine(s).endsWith("receive()"), "the receive running");
+        // The line printed first shows the snippet runs: the terminal is out of raw mode, so ^C is a signal.
+        type("System.out.println(\"in the receive\"); receive()");
+        await(s -> s.contains("\nin the receive"), "the receive running");
         keys("C-c");
         await(s -> s.contains("stopped (Ctrl-C)"), "Ctrl-C");
         type("1 + 1");
