@@ -5,6 +5,7 @@
  */
 module io.loomix.dist {
     requires transitive io.loomix.core;
+    requires io.loomix.otp; // GenWire: gen_server calls across nodes in OTP's shapes
     exports io.loomix.dist;
     exports io.loomix.dist.epmd;
     exports io.loomix.dist.term;

@@ -46,6 +46,7 @@ public final class Kernel {
     private final ConcurrentHashMap<Atom, Proc> names = new ConcurrentHashMap<>();
     private final SendTimers sendTimers = new SendTimers(this);
     private final ConcurrentHashMap<Ref, Alias> aliases = new ConcurrentHashMap<>();
+    private final RemoteSignals remoteSignals = new RemoteSignals(this);
 
     /**
      * An active alias and its owner. {@code once}: the first message through it ends it (alias
@@ -85,15 +86,56 @@ public final class Kernel {
         return Holder.INSTANCE;
     }
 
-    /** Delivery to other nodes, installed by distribution. */
+    /**
+     * The outbound side of the seam: every signal for a process on another node, installed by
+     * distribution. The inbound side is {@link RemoteSignals}. Calls come from any thread,
+     * usually the sending process's; a signal for a node that cannot be reached is dropped by the
+     * implementation, which then reports the node down ({@link RemoteSignals#nodeDown}).
+     */
     public interface Remote {
         void send(Pid to, Object message);
 
         void send(Name to, Object message);
+
+        /** A message to an alias of a remote process; {@code from} is null outside a process. */
+        void aliasSend(Pid from, Ref alias, Object message);
+
+        /** link/1 to a remote pid. */
+        void link(Pid from, Pid to);
+
+        /** unlink/1 of a remote pid (Erlang's UNLINK_ID protocol). */
+        void unlink(Pid from, Pid to);
+
+        /** The local process {@code from} exited: its link to {@code to} carries the reason. */
+        void linkExit(Pid from, Pid to, ExitReason reason);
+
+        /** exit/2 to a remote pid; {@code from} is null outside a process. */
+        void exit(Pid from, Pid to, ExitReason reason);
+
+        /** monitor/2 of a remote {@link Pid} or {@link Name} ({@code target}). */
+        void monitor(Pid from, Object target, Ref ref);
+
+        /** demonitor of a monitor made by {@link #monitor}; {@code target} as given there. */
+        void demonitor(Pid from, Object target, Ref ref);
+
+        /**
+         * A local process a remote one monitors is gone: {@code monitored} is the local pid or the
+         * registered name ({@link Atom}) the watcher monitored.
+         */
+        void down(Object monitored, Pid watcher, Ref ref, ExitReason reason);
     }
 
     public void installRemote(Remote r) {
         remote = r;
+    }
+
+    Remote remote() {
+        return remote;
+    }
+
+    /** What distribution calls when a peer signals a local process, or a peer is lost. */
+    public RemoteSignals remoteSignals() {
+        return remoteSignals;
     }
 
     /** Whether processes run on Loomix's carriers (false: the JDK's default scheduler, with a warning). */
@@ -303,6 +345,10 @@ public final class Kernel {
     public void send(Ref alias, Object message) {
         notNull(alias, "send: alias");
         check(message);
+        if (!alias.isLocal()) {
+            remoteSignals.sendRemote(alias, message);
+            return;
+        }
         Alias a = aliases.get(alias);
         if (a == null) {
             return;
@@ -314,7 +360,7 @@ public final class Kernel {
             if (a.monitor()) {
                 Proc.Held held = a.owner().removeMonitor(alias);
                 if (held != null) {
-                    dropWatch(alias, held.pid());
+                    dropWatch(a.owner(), alias, held);
                 }
             }
         }
@@ -416,6 +462,11 @@ public final class Kernel {
         return p == null ? null : p.pid;
     }
 
+    /** The live process registered as {@code name}, or null. */
+    Proc registeredProc(Atom name) {
+        return names.get(name);
+    }
+
     public List<Atom> registered() {
         return List.copyOf(names.keySet());
     }
@@ -445,10 +496,11 @@ public final class Kernel {
         if (other.equals(me.pid)) {
             return;
         }
-        Proc target = lookup(other);
         if (!isLocal(other)) {
-            throw new UnsupportedOperationException("link to " + other + " needs distribution, which is not started");
+            remoteSignals.linkRemote(me, other);
+            return;
         }
+        Proc target = lookup(other);
         if (target != null) {
             Proc.Linked mine = me.addLink(other);
             if (target.addLink(me.pid) != Proc.Linked.GONE || mine == Proc.Linked.ALREADY) {
@@ -470,16 +522,24 @@ public final class Kernel {
     public void unlink(Pid other) {
         Proc me = self("unlink");
         notNull(other, "unlink: pid");
-        me.removeLink(other);
-        Proc target = lookup(other);
-        if (target != null) {
-            target.removeLink(me.pid);
+        boolean had = me.removeLink(other);
+        if (!isLocal(other)) {
+            remoteSignals.unlinkRemote(me, other, had);
+        } else {
+            Proc target = lookup(other);
+            if (target != null) {
+                target.removeLink(me.pid);
+            }
         }
         me.checkExit();
     }
 
     /** A linked process exited: tell {@code to}, if it still holds the link. */
     void linkExit(Pid from, Pid to, ExitReason reason) {
+        if (!isLocal(to)) {
+            remoteSignals.linkExitRemote(from, to, reason);
+            return;
+        }
         Proc target = lookup(to);
         if (target != null) {
             target.linkSignal(from, reason);
@@ -492,9 +552,16 @@ public final class Kernel {
         notNull(reason, "exit: reason (use ExitReason.NORMAL for a normal exit)");
         Proc sender = current();
         Pid from = sender != null ? sender.pid : to;
-        Proc target = lookup(to);
-        if (target != null) {
-            target.exitSignal(from, reason, false);
+        if (!isLocal(to)) {
+            Remote r = remote;
+            if (r != null) {
+                r.exit(sender != null ? sender.pid : null, to, reason);
+            }
+        } else {
+            Proc target = lookup(to);
+            if (target != null) {
+                target.exitSignal(from, reason, false);
+            }
         }
         if (sender != null) {
             sender.checkExit();
@@ -518,7 +585,10 @@ public final class Kernel {
     /** erlang:monitor/3 for {@code {Name, Node}}; the Down names the Name. */
     public Ref monitor(Name name, io.loomix.MonitorOption... options) {
         notNull(name, "monitor: name");
-        Proc target = name.node() == Nodes.localNode() ? names.get(name.name()) : null;
+        if (!Nodes.isLocalNode(name.node())) {
+            return monitor(null, name, options);
+        }
+        Proc target = names.get(name.name());
         return monitor(target == null ? null : target.pid, name, options);
     }
 
@@ -542,6 +612,10 @@ public final class Kernel {
         }
         if (target != null && target.equals(me.pid)) {
             return ref; // Erlang makes no monitor on oneself
+        }
+        if (target == null ? object instanceof Name n && !Nodes.isLocalNode(n.node()) : !isLocal(target)) {
+            remoteSignals.monitorRemote(me, ref, held, target != null ? target : object);
+            return ref;
         }
         Proc proc = target == null ? null : lookup(target);
         if (proc != null) {
@@ -580,7 +654,7 @@ public final class Kernel {
             if (held.alias()) {
                 dropMonitorAlias(me, ref);
             }
-            dropWatch(ref, held.pid());
+            dropWatch(me, ref, held);
             return true;
         }
         if (flush) {
@@ -590,18 +664,31 @@ public final class Kernel {
         return false;
     }
 
-    boolean dropWatch(Ref ref, Pid target) {
-        Proc proc = lookup(target);
-        return proc != null && proc.removeWatcher(ref);
-    }
-
-    /** A monitored process exited: tell the watcher, if it still holds the monitor. */
-    void down(Pid watcher, Ref ref, Object object, ExitReason reason) {
-        Proc w = lookup(watcher);
-        if (w != null) {
-            w.monitorDown(ref, object, reason);
+    /** The monitor {@code ref} that {@code owner} held ended: the watched side forgets it. */
+    void dropWatch(Proc owner, Ref ref, Proc.Held held) {
+        Pid target = held.pid();
+        if (target == null ? held.object() instanceof Name n && !Nodes.isLocalNode(n.node()) : !isLocal(target)) {
+            remoteSignals.demonitorRemote(owner, ref, target != null ? target : held.object());
+            return;
+        }
+        Proc proc = target == null ? null : lookup(target);
+        if (proc != null) {
+            proc.removeWatcher(ref);
         }
     }
+
+    /** The monitored process {@code dead} exited: tell the watcher, if it still holds the monitor. */
+    void down(Pid dead, Proc.Watcher watcher, Ref ref, ExitReason reason) {
+        if (!isLocal(watcher.pid())) {
+            remoteSignals.downRemote(dead, watcher, ref, reason);
+            return;
+        }
+        Proc w = lookup(watcher.pid());
+        if (w != null) {
+            w.monitorDown(ref, watcher.object(), reason);
+        }
+    }
+
 
     /** erlang:yield/0: lets other runnable processes run; a pending exit takes effect here. */
     public void yieldNow() {

@@ -60,7 +60,11 @@ public final class PortDriver {
 
     private record Eof() {}
 
-    private record Connect(Pid owner) {}
+    /** {@code from} waits for {@link Connected} with {@code ref} (null: nobody waits). */
+    private record Connect(Pid owner, Pid from, Ref ref) {}
+
+    /** The port has linked its new owner: port_connect/2 returns only then. */
+    private record Connected(Ref ref) {}
 
     private final long id = IDS.incrementAndGet();
     private final String name;
@@ -182,7 +186,18 @@ public final class PortDriver {
                     + ": it is not a live local process");
         }
         d.owner = newOwner;
-        K.send(port.pid(), new Connect(newOwner));
+        Pid me = K.selfOrNull();
+        if (me == null || me.equals(port.pid())) {
+            K.send(port.pid(), new Connect(newOwner, null, null));
+            return;
+        }
+        // Synchronous, as port_connect/2: the port is linked to the new owner when this returns, so
+        // an owner that exits at once still closes the port with its own reason.
+        Ref ref = K.monitor(port.pid());
+        K.send(port.pid(), new Connect(newOwner, me, ref));
+        K.receive(m -> m instanceof Connected c && c.ref().equals(ref)
+                || m instanceof Down down && down.ref().equals(ref) ? m : null, -1, () -> null, ref);
+        K.demonitor(ref, true);
     }
 
     public static PortInfo info(Port port) {
@@ -259,11 +274,14 @@ public final class PortDriver {
                     case Eof e -> {
                         return;
                     }
-                    case Connect(Pid newOwner) -> {
+                    case Connect(Pid newOwner, Pid from, Ref ref) -> {
                         try {
                             K.link(newOwner);
                         } catch (NoProcException e) {
                             throw K.exitSelf(ExitReason.NOPROC); // the new owner died before the link
+                        }
+                        if (from != null) {
+                            K.send(from, new Connected(ref));
                         }
                     }
                     default -> {} // Erlang's port ignores what it cannot use too

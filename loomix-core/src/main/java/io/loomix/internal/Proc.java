@@ -602,7 +602,7 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
             kernel.dropAliases(this, aliasRefs);
         }
         if (held != null) {
-            held.forEach((ref, h) -> kernel.dropWatch(ref, h.pid()));
+            held.forEach((ref, h) -> kernel.dropWatch(this, ref, h));
         }
         if (linked != null) {
             for (Pid other : linked) {
@@ -610,7 +610,7 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
             }
         }
         if (watching != null) {
-            watching.forEach((ref, w) -> kernel.down(w.pid(), ref, w.object(), reason));
+            watching.forEach((ref, w) -> kernel.down(pid, w, ref, reason));
         }
         kernel.table.remove(this);
         STATE.setVolatile(this, DEAD);

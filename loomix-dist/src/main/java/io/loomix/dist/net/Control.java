@@ -75,10 +75,13 @@ sealed interface Control {
     /** {@code {3, From, To, Reason}}: a linked process exited. */
     record Exit(Pid from, Pid to, Object reason) implements Control {}
 
+    /** {@code {8, From, To, Reason}}: exit/2. */
+    record Exit2(Pid from, Pid to, Object reason) implements Control {}
+
     /** {@code {35, Id, From, To}} and its acknowledgement {@code {36, Id, From, To}}. */
     record UnlinkId(Object id, Pid from, Pid to, boolean ack) implements Control {}
 
-    /** A control message this node does not act on yet (issue 10: exit/2, group leaders, spawn). */
+    /** A control message this node does not act on yet (group leaders, spawn requests, payload variants). */
     record Unhandled(int op, Tuple tuple) implements Control {}
 
     static Control parse(Object term) throws ProtocolException {
@@ -96,6 +99,7 @@ sealed interface Control {
                 case MONITOR_P_EXIT -> new MonitorPExit(t.get(1), (Pid) t.get(2), (Ref) t.get(3), t.get(4));
                 case LINK -> new Link((Pid) t.get(1), (Pid) t.get(2));
                 case EXIT -> new Exit((Pid) t.get(1), (Pid) t.get(2), t.get(3));
+                case EXIT2 -> new Exit2((Pid) t.get(1), (Pid) t.get(2), t.get(3));
                 case UNLINK_ID, UNLINK_ID_ACK -> new UnlinkId(t.get(1), (Pid) t.get(2), (Pid) t.get(3),
                         op.intValue() == UNLINK_ID_ACK);
                 default -> new Unhandled(op.intValue(), t);
@@ -116,6 +120,7 @@ sealed interface Control {
             case MonitorPExit m -> Tuple.of(MONITOR_P_EXIT, m.from(), m.to(), m.ref(), m.reason());
             case Link l -> Tuple.of(LINK, l.from(), l.to());
             case Exit e -> Tuple.of(EXIT, e.from(), e.to(), e.reason());
+            case Exit2 e -> Tuple.of(EXIT2, e.from(), e.to(), e.reason());
             case UnlinkId u -> Tuple.of(u.ack() ? UNLINK_ID_ACK : UNLINK_ID, u.id(), u.from(), u.to());
             case Unhandled u -> u.tuple();
         };

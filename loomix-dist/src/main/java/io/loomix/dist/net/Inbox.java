@@ -7,25 +7,30 @@ import io.loomix.dist.term.DecodeException;
 import io.loomix.dist.term.DecodeLimits;
 import io.loomix.dist.term.TermDecoder;
 import io.loomix.dist.term.TermRegistry;
+import io.loomix.dist.term.ExitReasons;
 import io.loomix.internal.Kernel;
+import io.loomix.internal.RemoteSignals;
 
 /**
  * Incoming messages of one connection, on its reader thread: decodes the control term and the
- * message and hands them to the runtime. Signals this part does not carry yet (links, exit/2,
- * monitors of live processes: issue 10) get the answer that keeps the peer consistent, or none.
+ * message and hands them to the runtime: messages to {@link Kernel}, links, exits and monitors to
+ * {@link RemoteSignals}, in the order they came, so signals between two processes stay ordered.
  */
 final class Inbox implements Connection.Handler {
     private static final System.Logger LOG = System.getLogger("io.loomix.dist");
-    private static final Atom NOPROC = Atom.of("noproc");
 
     private final NodeTable table;
     private final Kernel kernel;
     private final TermDecoder decoder;
+    private final RemoteSignals signals;
+    /** The peer's node name, read once (the reader thread only). */
+    private Atom peer;
 
     Inbox(NodeTable table, Kernel kernel, TermRegistry registry) {
         this.table = table;
         this.kernel = kernel;
         this.decoder = new TermDecoder(registry, DecodeLimits.DEFAULT);
+        this.signals = kernel.remoteSignals();
     }
 
     @Override
@@ -50,24 +55,33 @@ final class Inbox implements Connection.Handler {
             }
             case Control.AliasSend s -> {
                 if (isLocal(s.alias())) {
-                    guarded(() -> kernel.send(s.alias(), message));
+                    guarded(() -> kernel.send(s.alias(), GenShapes.in(message)));
                 }
             }
-            case Control.MonitorP m -> {
-                if (!exists(m.target())) {
-                    table.sendControl(c, new Control.MonitorPExit(m.target(), m.from(), m.ref(), NOPROC));
-                }
+            case Control.MonitorP m -> signals.monitorFrom(m.from(), m.target(), m.ref());
+            case Control.DemonitorP m -> signals.demonitorFrom(m.from(), m.target(), m.ref());
+            case Control.MonitorPExit m -> signals.downFrom(peer(c), m.to(), m.ref(), ExitReasons.fromTerm(m.reason()));
+            case Control.Link l -> signals.linkFrom(l.from(), l.to());
+            case Control.Exit e -> signals.linkExitFrom(e.from(), e.to(), ExitReasons.fromTerm(e.reason()));
+            case Control.Exit2 e -> signals.exitFrom(e.from(), e.to(), ExitReasons.fromTerm(e.reason()));
+            case Control.UnlinkId u when !u.ack() -> {
+                signals.unlinkFrom(u.from(), u.to());
+                table.sendControl(c, new Control.UnlinkId(u.id(), u.to(), u.from(), true));
             }
-            case Control.Link l -> {
-                if (!exists(l.to())) {
-                    table.sendControl(c, new Control.Exit(l.to(), l.from(), NOPROC));
-                }
+            case Control.UnlinkId u -> {
+                // the peer has removed its side; ours went when unlink/1 was called
             }
-            case Control.UnlinkId u when !u.ack() ->
-                    table.sendControl(c, new Control.UnlinkId(u.id(), u.to(), u.from(), true));
             default -> LOG.log(System.Logger.Level.DEBUG, () -> "Ignored from " + c.peerName() + ": " + control
-                    + " (remote links, exits and monitors come with issue 10)");
+                    + " (spawn requests and group leaders are not served yet)");
         }
+    }
+
+    private Atom peer(Connection c) {
+        Atom p = peer;
+        if (p == null) {
+            p = peer = Atom.of(c.peerName());
+        }
+        return p;
     }
 
     @Override
@@ -78,7 +92,7 @@ final class Inbox implements Connection.Handler {
     private void deliver(Pid to, Object message) {
         // a pid of another node or another incarnation of this one is dropped, never forwarded
         if (kernel.isLocal(to)) {
-            guarded(() -> kernel.send(to, message));
+            guarded(() -> kernel.send(to, GenShapes.in(message)));
         }
     }
 
@@ -89,14 +103,6 @@ final class Inbox implements Connection.Handler {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "Dropped an incoming message: " + e.getMessage());
         }
-    }
-
-    private boolean exists(Object target) {
-        return switch (target) {
-            case Pid pid -> kernel.isLocal(pid) && kernel.isAlive(pid);
-            case Atom name -> kernel.whereis(name) != null;
-            default -> false;
-        };
     }
 
     private static boolean isLocal(Ref ref) {

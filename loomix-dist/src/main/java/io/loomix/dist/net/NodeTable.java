@@ -1,15 +1,18 @@
 package io.loomix.dist.net;
 
 import io.loomix.Atom;
+import io.loomix.ExitReason;
 import io.loomix.Name;
 import io.loomix.Pid;
 import io.loomix.Process;
+import io.loomix.Ref;
 import io.loomix.dist.NodeDown;
 import io.loomix.dist.NodeUp;
 import io.loomix.dist.epmd.EpmdClient;
 import io.loomix.dist.handshake.DistFlags;
 import io.loomix.dist.handshake.Handshake;
 import io.loomix.dist.handshake.HandshakeException;
+import io.loomix.dist.term.ExitReasons;
 import io.loomix.dist.term.TermRegistry;
 import io.loomix.internal.Kernel;
 
@@ -47,6 +50,7 @@ public final class NodeTable implements Kernel.Remote {
     private final ConcurrentHashMap<Atom, Peer> peers = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Pid> watchers = new CopyOnWriteArrayList<>();
     private final AtomicLong sequences = new AtomicLong(1);
+    private final AtomicLong unlinkIds = new AtomicLong(1);
     private final Frames frames;
     private volatile Pid fallbackSender;
     private volatile boolean stopped;
@@ -95,6 +99,64 @@ public final class NodeTable implements Kernel.Remote {
         route(to.node(), new Outgoing(sender(), to.name(), message));
     }
 
+    @Override
+    public void aliasSend(Pid from, Ref alias, Object message) {
+        Pid sender = from != null ? from : fallbackSender;
+        route(alias.node(), new Outgoing(sender, new Control.AliasSend(sender, alias), message));
+    }
+
+    @Override
+    public void link(Pid from, Pid to) {
+        signal(to.node(), from, new Control.Link(from, to));
+    }
+
+    /** Erlang's UNLINK_ID: the peer removes its side and acknowledges (the ack needs no action here). */
+    @Override
+    public void unlink(Pid from, Pid to) {
+        signal(to.node(), from, new Control.UnlinkId(unlinkIds.getAndIncrement(), from, to, false));
+    }
+
+    @Override
+    public void linkExit(Pid from, Pid to, ExitReason reason) {
+        signal(to.node(), from, new Control.Exit(from, to, ExitReasons.toTerm(reason)));
+    }
+
+    @Override
+    public void exit(Pid from, Pid to, ExitReason reason) {
+        Pid sender = from != null ? from : fallbackSender;
+        if (sender != null) {
+            signal(to.node(), sender, new Control.Exit2(sender, to, ExitReasons.toTerm(reason)));
+        }
+    }
+
+    @Override
+    public void monitor(Pid from, Object target, Ref ref) {
+        signal(nodeOf(target), from, new Control.MonitorP(from, wireTarget(target), ref));
+    }
+
+    @Override
+    public void demonitor(Pid from, Object target, Ref ref) {
+        signal(nodeOf(target), from, new Control.DemonitorP(from, wireTarget(target), ref));
+    }
+
+    @Override
+    public void down(Object monitored, Pid watcher, Ref ref, ExitReason reason) {
+        signal(watcher.node(), null, new Control.MonitorPExit(monitored, watcher, ref, ExitReasons.toTerm(reason)));
+    }
+
+    private void signal(Atom node, Pid from, Control control) {
+        route(node, new Outgoing(from, control, null));
+    }
+
+    private static Atom nodeOf(Object target) {
+        return target instanceof Name n ? n.node() : ((Pid) target).node();
+    }
+
+    /** A monitor names a pid, or a registered name by its atom alone. */
+    private static Object wireTarget(Object target) {
+        return target instanceof Name n ? n.name() : target;
+    }
+
     /** Sends a control message (no message term) to a node that is connected; dropped otherwise. */
     void sendControl(Connection c, Control control) {
         frames.encode(c.flags(), 0, control, null, c::send);
@@ -133,6 +195,7 @@ public final class NodeTable implements Kernel.Remote {
     private void write(Connection c, Outgoing out) {
         long flags = c.flags();
         Control control = switch (out.to()) {
+            case Control signal -> signal;
             case Pid pid -> out.from() != null && (flags & DistFlags.SEND_SENDER) != 0
                     ? new Control.SendSender(out.from(), pid) : new Control.Send(pid);
             case Atom name -> new Control.RegSend(out.from(), name);
@@ -144,7 +207,7 @@ public final class NodeTable implements Kernel.Remote {
             return;
         }
         long seq = out.from() == null ? 0 : sequences.getAndIncrement();
-        frames.encode(flags, seq, control, out.message(), c::send);
+        frames.encode(flags, seq, control, GenShapes.out(out.message()), c::send);
     }
 
     // ---- connection set-up ----
@@ -297,6 +360,7 @@ public final class NodeTable implements Kernel.Remote {
             p.monitors.clear();
             p.notifyAll();
         }
+        Kernel.get().remoteSignals().nodeDown(p.node);
         for (Pid m : tell) {
             Process.send(m, new NodeDown(p.node, reason));
         }
@@ -307,6 +371,7 @@ public final class NodeTable implements Kernel.Remote {
     void closed(Connection c, String reason) {
         Peer p = peers.get(Atom.of(c.peerName()));
         if (p == null) {
+            Kernel.get().remoteSignals().nodeDown(Atom.of(c.peerName())); // the table was stopped
             return;
         }
         List<Pid> tell;
@@ -323,6 +388,8 @@ public final class NodeTable implements Kernel.Remote {
             p.notifyAll();
         }
         LOG.log(System.Logger.Level.INFO, "Node " + c.peerName() + " is down: " + reason);
+        // links and monitors first: a process told of nodedown may look at them (as on BEAM)
+        Kernel.get().remoteSignals().nodeDown(p.node);
         for (Pid m : tell) {
             Process.send(m, new NodeDown(p.node, reason));
         }
@@ -422,6 +489,8 @@ public final class NodeTable implements Kernel.Remote {
             if (c != null) {
                 c.close("this node stopped");
             }
+            // also the peers still being dialled: nothing will carry their links and monitors now
+            Kernel.get().remoteSignals().nodeDown(p.node);
         }
         peers.clear();
     }

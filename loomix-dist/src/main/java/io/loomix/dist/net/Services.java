@@ -5,6 +5,7 @@ import io.loomix.Name;
 import io.loomix.Pid;
 import io.loomix.Process;
 import io.loomix.Tuple;
+import io.loomix.otp.GenWire;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -64,9 +65,15 @@ public final class Services {
         pids.add(pid);
     }
 
-    /** gen:call({net_kernel, Node}, {is_auth, Node}) -> yes: what net_adm:ping/1 asks. */
+    /**
+     * gen:call({net_kernel, Node}, {is_auth, Node}) -> yes: what net_adm:ping/1 asks; OTP 24+ tags
+     * the call with an alias (a GenWire call here), Node.ping with a bare ref (a tuple).
+     */
     private static boolean netKernel(Object m, Atom self) {
-        if (m instanceof Tuple t && t.size() == 3 && t.get(0) == GEN_CALL
+        if (GenWire.parts(m) instanceof GenWire.Call c && c.request() instanceof Tuple req && req.size() == 2
+                && req.get(0) == IS_AUTH) {
+            Process.send(c.tag(), GenWire.message(new GenWire.Reply(c.tag(), YES)));
+        } else if (m instanceof Tuple t && t.size() == 3 && t.get(0) == GEN_CALL
                 && t.get(1) instanceof Tuple from && from.size() == 2 && from.get(0) instanceof Pid caller
                 && t.get(2) instanceof Tuple req && req.size() == 2 && req.get(0) == IS_AUTH) {
             Process.send(caller, Tuple.of(from.get(1), YES));
@@ -80,8 +87,7 @@ public final class Services {
      * the peer counts this node as synced. No global names or locks are held here.
      */
     private static boolean global(Object m, Atom self) {
-        if (m instanceof Tuple t && t.size() == 2 && t.get(0) == GEN_CAST
-                && t.get(1) instanceof Tuple c && c.size() == 4 && c.get(0) == INIT_CONNECT
+        if (GenWire.parts(m) instanceof GenWire.Cast(Tuple c) && c.size() == 4 && c.get(0) == INIT_CONNECT
                 && c.get(2) instanceof Atom node) {
             Process.send(new Name(Atom.of("global_name_server"), node),
                     Tuple.of(GEN_CAST, Tuple.of(IN_SYNC, self, Atom.of("true"))));

@@ -27,6 +27,20 @@ public final class PeerMain {
             }
         });
         Process.register("echo", echo);
+        // {From, link} links to From and answers {linked, Self}; {exit, Reason} exits with Reason
+        Pid victim = Process.spawn(() -> {
+            while (true) {
+                if (Process.receive() instanceof Tuple t && t.size() == 2) {
+                    if (t.get(0) instanceof Pid from && t.get(1) == Atom.of("link")) {
+                        Process.link(from);
+                        Process.send(from, Tuple.of(Atom.of("linked"), Process.self()));
+                    } else if (t.get(0) == Atom.of("exit")) {
+                        throw Process.exit(t.get(1));
+                    }
+                }
+            }
+        });
+        Process.register("victim", victim);
         System.out.println("ready " + me.name());
         System.out.flush();
         while (System.in.read() >= 0) {
@@ -40,7 +54,14 @@ public final class PeerMain {
     public static java.util.List<String> command(String name, String cookie, int epmdPort) {
         String javaBin = ProcessHandle.current().info().command().orElse("java");
         return java.util.List.of(javaBin, "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-Dloomix.strict=true",
-                "-cp", System.getProperty("java.class.path"), PeerMain.class.getName(), name, cookie,
+                "-cp", classPath(), PeerMain.class.getName(), name, cookie,
                 Integer.toString(epmdPort));
+    }
+
+    /** The tests' class path, plus the module path the build may have put the modules on. */
+    private static String classPath() {
+        String modules = System.getProperty("jdk.module.path", "");
+        String cp = System.getProperty("java.class.path");
+        return modules.isEmpty() ? cp : cp + java.io.File.pathSeparator + modules;
     }
 }

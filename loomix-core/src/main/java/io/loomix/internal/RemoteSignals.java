@@ -1,0 +1,305 @@
+package io.loomix.internal;
+
+import io.loomix.Atom;
+import io.loomix.ExitReason;
+import io.loomix.Name;
+import io.loomix.Pid;
+import io.loomix.Ref;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Signals that cross to other nodes. Outbound, the runtime's side of a link, monitor or exit for a
+ * process of another node (recorded here and on the local {@link Proc}, then handed to
+ * {@link Kernel.Remote}); inbound, what a peer node asks of this node's processes (links, unlinks,
+ * exit signals, monitors, Downs, and the loss of the peer itself); and the index of every link and
+ * monitor that crosses to each peer node.
+ *
+ * <p>Remote links and watchers live on the local {@link Proc} like local ones (a remote pid in
+ * its links, a remote watcher in its watchers), so a local death sends its EXIT and
+ * MONITOR_P_EXIT through {@link Kernel.Remote}. The per-node index is what makes a node-down cost
+ * what it touches: {@link #nodeDown} walks the entries of that one node, never the process table.
+ * An entry may outlive what it stands for by a moment (a link the process just dropped); every
+ * action on it checks the process's own state first, so a stale entry is harmless.
+ *
+ * <p>Any thread (distribution calls these from connection reader threads).
+ */
+public final class RemoteSignals {
+    private final Kernel kernel;
+    private final ConcurrentHashMap<Atom, NodeSet> byNode = new ConcurrentHashMap<>();
+
+    /** What crosses to a peer node: a link, a monitor held here, a monitor held there on a local process. */
+    sealed interface Entry {}
+
+    /** {@code local} is linked to {@code remote}. */
+    record Link(Pid local, Pid remote) implements Entry {}
+
+    /** {@code local} holds the monitor {@code ref} on a process of the peer. */
+    record Held(Pid local, Ref ref) implements Entry {}
+
+    /** A process of the peer watches {@code local} with {@code ref}. */
+    record Watched(Pid local, Ref ref) implements Entry {}
+
+    /**
+     * The entries of one peer. Closed by a node-down: an add that races it then starts a new set,
+     * so no entry is added to a set that has already been drained.
+     */
+    private static final class NodeSet {
+        final HashSet<Entry> entries = new HashSet<>();
+        boolean closed;
+    }
+
+    RemoteSignals(Kernel kernel) {
+        this.kernel = kernel;
+    }
+
+    // ---- the index ----
+
+    void add(Atom node, Entry e) {
+        while (true) {
+            NodeSet s = byNode.computeIfAbsent(node, n -> new NodeSet());
+            synchronized (s) {
+                if (!s.closed) {
+                    s.entries.add(e);
+                    return;
+                }
+            }
+            byNode.remove(node, s);
+        }
+    }
+
+    void remove(Atom node, Entry e) {
+        NodeSet s = byNode.get(node);
+        if (s != null) {
+            synchronized (s) {
+                s.entries.remove(e);
+            }
+        }
+    }
+
+    /** How many links and monitors cross to {@code node} (for tests and introspection). */
+    public int count(Atom node) {
+        NodeSet s = byNode.get(node);
+        if (s == null) {
+            return 0;
+        }
+        synchronized (s) {
+            return s.entries.size();
+        }
+    }
+
+    // ---- outbound: what the runtime sends a peer (Kernel calls these for non-local targets) ----
+
+    void sendRemote(Ref alias, Object message) {
+        Kernel.Remote r = kernel.remote();
+        if (r != null) {
+            r.aliasSend(kernel.selfOrNull(), alias, message);
+        }
+    }
+
+    /**
+     * link/1 to a remote pid: recorded here at once, answered by the peer only if the target is
+     * gone (an EXIT {@code noproc}), as Erlang's link to a remote pid returns before it knows.
+     * Without distribution the link breaks at once with {@code noconnection}.
+     */
+    void linkRemote(Proc me, Pid other) {
+        Proc.Linked added = me.addLink(other);
+        if (added == Proc.Linked.GONE) {
+            me.checkExit();
+            return;
+        }
+        if (added == Proc.Linked.ALREADY) {
+            return;
+        }
+        add(other.node(), new Link(me.pid, other));
+        Kernel.Remote r = kernel.remote();
+        if (r == null) {
+            nodeDown(other.node());
+            me.checkExit();
+        } else {
+            r.link(me.pid, other);
+        }
+    }
+
+    void unlinkRemote(Proc me, Pid other, boolean had) {
+        if (!had) {
+            return;
+        }
+        remove(other.node(), new Link(me.pid, other));
+        Kernel.Remote r = kernel.remote();
+        if (r != null) {
+            r.unlink(me.pid, other);
+        }
+    }
+
+    void linkExitRemote(Pid from, Pid to, ExitReason reason) {
+        remove(to.node(), new Link(from, to));
+        Kernel.Remote r = kernel.remote();
+        if (r != null) {
+            r.linkExit(from, to, reason);
+        }
+    }
+
+    /** A monitor of a remote pid or Name: held here, its Down comes from the peer or a node-down. */
+    void monitorRemote(Proc me, Ref ref, Proc.Held held, Object target) {
+        Atom node = nodeOf(target);
+        me.addMonitor(ref, held);
+        add(node, new Held(me.pid, ref));
+        Kernel.Remote r = kernel.remote();
+        if (r == null) {
+            nodeDown(node);
+        } else {
+            r.monitor(me.pid, target, ref);
+        }
+    }
+
+    void demonitorRemote(Proc owner, Ref ref, Object target) {
+        remove(nodeOf(target), new Held(owner.pid, ref));
+        Kernel.Remote r = kernel.remote();
+        if (r != null) {
+            r.demonitor(owner.pid, target, ref);
+        }
+    }
+
+    void downRemote(Pid dead, Proc.Watcher watcher, Ref ref, ExitReason reason) {
+        remove(watcher.pid().node(), new Watched(dead, ref));
+        Kernel.Remote r = kernel.remote();
+        if (r != null) {
+            r.down(watcher.object(), watcher.pid(), ref, reason);
+        }
+    }
+
+    // ---- inbound: what a peer asks ----
+
+    /** LINK from a remote process; a dead or unknown target answers with an EXIT {@code noproc}. */
+    public void linkFrom(Pid from, Pid to) {
+        Proc target = kernel.lookup(to);
+        if (target != null && target.addLink(from) != Proc.Linked.GONE) {
+            add(from.node(), new Link(to, from));
+            return;
+        }
+        Kernel.Remote r = kernel.remote();
+        if (r != null) {
+            r.linkExit(to, from, ExitReason.NOPROC);
+        }
+    }
+
+    /** UNLINK_ID from a remote process (distribution sends the acknowledgement). */
+    public void unlinkFrom(Pid from, Pid to) {
+        Proc target = kernel.lookup(to);
+        if (target != null) {
+            target.removeLink(from);
+        }
+        remove(from.node(), new Link(to, from));
+    }
+
+    /** EXIT: a linked remote process exited; takes effect only if the link is still there. */
+    public void linkExitFrom(Pid from, Pid to, ExitReason reason) {
+        Proc target = kernel.lookup(to);
+        if (target != null) {
+            target.linkSignal(from, reason);
+        }
+        remove(from.node(), new Link(to, from));
+    }
+
+    /** EXIT2: exit/2 sent by a remote process. */
+    public void exitFrom(Pid from, Pid to, ExitReason reason) {
+        Proc target = kernel.lookup(to);
+        if (target != null) {
+            target.exitSignal(from, reason, false);
+        }
+    }
+
+    /**
+     * MONITOR_P: a remote process monitors {@code target}, a local pid or a registered name (an
+     * {@link Atom}). A missing target answers with a MONITOR_P_EXIT {@code noproc} at once.
+     */
+    public void monitorFrom(Pid watcher, Object target, Ref ref) {
+        Proc proc = switch (target) {
+            case Pid pid -> kernel.lookup(pid);
+            case Atom name -> kernel.registeredProc(name);
+            default -> null;
+        };
+        if (proc != null && proc.addWatcher(ref, new Proc.Watcher(watcher, target))) {
+            add(watcher.node(), new Watched(proc.pid, ref));
+            return;
+        }
+        Kernel.Remote r = kernel.remote();
+        if (r != null) {
+            r.down(target, watcher, ref, ExitReason.NOPROC);
+        }
+    }
+
+    /** DEMONITOR_P: the remote watcher dropped its monitor. */
+    public void demonitorFrom(Pid watcher, Object target, Ref ref) {
+        Proc proc = switch (target) {
+            case Pid pid -> kernel.lookup(pid);
+            case Atom name -> kernel.registeredProc(name);
+            default -> null;
+        };
+        if (proc != null) {
+            proc.removeWatcher(ref);
+            remove(watcher.node(), new Watched(proc.pid, ref));
+        }
+    }
+
+    /** MONITOR_P_EXIT: a process a local one monitors is gone; the Down names what was monitored. */
+    public void downFrom(Atom node, Pid watcher, Ref ref, ExitReason reason) {
+        Proc w = kernel.lookup(watcher);
+        if (w != null) {
+            w.monitorDown(ref, (Object) null, reason);
+            remove(node, new Held(w.pid, ref));
+        }
+    }
+
+    /**
+     * The connection to {@code node} is lost (or could not be made): every link to it delivers
+     * {@code noconnection}, every monitor on it a Down {@code noconnection}, and its monitors on
+     * local processes are dropped. Costs what the node touches.
+     */
+    public void nodeDown(Atom node) {
+        NodeSet s = byNode.remove(node);
+        if (s == null) {
+            return;
+        }
+        List<Entry> entries;
+        synchronized (s) {
+            s.closed = true;
+            entries = List.copyOf(s.entries);
+            s.entries.clear();
+        }
+        for (Entry e : entries) {
+            switch (e) {
+                case Link(Pid local, Pid remote) -> {
+                    Proc p = kernel.lookup(local);
+                    if (p != null) {
+                        p.linkSignal(remote, ExitReason.NOCONNECTION);
+                    }
+                }
+                case Held(Pid local, Ref ref) -> {
+                    Proc p = kernel.lookup(local);
+                    if (p != null) {
+                        p.monitorDown(ref, (Object) null, ExitReason.NOCONNECTION);
+                    }
+                }
+                case Watched(Pid local, Ref ref) -> {
+                    Proc p = kernel.lookup(local);
+                    if (p != null) {
+                        p.removeWatcher(ref);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The node a monitor target lives on: a pid's node, or a Name's. */
+    static Atom nodeOf(Object target) {
+        return switch (target) {
+            case Pid p -> p.node();
+            case Name n -> n.node();
+            default -> throw new IllegalArgumentException("not a monitor target: " + target);
+        };
+    }
+}

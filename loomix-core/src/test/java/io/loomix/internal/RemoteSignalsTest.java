@@ -1,0 +1,335 @@
+package io.loomix.internal;
+
+import io.loomix.Atom;
+import io.loomix.Down;
+import io.loomix.Exit;
+import io.loomix.ExitReason;
+import io.loomix.Name;
+import io.loomix.Pid;
+import io.loomix.Ref;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.loomix.Process.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The seam between the runtime and distribution, with a fake {@link Kernel.Remote} that records
+ * every signal the runtime sends to another node, and the inbound calls a peer would cause.
+ */
+class RemoteSignalsTest {
+    private static final Atom PEER = Atom.of("peer@fake");
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private final Kernel kernel = Kernel.get();
+    private final RemoteSignals inbound = kernel.remoteSignals();
+    private final Recorder remote = new Recorder();
+    private static final AtomicInteger NEXT = new AtomicInteger(1000);
+
+    /** What the runtime asked the network to carry. */
+    sealed interface Signal {}
+    record Send(Object to, Object message) implements Signal {}
+    record AliasSend(Pid from, Ref alias, Object message) implements Signal {}
+    record Link(Pid from, Pid to) implements Signal {}
+    record Unlink(Pid from, Pid to) implements Signal {}
+    record LinkExit(Pid from, Pid to, ExitReason reason) implements Signal {}
+    record Exit2(Pid from, Pid to, ExitReason reason) implements Signal {}
+    record Monitor(Pid from, Object target, Ref ref) implements Signal {}
+    record Demonitor(Pid from, Object target, Ref ref) implements Signal {}
+    record DownSent(Object monitored, Pid watcher, Ref ref, ExitReason reason) implements Signal {}
+
+    static final class Recorder implements Kernel.Remote {
+        final LinkedBlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
+
+        public void send(Pid to, Object message) { signals.add(new Send(to, message)); }
+        public void send(Name to, Object message) { signals.add(new Send(to, message)); }
+        public void aliasSend(Pid from, Ref alias, Object message) { signals.add(new AliasSend(from, alias, message)); }
+        public void link(Pid from, Pid to) { signals.add(new Link(from, to)); }
+        public void unlink(Pid from, Pid to) { signals.add(new Unlink(from, to)); }
+        public void linkExit(Pid from, Pid to, ExitReason reason) { signals.add(new LinkExit(from, to, reason)); }
+        public void exit(Pid from, Pid to, ExitReason reason) { signals.add(new Exit2(from, to, reason)); }
+        public void monitor(Pid from, Object target, Ref ref) { signals.add(new Monitor(from, target, ref)); }
+        public void demonitor(Pid from, Object target, Ref ref) { signals.add(new Demonitor(from, target, ref)); }
+        public void down(Object monitored, Pid watcher, Ref ref, ExitReason reason) {
+            signals.add(new DownSent(monitored, watcher, ref, reason));
+        }
+
+        Signal next() throws InterruptedException {
+            Signal s = signals.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertNotNull(s, "no signal went out");
+            return s;
+        }
+    }
+
+    /** A pid of a process on the fake peer, new for each test so tests do not share links. */
+    private static Pid remotePid() {
+        return new Pid(PEER, NEXT.incrementAndGet(), 0, 7);
+    }
+
+    @BeforeEach
+    void install() {
+        inbound.nodeDown(PEER); // whatever an earlier test left
+        kernel.installRemote(remote);
+    }
+
+    @AfterEach
+    void uninstall() {
+        kernel.installRemote(null);
+        inbound.nodeDown(PEER);
+    }
+
+    private static Object awaitMessage(java.util.function.Predicate<Object> p) {
+        return receive(WAIT, m -> p.test(m) ? m : null, () -> fail("no such message arrived"));
+    }
+
+    @Test
+    void aMonitorOfARemotePidGoesOutAndItsDownComesBack() throws Exception {
+        Pid other = remotePid();
+        run(() -> {
+            Ref ref = monitor(other);
+            try {
+                assertEquals(new Monitor(self(), other, ref), remote.next());
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            assertEquals(1, inbound.count(PEER));
+            inbound.downFrom(PEER, self(), ref, new ExitReason.Term(Atom.of("boom")));
+            assertEquals(new Down(ref, other, new ExitReason.Term(Atom.of("boom"))), awaitMessage(m -> m instanceof Down));
+            assertEquals(0, inbound.count(PEER));
+        });
+    }
+
+    @Test
+    void aMonitorOfARemoteNameNamesTheNameAndDemonitorGoesOut() throws Exception {
+        Name name = new Name(Atom.of("srv"), PEER);
+        Object[] made = run(() -> {
+            Ref r = monitor(name);
+            assertTrue(demonitor(r));
+            // a late MONITOR_P_EXIT for a dropped monitor brings no Down
+            inbound.downFrom(PEER, self(), r, ExitReason.NORMAL);
+            Ref probe = makeRef();
+            send(self(), probe);
+            assertEquals(probe, receive(m -> m));
+            return new Object[] {self(), r};
+        });
+        Pid watcher = (Pid) made[0];
+        Ref ref = (Ref) made[1];
+        assertEquals(new Monitor(watcher, name, ref), remote.next());
+        assertEquals(new Demonitor(watcher, name, ref), remote.next());
+        assertEquals(0, inbound.count(PEER));
+    }
+
+    @Test
+    void aDyingWatcherTakesItsRemoteMonitorWithIt() throws Exception {
+        Pid other = remotePid();
+        Pid p = spawn(() -> {
+            monitor(other);
+            throw exit(Atom.of("done"));
+        });
+        Monitor mon = (Monitor) remote.next();
+        assertEquals(new Demonitor(p, other, mon.ref()), remote.next());
+    }
+
+    @Test
+    void aLinkToARemotePidCarriesTheLocalDeath() throws Exception {
+        Pid other = remotePid();
+        Pid local = spawn(() -> {
+            link(other);
+            receive();
+            throw exit(Atom.of("custom"));
+        });
+        assertEquals(new Link(local, other), remote.next());
+        assertEquals(1, inbound.count(PEER));
+        send(local, Atom.of("go"));
+        assertEquals(new LinkExit(local, other, new ExitReason.Term(Atom.of("custom"))), remote.next());
+        assertEquals(0, inbound.count(PEER));
+    }
+
+    @Test
+    void anExitThroughARemoteLinkKillsOrIsTrapped() throws Exception {
+        Pid other = remotePid();
+        Pid victim = spawn(() -> {
+            link(other);
+            receive();
+        });
+        assertInstanceOf(Link.class, remote.next());
+        run(() -> {
+            Ref ref = monitor(victim);
+            inbound.linkExitFrom(other, victim, ExitReason.KILLED);
+            assertEquals(ExitReason.KILLED, ((Down) awaitMessage(m -> m instanceof Down d && d.ref().equals(ref))).reason());
+        });
+        Pid other2 = remotePid();
+        Exit trapped = run(() -> {
+            trapExit(true);
+            link(other2);
+            inbound.linkExitFrom(other2, self(), new ExitReason.Term(Atom.of("x")));
+            return (Exit) awaitMessage(m -> m instanceof Exit);
+        });
+        assertEquals(new Exit(other2, new ExitReason.Term(Atom.of("x"))), trapped);
+    }
+
+    @Test
+    void aLinkFromAPeerIsKeptAndALinkToADeadPidAnswersNoproc() throws Exception {
+        Pid other = remotePid();
+        Pid local = spawn(() -> receive());
+        inbound.linkFrom(other, local);
+        assertTrue(kernel.info(local).links().contains(other));
+        exit(local, ExitReason.KILL);
+        assertEquals(new LinkExit(local, other, ExitReason.KILLED), remote.next());
+
+        inbound.linkFrom(other, local); // local is dead now
+        assertEquals(new LinkExit(local, other, ExitReason.NOPROC), remote.next());
+    }
+
+    @Test
+    void unlinkGoesOutAndALaterExitFromTheOldLinkIsIgnored() throws Exception {
+        Pid other = remotePid();
+        Pid local = spawn(() -> {
+            link(other);
+            unlink(other);
+            receive();
+        });
+        assertEquals(new Link(local, other), remote.next());
+        assertEquals(new Unlink(local, other), remote.next());
+        inbound.linkExitFrom(other, local, ExitReason.KILLED);
+        assertTrue(kernel.isAlive(local), "an exit through a link that is gone has no effect");
+        exit(local, ExitReason.KILL);
+    }
+
+    @Test
+    void exitToARemotePidAndFromOne() throws Exception {
+        Pid other = remotePid();
+        Pid sender = run(() -> {
+            exit(other, Atom.of("go_away"));
+            return self();
+        });
+        assertEquals(new Exit2(sender, other, new ExitReason.Term(Atom.of("go_away"))), remote.next());
+        Pid target = spawn(() -> receive());
+        run(() -> {
+            Ref ref = monitor(target);
+            inbound.exitFrom(other, target, ExitReason.KILL);
+            assertEquals(ExitReason.KILLED, ((Down) awaitMessage(m -> m instanceof Down d && d.ref().equals(ref))).reason());
+        });
+    }
+
+    @Test
+    void aRemoteWatcherGetsTheDownByPidOrNameAndNoprocForNoOne() throws Exception {
+        Pid watcher = remotePid();
+        Ref byPid = Ref.of(PEER, 7, 1, 2, 3);
+        Ref byName = Ref.of(PEER, 7, 4, 5, 6);
+        Ref missing = Ref.of(PEER, 7, 7, 8, 9);
+        Pid local = spawn(() -> receive());
+        register("remote_watched", local);
+        inbound.monitorFrom(watcher, local, byPid);
+        inbound.monitorFrom(watcher, Atom.of("remote_watched"), byName);
+        assertEquals(2, inbound.count(PEER));
+        inbound.monitorFrom(watcher, Atom.of("nobody_at_all"), missing);
+        assertEquals(new DownSent(Atom.of("nobody_at_all"), watcher, missing, ExitReason.NOPROC), remote.next());
+        send(local, Atom.of("bye"));
+        var downs = new java.util.HashSet<Signal>();
+        downs.add(remote.next());
+        downs.add(remote.next());
+        assertEquals(java.util.Set.of(new DownSent(local, watcher, byPid, ExitReason.NORMAL),
+                new DownSent(Atom.of("remote_watched"), watcher, byName, ExitReason.NORMAL)), downs);
+        assertEquals(0, inbound.count(PEER));
+    }
+
+    @Test
+    void aRemoteDemonitorDropsTheWatcher() throws Exception {
+        Pid watcher = remotePid();
+        Ref ref = Ref.of(PEER, 7, 10, 11, 12);
+        Pid local = spawn(() -> receive());
+        inbound.monitorFrom(watcher, local, ref);
+        inbound.demonitorFrom(watcher, local, ref);
+        assertEquals(0, inbound.count(PEER));
+        exit(local, ExitReason.KILL);
+        assertNull(remote.signals.poll(200, TimeUnit.MILLISECONDS), "no Down for a dropped monitor");
+    }
+
+    @Test
+    void aNodeDownBreaksEveryLinkAndMonitorWithNoconnection() throws Exception {
+        Pid other = remotePid();
+        Pid watcher = remotePid();
+        Ref theirs = Ref.of(PEER, 7, 13, 14, 15);
+        Pid watched = spawn(() -> receive());
+        inbound.monitorFrom(watcher, watched, theirs);
+        Object[] got = run(() -> {
+            trapExit(true);
+            link(other);
+            Ref ref = monitor(other);
+            inbound.nodeDown(PEER);
+            return new Object[] {awaitMessage(m -> m instanceof Exit), awaitMessage(m -> m instanceof Down), ref};
+        });
+        assertEquals(new Exit(other, ExitReason.NOCONNECTION), got[0]);
+        assertEquals(new Down((Ref) got[2], other, ExitReason.NOCONNECTION), got[1]);
+        assertEquals(0, inbound.count(PEER));
+        remote.signals.clear();
+        exit(watched, ExitReason.KILL);
+        assertNull(remote.signals.poll(200, TimeUnit.MILLISECONDS), "the peer's monitor went with the node");
+    }
+
+    @Test
+    void anAliasOfAnotherNodeIsSentThroughTheRemote() throws Exception {
+        Ref alias = Ref.of(PEER, 7, 20, 21, 22);
+        Pid me = run(() -> {
+            send(alias, Atom.of("reply"));
+            return self();
+        });
+        assertEquals(new AliasSend(me, alias, Atom.of("reply")), remote.next());
+    }
+
+    @Test
+    void withoutDistributionRemoteLinksAndMonitorsBreakWithNoconnection() {
+        kernel.installRemote(null);
+        Pid other = remotePid();
+        Object[] got = run(() -> {
+            trapExit(true);
+            link(other);
+            Ref ref = monitor(other);
+            return new Object[] {awaitMessage(m -> m instanceof Exit), awaitMessage(m -> m instanceof Down), ref};
+        });
+        assertEquals(new Exit(other, ExitReason.NOCONNECTION), got[0]);
+        assertEquals(new Down((Ref) got[2], other, ExitReason.NOCONNECTION), got[1]);
+    }
+
+    /**
+     * Many processes link to and monitor the peer while it goes down: each gets exactly one Exit
+     * and one Down, whichever side of the node-down its link and monitor fell.
+     */
+    @Test
+    void aNodeDownRacingNewLinksAndMonitorsMissesNone() {
+        for (int round = 0; round < 50; round++) {
+            int n = 40;
+            Pid other = remotePid();
+            var downs = new AtomicInteger();
+            run(() -> {
+                Pid parent = self();
+                for (int i = 0; i < n; i++) {
+                    spawn(() -> {
+                        trapExit(true);
+                        link(other);
+                        Ref ref = monitor(other);
+                        awaitMessage(m -> m instanceof Exit e && e.reason() == ExitReason.NOCONNECTION);
+                        awaitMessage(m -> m instanceof Down d && d.ref().equals(ref));
+                        send(parent, Atom.of("ok"));
+                    });
+                }
+                // keep taking the node down until every process has had its signals
+                int ok = 0;
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (ok < n) {
+                    assertTrue(System.nanoTime() < deadline, "only " + ok + " of " + n + " processes were told");
+                    inbound.nodeDown(PEER);
+                    ok += receive(Duration.ofMillis(1), m -> m == Atom.of("ok") ? 1 : null, () -> 0);
+                }
+                downs.addAndGet(ok);
+            });
+            assertEquals(n, downs.get());
+        }
+    }
+}
