@@ -30,12 +30,16 @@ class NodeCommandTest {
             awaitListening(epmdPort);
             String java = ProcessHandle.current().info().command().orElse("java");
             var builder = new ProcessBuilder(List.of(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                    "--add-opens", "java.management/sun.management=ALL-UNNAMED",
                     "-cp", classPath(), Main.class.getName(),
                     "node", "--sname", "clinode", "--cookie", "c")).redirectErrorStream(true);
             builder.environment().put("ERL_EPMD_PORT", Integer.toString(epmdPort));
             node = builder.start();
             var out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
+            for (int skipped = 0; line != null && !line.startsWith("loomix node") && skipped < 50; skipped++) {
+                line = out.readLine(); // log lines of the JVM's start, if any
+            }
             assertTrue(line != null && line.startsWith("loomix node clinode@") && line.endsWith("is up (stop it with Ctrl-C or SIGTERM)"),
                     String.valueOf(line));
             var client = EpmdClient.local(epmdPort);
