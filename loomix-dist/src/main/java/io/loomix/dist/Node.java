@@ -90,6 +90,8 @@ public final class Node {
         ServerSocket listener = null;
         EpmdServer embedded = null;
         EpmdClient.Registration reg = null;
+        NodeTable started = null;
+        Services services = null;
         try {
             listener = new ServerSocket(options.listenPort());
             EpmdNode me = new EpmdNode(alive, listener.getLocalPort(), false);
@@ -112,12 +114,24 @@ public final class Node {
                     new Connection.Options(options.tickTime(), options.maxMessage()), options.setupTime(),
                     options.registry()));
             Kernel.get().installRemote(table);
+            started = table;
             table.listen(listener);
-            Services services = Services.start(node);
+            services = Services.start(node);
             table.fallbackSender(services.netKernel());
             running = new Running(table, listener, reg, embedded, services, secret, options.setupTime());
             return node;
         } catch (IOException | RuntimeException e) {
+            // Undo what was started, so a failed start leaves the node as it was (not half alive).
+            if (services != null) {
+                services.stop();
+            }
+            if (started != null) {
+                started.stop();
+                Kernel.get().installRemote(null);
+            }
+            if (LocalNode.isAlive()) {
+                LocalNode.stop();
+            }
             if (reg != null) {
                 reg.close();
             }

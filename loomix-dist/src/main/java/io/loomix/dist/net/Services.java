@@ -28,15 +28,21 @@ public final class Services {
     private static final Atom STOP = Atom.of("$loomix_stop");
 
     private final List<Pid> pids = new ArrayList<>();
+    private final List<Atom> names = new ArrayList<>();
 
     private Services() {}
 
     /** Spawns and registers the three services. */
     public static Services start(Atom self) {
         Services s = new Services();
-        s.spawn("net_kernel", Services::netKernel, self);
-        s.spawn("global_name_server", Services::global, self);
-        s.spawn("rex", Services::rex, self);
+        try {
+            s.spawn("net_kernel", Services::netKernel, self);
+            s.spawn("global_name_server", Services::global, self);
+            s.spawn("rex", Services::rex, self);
+        } catch (RuntimeException e) {
+            s.stop(); // the ones started before the failure
+            throw e;
+        }
         return s;
     }
 
@@ -45,9 +51,17 @@ public final class Services {
         return pids.getFirst();
     }
 
+    /** Stops the services; their names are free when this returns, so a node can start again at once. */
     public void stop() {
-        for (Pid p : pids) {
-            Process.send(p, STOP);
+        for (int i = 0; i < pids.size(); i++) {
+            if (pids.get(i).equals(Process.whereis(names.get(i)).orElse(null))) {
+                try {
+                    Process.unregister(names.get(i));
+                } catch (IllegalArgumentException gone) {
+                    // it exited meanwhile, and its name went with it
+                }
+            }
+            Process.send(pids.get(i), STOP);
         }
     }
 
@@ -61,8 +75,17 @@ public final class Services {
                 // one message at a time
             }
         });
-        Process.register(name, pid);
         pids.add(pid);
+        names.add(Atom.of(name));
+        try {
+            Process.register(name, pid);
+        } catch (IllegalArgumentException taken) {
+            Process.send(pid, STOP);
+            pids.removeLast();
+            names.removeLast();
+            throw new IllegalStateException("cannot start the distribution service " + name + ": " + taken.getMessage()
+                    + " (a process of this JVM holds the name; unregister it before Node.start)", taken);
+        }
     }
 
     /**
