@@ -111,7 +111,9 @@ class TaskConformanceTest {
             while (count() > before && System.nanoTime() < deadline) {
                 receive(Duration.ofMillis(1), m -> null, () -> null);
             }
-            assertEquals(before, count(), "no task left running");
+            // At most as many as before: processes of earlier tests may still be exiting meanwhile.
+            int now = count();
+            assertTrue(now <= before, "no task left running: " + now + " processes, " + before + " before");
             receive(Duration.ofMillis(80), m -> null, () -> null); // a task that had run on would reply by now
             assertEquals(List.of(), flush());
         });
