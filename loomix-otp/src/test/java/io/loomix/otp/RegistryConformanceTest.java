@@ -49,7 +49,8 @@ class RegistryConformanceTest {
             assertTrue(e.getMessage().contains("not supported for duplicate registries"), e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> GenServer.start(new Idle(), new Via(dup, "k")));
             assertThrows(IllegalArgumentException.class, () -> GenServer.whereis(new Via(dup, "k")));
-            assertEquals(before, count(), "no server was started");
+            // At most as many as before: processes of earlier tests may still be exiting meanwhile.
+            assertTrue(count() <= before, "no server was started");
         });
     }
 
