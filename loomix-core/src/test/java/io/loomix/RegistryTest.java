@@ -9,6 +9,21 @@ import static org.junit.jupiter.api.Assertions.*;
 class RegistryTest {
 
     @Test
+    void aLocalNameMadeBeforeTheNodeStartedStillReachesTheProcess() {
+        Name early = Name.local("reg_early");   // {reg_early, nonode@nohost}
+        LocalNode.start(Atom.of("regtest@localhost"), 3);
+        try {
+            run(() -> {
+                register("reg_early", self());
+                send(early, "here");           // erlang: {Name, node()} and a name on nonode@nohost are local
+                assertEquals("here", receive(java.time.Duration.ofSeconds(5), m -> m, () -> "nothing arrived"));
+            });
+        } finally {
+            LocalNode.stop();
+        }
+    }
+
+    @Test
     void sendByNameAndByNameNode() {
         run(() -> {
             Pid me = self();

@@ -315,7 +315,7 @@ public final class Kernel {
 
     public void send(Name to, Object message) {
         check(message);
-        if (to.node() == Nodes.localNode()) {
+        if (Nodes.isLocalNode(to.node())) { // also a Name.local made before the node started
             Proc target = names.get(to.name());
             if (target != null) {
                 send(target.pid, message);
