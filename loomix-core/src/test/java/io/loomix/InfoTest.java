@@ -2,6 +2,7 @@ package io.loomix;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 
 import static io.loomix.Process.*;
@@ -63,12 +64,16 @@ class InfoTest {
 
     /** The process reports "waiting" once it blocks in receive; we ask until it does. */
     private static ProcessInfo awaitWaiting(Pid p) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         for (;;) {
             ProcessInfo info = info(p).orElseThrow();
             if (info.status().equals("waiting")) {
                 return info;
             }
-            Thread.onSpinWait();
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError(p + " did not report waiting in 10 s; last status: " + info.status());
+            }
+            Thread.yield(); // lets p run on a busy carrier (this test process has no yield point)
         }
     }
 

@@ -85,28 +85,50 @@ class PriorityTest {
     }
 
     @Test
-    void aHighPriorityProcessRunsAheadOfNormalOnes() {
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicLongArray normal = new AtomicLongArray(4);
+    void aHighPriorityProcessRunsAheadOfNormalOnes() throws InterruptedException {
+        // Every carrier is held by a blocker with no yield point, so nothing else runs while 20
+        // normal processes and then a high one are queued (from this platform thread). Released,
+        // the carriers must take the high one first: it is among the first `carriers` to run,
+        // where queue order would put it last. A count of picks, not of time, so a loaded machine
+        // cannot fail it.
+        int carriers = Integer.getInteger("loomix.schedulers", Runtime.getRuntime().availableProcessors());
+        AtomicBoolean release = new AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger holding = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ConcurrentLinkedQueue<String> order = new java.util.concurrent.ConcurrentLinkedQueue<>();
         try {
-            spinners(4, stop, normal);
-            int chunks = 200;
-            run(() -> {
-                Monitored high = spawnMonitor(SpawnOptions.DEFAULT.withPriority(Priority.HIGH), () -> {
-                    for (int i = 0; i < chunks; i++) {
-                        chunk();
+            for (int i = 0; i < carriers; i++) {
+                spawn(() -> {
+                    holding.incrementAndGet();
+                    long deadline = System.nanoTime() + 30_000_000_000L;
+                    while (!release.get() && System.nanoTime() - deadline < 0) {
+                        Thread.onSpinWait();
                     }
                 });
-                assertEquals(ExitReason.NORMAL, Await.down(high.ref()).reason());
-            });
-            // At normal priority the five would share the carriers alike, and each spinner would
-            // do about as many chunks as the fifth. Ahead of them, it has a carrier to itself.
-            for (int i = 0; i < normal.length(); i++) {
-                assertTrue(normal.get(i) < chunks * 3 / 4, "spinner " + i + " did " + normal.get(i)
-                        + " chunks while the high-priority process did " + chunks);
             }
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (holding.get() < carriers) {
+                assertTrue(System.nanoTime() - deadline < 0, "the blockers did not all start in 30 s");
+                Thread.sleep(1);
+            }
+            int normals = 20;
+            java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(normals + 1);
+            for (int i = 0; i < normals; i++) {
+                String name = "normal " + i;
+                spawn(() -> {
+                    order.add(name);
+                    ran.countDown();
+                });
+            }
+            spawn(SpawnOptions.DEFAULT.withPriority(Priority.HIGH), () -> {
+                order.add("high");
+                ran.countDown();
+            });
+            release.set(true);
+            assertTrue(ran.await(30, java.util.concurrent.TimeUnit.SECONDS), "not all ran in 30 s: " + order);
+            int at = List.copyOf(order).indexOf("high");
+            assertTrue(at < carriers, "the high-priority process ran as number " + at + " of " + (normals + 1) + ": " + order);
         } finally {
-            stop.set(true);
+            release.set(true);
         }
     }
 

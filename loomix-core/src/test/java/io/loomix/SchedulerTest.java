@@ -63,24 +63,28 @@ class SchedulerTest {
                 }
             }));
         }
-        int rounds = run(() -> {
-            Pid ponger = spawn(() -> {
-                for (;;) {
-                    if (!(receive() instanceof Pid from)) {
-                        return;
+        int rounds;
+        try {
+            rounds = run(() -> {
+                Pid ponger = spawn(() -> {
+                    for (;;) {
+                        if (!(receive() instanceof Pid from)) {
+                            return;
+                        }
+                        send(from, "pong");
                     }
-                    send(from, "pong");
+                });
+                int n = 0;
+                for (; n < 1_000; n++) {
+                    send(ponger, self());
+                    receive();
                 }
+                send(ponger, "stop");
+                return n;
             });
-            int n = 0;
-            for (; n < 1_000; n++) {
-                send(ponger, self());
-                receive();
-            }
-            send(ponger, "stop");
-            return n;
-        });
-        stop.set(true);
+        } finally {
+            stop.set(true); // the spinners yield but have no yield point: only this stops them
+        }
         assertEquals(1_000, rounds);
     }
 

@@ -19,10 +19,16 @@ class SignalRaceTest {
     private static final int ROUNDS = 2_000;
     /** Rounds that meet a spinner on the other carrier cost a steal (about a millisecond) each. */
     private static final int CARRIER_ROUNDS = 800;
+    /** The longest a spinner spins if its test fails before it sets the spinner's go flag. */
+    private static final Duration SPIN_BOUND = Duration.ofSeconds(20);
 
     /** Waits until {@code pid} has finished exiting: its Downs and Exits are all delivered. */
     static void awaitGone(Pid pid) {
+        long deadline = System.nanoTime() + SPIN_BOUND.toNanos();
         while (info(pid).isPresent() || alive(pid)) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError(pid + " still has info or is alive after " + SPIN_BOUND);
+            }
             Thread.yield();
         }
     }
@@ -35,7 +41,10 @@ class SignalRaceTest {
         Pid me = self();
         Runnable body = () -> {
             send(me, "spinning");
-            while (!go.get()) {
+            // No yield point here (a signal must meet a process that is running), so nothing can
+            // stop this loop but go: the bound keeps a failed test from holding a carrier for good.
+            long deadline = System.nanoTime() + SPIN_BOUND.toNanos();
+            while (!go.get() && System.nanoTime() - deadline < 0) {
                 Thread.onSpinWait();
             }
             last.run();

@@ -442,7 +442,7 @@ public final class CodeServer {
             if (!Process.alive(pid) || System.nanoTime() > deadline) {
                 if (Process.alive(pid)) {
                     LOG.log(System.Logger.Level.WARNING, () -> "code server: " + pid + " did not wait in a receive for "
-                            + STACK_WAIT.toMillis() + " ms, so which code it runs was not checked");
+                            + STACK_WAIT.toMillis() + " ms, so its stack was not read (a GenServer is asked for its module instead)");
                 }
                 return List.of();
             }
@@ -453,7 +453,7 @@ public final class CodeServer {
     private boolean runs(Pid pid, Version v) {
         List<StackTraceElement> stack = stackOf(pid);
         String loaderName = v.loader.getName();
-        boolean server = false;
+        boolean server = stack.isEmpty() && startedAsServer(pid);
         for (StackTraceElement frame : stack) {
             if (loaderName.equals(frame.getClassLoaderName())) {
                 return true;
@@ -469,8 +469,9 @@ public final class CodeServer {
 
     /** A GenServer's callback class, or null if {@code pid} is not one (or does not answer). */
     private static Class<?> callbackClass(Pid pid) {
-        boolean server = stackOf(pid).stream()
-                .anyMatch(f -> f.getClassName().equals("io.loomix.otp.ServerLoop"));
+        List<StackTraceElement> stack = stackOf(pid);
+        boolean server = stack.isEmpty() ? startedAsServer(pid)
+                : stack.stream().anyMatch(f -> f.getClassName().equals("io.loomix.otp.ServerLoop"));
         if (!server) {
             return null;
         }
@@ -482,6 +483,15 @@ public final class CodeServer {
             }
             throw e;
         }
+    }
+
+    /**
+     * Whether {@code pid} was started by OTP's ProcLib, as every GenServer is (its initial call):
+     * for a server too busy to be seen waiting in a receive, whose stack therefore cannot be read.
+     * A server that is busy now still answers the code server's system call between two calls.
+     */
+    private static boolean startedAsServer(Pid pid) {
+        return Process.info(pid).map(i -> i.initialCall().startsWith("io.loomix.otp.ProcLib.")).orElse(false);
     }
 
     private void kill(List<Pid> pids) {

@@ -310,8 +310,7 @@ final class Carrier extends Thread {
 
     /**
      * Whether this carrier's OS thread is blocked or parked with a task mounted: a process pinned
-     * to it (JDK 25 cannot unmount a virtual thread from a contended monitor under
-     * -XX:-DoJVMTIVirtualThreadTransitions, see {@link Scheduler#addSpare}), so it runs nothing else.
+     * to it (see {@link Scheduler#addSpare} for when that happens), so it runs nothing else.
      * Ticker only, for a carrier that has run the same task for a whole period.
      */
     boolean blockedWithTask() {

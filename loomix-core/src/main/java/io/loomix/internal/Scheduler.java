@@ -199,13 +199,12 @@ final class Scheduler implements Executor {
     /**
      * Ticker: more carriers are blocked with their process mounted than spares run, and no carrier
      * is idle, so starts a spare carrier to run the queued processes meanwhile (as the JDK's own
-     * scheduler compensates for a pinned thread). Without it a node can deadlock: JDK 25 unmounts a virtual thread that
-     * blocks on a contended monitor (JEP 491), but under {@code -XX:-DoJVMTIVirtualThreadTransitions}
-     * (which the launcher sets, see ./loomix) only the first such unmount on a carrier works: it
-     * leaves the carrier marked as inside a mount transition, and every later contended
-     * {@code monitorenter} on it blocks the carrier itself. Processes that contend for a monitor
-     * whose holder was preempted at a yield point (or blocked in receive) then fill every carrier,
-     * and the holder never runs again to release it.
+     * scheduler compensates for a pinned thread). A process pins its carrier while it waits for
+     * a class initializer another thread runs, inside native code, or, under
+     * {@code -XX:-DoJVMTIVirtualThreadTransitions} (which the launcher set until it was found to
+     * break preemption too), in every contended {@code monitorenter} after the carrier's first:
+     * processes that contend for a monitor whose holder was preempted at a yield point then fill
+     * every carrier, and without a spare the holder never runs again to release it.
      */
     synchronized void addSpare() {
         Carrier[] now = spares;
