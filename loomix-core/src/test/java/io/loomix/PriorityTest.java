@@ -92,6 +92,13 @@ class PriorityTest {
         // where queue order would put it last. A count of picks, not of time, so a loaded machine
         // cannot fail it.
         int carriers = Integer.getInteger("loomix.schedulers", Runtime.getRuntime().availableProcessors());
+        // A spare carrier left by an earlier test (it retires after about 20 ms without work)
+        // would run the normal ones while the blockers hold the others: wait until none is left.
+        long sparesGone = System.nanoTime() + 10_000_000_000L;
+        while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().endsWith("-spare") && t.isAlive())) {
+            assertTrue(System.nanoTime() - sparesGone < 0, "a spare carrier was still running after 10 s");
+            Thread.sleep(5);
+        }
         AtomicBoolean release = new AtomicBoolean();
         java.util.concurrent.atomic.AtomicInteger holding = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.ConcurrentLinkedQueue<String> order = new java.util.concurrent.ConcurrentLinkedQueue<>();
