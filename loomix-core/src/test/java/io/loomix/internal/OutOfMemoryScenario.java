@@ -79,7 +79,7 @@ public final class OutOfMemoryScenario {
             // not), new ones fire, and processes run on every carrier.
             BitSet fired = new BitSet(TIMERS);
             while (fired.cardinality() < TIMERS) {
-                Object m = receive(Duration.ofSeconds(5), msg -> msg instanceof Integer n ? n : null, () -> null);
+                Object m = receive(Duration.ofSeconds(15), msg -> msg instanceof Integer n ? n : null, () -> null);
                 if (m == null) {
                     break;
                 }
