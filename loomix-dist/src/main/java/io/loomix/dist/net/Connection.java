@@ -3,7 +3,6 @@ package io.loomix.dist.net;
 import io.loomix.dist.handshake.Handshake;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,13 +16,16 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One distribution connection after its handshake: 4-byte framed messages both ways, ticks, and
  * the join of fragments. Senders hand in whole frames (already encoded, on their own thread) with
- * {@link #send}; one writer thread per connection drains them into a buffer and writes the buffer
- * once the queue is empty, so a burst of messages costs one system call, not one each. Frames from
- * one thread are written in the order it sent them. One reader thread reads frames and hands whole
+ * {@link #send}. A lone frame on an idle connection is written by its sender (no hand-over to
+ * another thread on the way out: what a round trip waits for); a stream of them is queued for one
+ * writer thread per connection, which gathers everything queued into one buffer and writes it at
+ * once, so a burst of messages costs one system call, not one each. Frames from one thread are
+ * written in the order it sent them. One reader thread reads frames and hands whole
  * messages to the {@link Handler}.
  *
  * <p>Liveness as Erlang's net_ticktime T: every T/4 an idle writer sends a tick (an empty frame),
@@ -35,6 +37,8 @@ public final class Connection {
             Thread.ofPlatform().daemon().name("loomix-dist-ticker").factory());
     private static final byte[] TICK = new byte[4];
     private static final int BUFFER = 64 * 1024;
+    /** A write this soon after the previous one, with nothing read between, is part of a stream. */
+    static final long STREAM_GAP_NANOS = 50_000;
 
     /** What the connection hands upward; called on its reader thread (onClose: on whichever closes it). */
     public interface Handler {
@@ -66,7 +70,13 @@ public final class Connection {
     private final ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean writerParked = new AtomicBoolean();
+    /** Held by whoever writes to the socket: the writer thread for a batch, or a sender writing directly. */
+    private final ReentrantLock writeLock = new ReentrantLock();
     private volatile Thread writer;
+    private OutputStream out;
+    /** Guarded by writeLock: {@link #reads} and the time at the last socket write. */
+    private volatile long readsAtLastWrite;
+    private volatile long lastWrite;
     private volatile long reads;
     private volatile long writes;
     /** Writes that reached the socket (system calls), against {@link #writes} frames: the batching. */
@@ -88,6 +98,7 @@ public final class Connection {
         try {
             socket.setSoTimeout(0);
             socket.setTcpNoDelay(true);
+            out = socket.getOutputStream();
         } catch (IOException e) {
             close("cannot set up the socket: " + e);
             return;
@@ -115,17 +126,58 @@ public final class Connection {
     }
 
     /**
-     * Queues a frame (its first four bytes the big-endian length of the rest) for writing.
-     * Any thread; never blocks; dropped when the connection is closed, as Erlang drops them.
+     * Writes a frame (its first four bytes the big-endian length of the rest), or queues it for the
+     * writer thread. Any thread; dropped when the connection is closed, as Erlang drops them.
+     *
+     * <p>A frame goes out on the caller's thread, one system call and no hand-over to the writer,
+     * when nothing is queued, nobody is writing, and the connection is not streaming: something
+     * was read since the last write (a request or a reply came) or nothing was written for
+     * {@link #STREAM_GAP_NANOS}. A sender that streams queues instead, and the writer turns
+     * its burst into few writes. A direct write can block the caller while the peer's socket
+     * buffer is full, as BEAM suspends a process on a busy distribution port.
      */
     public void send(byte[] frame) {
         if (closed.get()) {
             return;
         }
+        if (writer != null && queue.isEmpty() && !streaming() && writeLock.tryLock()) {
+            try {
+                // the writer takes the lock before it drains, so an empty queue here means every
+                // frame queued before this one is already on the socket
+                if (queue.isEmpty()) {
+                    writeDirect(frame);
+                    return;
+                }
+            } finally {
+                writeLock.unlock();
+            }
+        }
         queue.offer(frame);
         if (writerParked.get() && writerParked.compareAndSet(true, false)) {
             LockSupport.unpark(writer);
         }
+    }
+
+    private boolean streaming() {
+        return reads == readsAtLastWrite && System.nanoTime() - lastWrite < STREAM_GAP_NANOS;
+    }
+
+    /** Holds writeLock. */
+    private void writeDirect(byte[] frame) {
+        try {
+            out.write(frame);
+            writes++;
+            socketWrites++;
+            wrote();
+        } catch (IOException e) {
+            close(closed.get() ? "closed" : "write failed: " + e.getMessage());
+        }
+    }
+
+    /** Holds writeLock. */
+    private void wrote() {
+        readsAtLastWrite = reads;
+        lastWrite = System.nanoTime();
     }
 
     /** Closes the socket; the handler hears {@code reason} once. Any thread. */
@@ -150,36 +202,57 @@ public final class Connection {
     }
 
     private void writeLoop() {
+        byte[] buf = new byte[BUFFER];
         try {
-            OutputStream raw = socket.getOutputStream();
-            OutputStream out = new BufferedOutputStream(new java.io.FilterOutputStream(raw) {
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    socketWrites++;
-                    raw.write(b, off, len);
-                }
-            }, BUFFER);
             while (!closed.get()) {
-                byte[] frame = queue.poll();
-                if (frame != null) {
-                    out.write(frame);
-                    writes++;
-                    continue;
-                }
-                out.flush();
-                writerParked.set(true);
-                // a frame queued between poll and set saw no parked writer: look once more
-                if (!queue.isEmpty()) {
+                if (queue.isEmpty()) {
+                    writerParked.set(true);
+                    // a frame queued between the look and the set saw no parked writer: look once more
+                    if (queue.isEmpty()) {
+                        while (writerParked.get() && !closed.get()) {
+                            LockSupport.park(this);
+                        }
+                    }
                     writerParked.set(false);
                     continue;
                 }
-                while (writerParked.get() && !closed.get()) {
-                    LockSupport.park(this);
+                writeLock.lock();
+                try {
+                    drain(buf);
+                } finally {
+                    writeLock.unlock();
                 }
             }
         } catch (IOException e) {
             close(closed.get() ? "closed" : "write failed: " + e.getMessage());
         }
+    }
+
+    /** Writes everything queued, gathered into {@code buf}: one system call per buffer full. Holds writeLock. */
+    private void drain(byte[] buf) throws IOException {
+        int n = 0;
+        for (byte[] frame; (frame = queue.poll()) != null; ) {
+            writes++;
+            if (n + frame.length > buf.length) {
+                if (n > 0) {
+                    out.write(buf, 0, n);
+                    socketWrites++;
+                    n = 0;
+                }
+                if (frame.length > buf.length) {
+                    out.write(frame);
+                    socketWrites++;
+                    continue;
+                }
+            }
+            System.arraycopy(frame, 0, buf, n, frame.length);
+            n += frame.length;
+        }
+        if (n > 0) {
+            out.write(buf, 0, n);
+            socketWrites++;
+        }
+        wrote();
     }
 
     private void readLoop() {
