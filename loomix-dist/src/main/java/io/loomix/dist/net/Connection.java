@@ -2,9 +2,8 @@ package io.loomix.dist.net;
 
 import io.loomix.dist.handshake.Handshake;
 
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.time.Duration;
@@ -40,7 +39,10 @@ public final class Connection {
     /** A write this soon after the previous one, with nothing read between, is part of a stream. */
     static final long STREAM_GAP_NANOS = 50_000;
 
-    /** What the connection hands upward; called on its reader thread (onClose: on whichever closes it). */
+    /**
+     * What the connection hands upward; called on its reader thread (onClose: on whichever closes
+     * it). A message's bytes are the reader's buffer: read them before onMessage returns.
+     */
     public interface Handler {
         /** A whole message; throwing ProtocolException closes the connection with its reason. */
         void onMessage(Connection c, Inbound message) throws ProtocolException;
@@ -255,26 +257,46 @@ public final class Connection {
         wrote();
     }
 
+    /**
+     * Reads straight from the socket into one buffer and hands each frame over where it lies: no
+     * copy and no allocation per frame. A frame larger than the buffer gets an array of its own
+     * size (bounded by the message limit), read only once its length has been checked.
+     */
     private void readLoop() {
         Fragments fragments = new Fragments(options.maxMessage());
+        byte[] buf = new byte[BUFFER];
+        int start = 0;
+        int end = 0;
         try {
-            var in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), BUFFER));
+            InputStream in = socket.getInputStream();
             while (!closed.get()) {
-                int len = in.readInt();
-                reads++;
-                if (len == 0) {
-                    continue; // a tick
+                if (end - start < 4 || end - start - 4 < frameLength(buf, start)) {
+                    if (end - start >= 4 && frameLength(buf, start) > buf.length - 4) {
+                        int len = frameLength(buf, start);
+                        byte[] big = new byte[len];
+                        int have = end - start - 4;
+                        System.arraycopy(buf, start + 4, big, 0, have);
+                        readFully(in, big, have, len - have);
+                        start = end = 0;
+                        frame(fragments, big, 0, len);
+                        continue;
+                    }
+                    if (start > 0) {
+                        System.arraycopy(buf, start, buf, 0, end - start);
+                        end -= start;
+                        start = 0;
+                    }
+                    int n = in.read(buf, end, buf.length - end);
+                    if (n < 0) {
+                        throw new java.io.EOFException();
+                    }
+                    end += n;
+                    continue;
                 }
-                if (len < 0 || len > options.maxMessage()) {
-                    throw new ProtocolException("a frame of " + Integer.toUnsignedString(len)
-                            + " bytes exceeds the limit of " + options.maxMessage());
-                }
-                byte[] frame = new byte[len];
-                in.readFully(frame);
-                Inbound message = fragments.accept(frame);
-                if (message != null) {
-                    handler.onMessage(this, message);
-                }
+                int len = frameLength(buf, start);
+                start += 4;
+                frame(fragments, buf, start, len);
+                start += len;
             }
         } catch (ProtocolException e) {
             LOG.log(System.Logger.Level.WARNING, "Closing the connection to " + peerName() + ": " + e.getMessage());
@@ -284,6 +306,38 @@ public final class Connection {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "Closing the connection to " + peerName() + " after an internal error", e);
             close("internal error: " + e);
+        }
+    }
+
+    /** The length of the frame at {@code at}, checked against the message limit. */
+    private int frameLength(byte[] b, int at) throws ProtocolException {
+        int len = (b[at] & 0xff) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | (b[at + 3] & 0xff);
+        if (len < 0 || len > options.maxMessage()) {
+            throw new ProtocolException("a frame of " + Integer.toUnsignedString(len)
+                    + " bytes exceeds the limit of " + options.maxMessage());
+        }
+        return len;
+    }
+
+    private void frame(Fragments fragments, byte[] b, int at, int len) throws ProtocolException {
+        reads++;
+        if (len == 0) {
+            return; // a tick
+        }
+        Inbound message = fragments.accept(b, at, len);
+        if (message != null) {
+            handler.onMessage(this, message);
+        }
+    }
+
+    private static void readFully(InputStream in, byte[] b, int at, int n) throws IOException {
+        while (n > 0) {
+            int got = in.read(b, at, n);
+            if (got < 0) {
+                throw new java.io.EOFException();
+            }
+            at += got;
+            n -= got;
         }
     }
 

@@ -29,61 +29,64 @@ final class Fragments {
         this.maxMessage = maxMessage;
     }
 
-    /** The message this frame completes, or null when it is a fragment of one still coming. */
-    Inbound accept(byte[] f) throws ProtocolException {
-        int tag = f[0] & 0xff;
+    /**
+     * The message the frame {@code b[at, at+length)} completes, or null when it is a fragment of
+     * one still coming. The message may lie in {@code b}: it is valid until {@code b} is reused.
+     */
+    Inbound accept(byte[] b, int at, int length) throws ProtocolException {
+        int tag = b[at] & 0xff;
         if (tag == PASS_THROUGH) {
-            return new Inbound(f, 1, f.length - 1, true);
+            return new Inbound(b, at + 1, length - 1, true);
         }
-        if (tag != VERSION || f.length < 3) {
+        if (tag != VERSION || length < 3) {
             throw new ProtocolException("a frame that starts with " + tag + " is neither pass-through (112)"
                     + " nor a distribution header (131)");
         }
-        return switch (f[1] & 0xff) {
+        return switch (b[at + 1] & 0xff) {
             case DIST_HEADER -> {
-                noAtomCache(f, 2);
-                yield new Inbound(f, 3, f.length - 3, false);
+                noAtomCache(b, at + 2);
+                yield new Inbound(b, at + 3, length - 3, false);
             }
-            case FRAG_HEADER -> start(f);
-            case FRAG_CONT -> carryOn(f);
-            default -> throw new ProtocolException("unknown distribution header tag " + (f[1] & 0xff));
+            case FRAG_HEADER -> start(b, at, length);
+            case FRAG_CONT -> carryOn(b, at, length);
+            default -> throw new ProtocolException("unknown distribution header tag " + (b[at + 1] & 0xff));
         };
     }
 
-    private Inbound start(byte[] f) throws ProtocolException {
-        if (f.length < 19) {
-            throw new ProtocolException("a truncated fragment header (" + f.length + " bytes)");
+    private Inbound start(byte[] f, int at, int length) throws ProtocolException {
+        if (length < 19) {
+            throw new ProtocolException("a truncated fragment header (" + length + " bytes)");
         }
-        long seq = readLong(f, 2);
-        long id = readLong(f, 10);
-        noAtomCache(f, 18);
+        long seq = readLong(f, at + 2);
+        long id = readLong(f, at + 10);
+        noAtomCache(f, at + 18);
         if (id == 1) {
-            return new Inbound(f, 19, f.length - 19, false);
+            return new Inbound(f, at + 19, length - 19, false);
         }
         if (id < 1 || open.containsKey(seq)) {
             throw new ProtocolException("fragment sequence " + seq + " starts with fragment id " + id
                     + (open.containsKey(seq) ? " while it is already open" : ""));
         }
         Assembly a = new Assembly();
-        a.bytes = new byte[Math.max(f.length - 19, 64)];
+        a.bytes = new byte[Math.max(length - 19, 64)];
         a.nextId = id - 1;
         open.put(seq, a);
-        append(a, f, 19);
+        append(a, f, at + 19, length - 19);
         return null;
     }
 
-    private Inbound carryOn(byte[] f) throws ProtocolException {
-        if (f.length < 18) {
-            throw new ProtocolException("a truncated fragment continuation (" + f.length + " bytes)");
+    private Inbound carryOn(byte[] f, int at, int length) throws ProtocolException {
+        if (length < 18) {
+            throw new ProtocolException("a truncated fragment continuation (" + length + " bytes)");
         }
-        long seq = readLong(f, 2);
-        long id = readLong(f, 10);
+        long seq = readLong(f, at + 2);
+        long id = readLong(f, at + 10);
         Assembly a = open.get(seq);
         if (a == null || id != a.nextId) {
             throw new ProtocolException("fragment " + id + " of sequence " + seq + " arrived "
                     + (a == null ? "without its start" : "where fragment " + a.nextId + " was due"));
         }
-        append(a, f, 18);
+        append(a, f, at + 18, length - 18);
         if (id > 1) {
             a.nextId = id - 1;
             return null;
@@ -93,8 +96,7 @@ final class Fragments {
         return new Inbound(a.bytes, 0, a.length, false);
     }
 
-    private void append(Assembly a, byte[] f, int from) throws ProtocolException {
-        int n = f.length - from;
+    private void append(Assembly a, byte[] f, int from, int n) throws ProtocolException {
         if (held + n > maxMessage || (long) a.length + n > maxMessage) {
             throw new ProtocolException("a fragmented message grows beyond the limit of " + maxMessage + " bytes");
         }

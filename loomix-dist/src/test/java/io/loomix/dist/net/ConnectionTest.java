@@ -52,8 +52,12 @@ class ConnectionTest {
     }
 
     private void start(Duration tick) {
+        start(tick, 4096);
+    }
+
+    private void start(Duration tick, int maxMessage) {
         var result = new Handshake.Result("peer@host", DistFlags.LOOMIX, 1, DistFlags.LOOMIX);
-        connection = new Connection(ours, result, new Connection.Options(tick, 4096), new Connection.Handler() {
+        connection = new Connection(ours, result, new Connection.Options(tick, maxMessage), new Connection.Handler() {
             @Override
             public void onMessage(Connection c, Inbound m) {
                 byte[] copy = java.util.Arrays.copyOfRange(m.bytes(), m.offset(), m.offset() + m.length());
@@ -241,5 +245,103 @@ class ConnectionTest {
         toUs.flush();
         String reason = (String) next();
         assertTrue(reason.contains("atom cache"), reason);
+    }
+
+    @Test
+    void framesSplitAcrossReadsAndLargerThanTheReadBufferArriveWhole() throws Exception {
+        start(Duration.ofSeconds(60), 1 << 20);
+        int[] big = new int[200_000]; // three times the reader's buffer
+        big[0] = 112;
+        for (int i = 1; i < big.length; i++) {
+            big[i] = i % 251;
+        }
+        byte[] all = concat(frame(112, 1), bigFrame(big), frame(112, 2, 3), bigFrame(big), frame(112, 4));
+        // in pieces that cut lengths and bodies anywhere
+        java.util.Random random = new java.util.Random(9);
+        for (int at = 0; at < all.length; ) {
+            int n = Math.min(all.length - at, 1 + random.nextInt(at < 16 ? 3 : 70_000));
+            toUs.write(all, at, n);
+            toUs.flush();
+            at += n;
+        }
+        assertArrayEquals(new byte[] {1}, (byte[]) ((Object[]) next())[0]);
+        byte[] expected = new byte[big.length - 1];
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = (byte) big[i + 1];
+        }
+        assertArrayEquals(expected, (byte[]) ((Object[]) next())[0]);
+        assertArrayEquals(new byte[] {2, 3}, (byte[]) ((Object[]) next())[0]);
+        assertArrayEquals(expected, (byte[]) ((Object[]) next())[0]);
+        assertArrayEquals(new byte[] {4}, (byte[]) ((Object[]) next())[0]);
+        assertTrue(connection.isOpen());
+    }
+
+    @RepeatedTest(5)
+    void framesFromManyThreadsKeepEachThreadsOrderWhetherWrittenDirectlyOrQueued() throws Exception {
+        start(Duration.ofSeconds(60));
+        int threads = 6;
+        int each = 3_000;
+        var reader = CompletableFuture.supplyAsync(() -> {
+            try {
+                int[] next = new int[threads];
+                for (int got = 0; got < threads * each; ) {
+                    int len = fromUs.readInt();
+                    if (len == 0) {
+                        continue;
+                    }
+                    int t = fromUs.readInt();
+                    int seq = fromUs.readInt();
+                    if (len != 8 || seq != next[t]) {
+                        return "thread " + t + ": frame " + seq + " where " + next[t] + " was due";
+                    }
+                    next[t]++;
+                    got++;
+                    if (got % 97 == 0) {
+                        toUs.writeInt(0); // something read: the next lone frame is written directly
+                        toUs.flush();
+                    }
+                }
+                return "ok";
+            } catch (IOException e) {
+                return e.toString();
+            }
+        });
+        Thread[] senders = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            senders[t] = Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < each; i++) {
+                    connection.send(new byte[] {0, 0, 0, 8, 0, 0, 0, (byte) id,
+                        (byte) (i >>> 24), (byte) (i >>> 16), (byte) (i >>> 8), (byte) i});
+                    if (i % 50 == 0) {
+                        // a pause longer than the stream gap, so both ways of writing take turns
+                        java.util.concurrent.locks.LockSupport.parkNanos(Connection.STREAM_GAP_NANOS * 2);
+                    }
+                }
+            });
+        }
+        for (Thread s : senders) {
+            s.join(20_000);
+        }
+        assertEquals("ok", reader.get(20, TimeUnit.SECONDS));
+        long[] counts = connection.writeCounts();
+        assertTrue(counts[1] > 0 && counts[1] < counts[0], "frames " + counts[0] + ", socket writes " + counts[1]);
+    }
+
+    private static byte[] bigFrame(int[] body) {
+        byte[] f = new byte[4 + body.length];
+        java.nio.ByteBuffer.wrap(f).putInt(body.length);
+        for (int i = 0; i < body.length; i++) {
+            f[4 + i] = (byte) body[i];
+        }
+        return f;
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        var out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
     }
 }
