@@ -1,5 +1,7 @@
 package io.loomix.dist.net;
 
+import io.loomix.Atom;
+
 import java.util.HashMap;
 import java.util.Map;
 
@@ -16,6 +18,7 @@ final class Fragments {
     static final int FRAG_CONT = 70;
 
     private final int maxMessage;
+    private final AtomCache cache = new AtomCache();
     private final Map<Long, Assembly> open = new HashMap<>();
     private long held;
 
@@ -23,6 +26,7 @@ final class Fragments {
         byte[] bytes;
         int length;
         long nextId;
+        Atom[] refs;
     }
 
     Fragments(int maxMessage) {
@@ -44,8 +48,8 @@ final class Fragments {
         }
         return switch (b[at + 1] & 0xff) {
             case DIST_HEADER -> {
-                noAtomCache(b, at + 2);
-                yield new Inbound(b, at + 3, length - 3, false);
+                int terms = cache.read(b, at + 2, at + length);
+                yield new Inbound(b, terms, at + length - terms, false, cache.refs());
             }
             case FRAG_HEADER -> start(b, at, length);
             case FRAG_CONT -> carryOn(b, at, length);
@@ -59,19 +63,21 @@ final class Fragments {
         }
         long seq = readLong(f, at + 2);
         long id = readLong(f, at + 10);
-        noAtomCache(f, at + 18);
+        // the cache is updated now, in wire order: a message between the fragments may use it
+        int terms = cache.read(f, at + 18, at + length);
         if (id == 1) {
-            return new Inbound(f, at + 19, length - 19, false);
+            return new Inbound(f, terms, at + length - terms, false, cache.refs());
         }
         if (id < 1 || open.containsKey(seq)) {
             throw new ProtocolException("fragment sequence " + seq + " starts with fragment id " + id
                     + (open.containsKey(seq) ? " while it is already open" : ""));
         }
         Assembly a = new Assembly();
-        a.bytes = new byte[Math.max(length - 19, 64)];
+        a.bytes = new byte[Math.max(at + length - terms, 64)];
         a.nextId = id - 1;
+        a.refs = cache.refs();
         open.put(seq, a);
-        append(a, f, at + 19, length - 19);
+        append(a, f, terms, at + length - terms);
         return null;
     }
 
@@ -93,7 +99,7 @@ final class Fragments {
         }
         open.remove(seq);
         held -= a.length;
-        return new Inbound(a.bytes, 0, a.length, false);
+        return new Inbound(a.bytes, 0, a.length, false, a.refs);
     }
 
     private void append(Assembly a, byte[] f, int from, int n) throws ProtocolException {
@@ -107,13 +113,6 @@ final class Fragments {
         System.arraycopy(f, from, a.bytes, a.length, n);
         a.length += n;
         held += n;
-    }
-
-    private static void noAtomCache(byte[] f, int at) throws ProtocolException {
-        if (f[at] != 0) {
-            throw new ProtocolException("the peer uses the atom cache (" + (f[at] & 0xff)
-                    + " refs), which this node did not offer");
-        }
     }
 
     static long readLong(byte[] b, int at) {

@@ -61,7 +61,7 @@ class ConnectionTest {
             @Override
             public void onMessage(Connection c, Inbound m) {
                 byte[] copy = java.util.Arrays.copyOfRange(m.bytes(), m.offset(), m.offset() + m.length());
-                events.add(new Object[] {copy, m.versioned()});
+                events.add(new Object[] {copy, m.versioned(), m.atomRefs()});
             }
 
             @Override
@@ -239,12 +239,39 @@ class ConnectionTest {
     }
 
     @Test
-    void atomCacheRefsAreRefused() throws Exception {
+    void atomCacheRefsNameTheAtomsTheHeaderFilledEarlier() throws Exception {
         start(Duration.ofSeconds(60));
-        toUs.write(frame(131, 68, 1, 0, 0));
+        // refs 0 and 1 new (slots 0x105 and 0x2ff, 'ab' and 'c'), ref 2 new 'd' in slot 3:
+        // flags 0x9 | 0xa << 4, then 0x8 (ref 2), long atoms off
+        toUs.write(frame(131, 68, 3, 0xa9, 0x08, 0x05, 2, 'a', 'b', 0xff, 1, 'c', 3, 1, 'd', 82, 0, 82, 2));
+        // old refs to slots 0x2ff and 0x105 (flags 2 and 1), then one to 3; last half-byte: long atoms
+        toUs.write(frame(131, 68, 3, 0x12, 0x10, 0xff, 0x05, 3, 82, 1));
+        toUs.flush();
+        Object[] first = (Object[]) next();
+        assertArrayEquals(new byte[] {82, 0, 82, 2}, (byte[]) first[0]);
+        assertArrayEquals(new Object[] {io.loomix.Atom.of("ab"), io.loomix.Atom.of("c"), io.loomix.Atom.of("d")},
+                (Object[]) first[2]);
+        Object[] second = (Object[]) next();
+        assertArrayEquals(new Object[] {io.loomix.Atom.of("c"), io.loomix.Atom.of("ab"), io.loomix.Atom.of("d")},
+                (Object[]) second[2]);
+    }
+
+    @Test
+    void aRefToASlotThePeerNeverFilledClosesTheConnection() throws Exception {
+        start(Duration.ofSeconds(60));
+        toUs.write(frame(131, 68, 1, 0x00, 7, 106));
         toUs.flush();
         String reason = (String) next();
-        assertTrue(reason.contains("atom cache"), reason);
+        assertTrue(reason.contains("atom cache slot 7") && reason.contains("never filled"), reason);
+    }
+
+    @Test
+    void aTruncatedAtomCacheHeaderClosesTheConnection() throws Exception {
+        start(Duration.ofSeconds(60));
+        toUs.write(frame(131, 68, 1, 0x08, 7, 200, 'a'));
+        toUs.flush();
+        String reason = (String) next();
+        assertTrue(reason.contains("truncated atom cache header"), reason);
     }
 
     @Test
