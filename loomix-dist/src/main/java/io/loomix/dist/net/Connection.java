@@ -75,6 +75,7 @@ public final class Connection {
     /** Held by whoever writes to the socket: the writer thread for a batch, or a sender writing directly. */
     private final ReentrantLock writeLock = new ReentrantLock();
     private volatile Thread writer;
+    private volatile Thread reader;
     private OutputStream out;
     /** Guarded by writeLock: {@link #reads} and the time at the last socket write. */
     private volatile long readsAtLastWrite;
@@ -83,6 +84,8 @@ public final class Connection {
     private volatile long writes;
     /** Writes that reached the socket (system calls), against {@link #writes} frames: the batching. */
     private volatile long socketWrites;
+    /** Frames written by their senders rather than the writer thread. */
+    private volatile long directWrites;
     private long readsAtLastTick;
     private long writesAtLastTick;
     private int silentTicks;
@@ -106,7 +109,9 @@ public final class Connection {
             return;
         }
         writer = Thread.ofPlatform().daemon().name("loomix-dist-out-" + peer.peerName()).start(this::writeLoop);
-        Thread.ofPlatform().daemon().name("loomix-dist-in-" + peer.peerName()).start(this::readLoop);
+        Thread in = Thread.ofPlatform().daemon().name("loomix-dist-in-" + peer.peerName()).unstarted(this::readLoop);
+        reader = in; // before it runs: its answers to signals must see that they come from the reader
+        in.start();
         long every = Math.max(1, options.tickTime().toMillis() / 4);
         ticking = TICKER.scheduleAtFixedRate(this::tick, every, every, TimeUnit.MILLISECONDS);
     }
@@ -136,13 +141,16 @@ public final class Connection {
      * was read since the last write (a request or a reply came) or nothing was written for
      * {@link #STREAM_GAP_NANOS}. A sender that streams queues instead, and the writer turns
      * its burst into few writes. A direct write can block the caller while the peer's socket
-     * buffer is full, as BEAM suspends a process on a busy distribution port.
+     * buffer is full, as BEAM suspends a process on a busy distribution port; the reader thread
+     * (answering a signal) never writes itself, so two nodes whose buffers are full cannot both
+     * stop reading.
      */
     public void send(byte[] frame) {
         if (closed.get()) {
             return;
         }
-        if (writer != null && queue.isEmpty() && !streaming() && writeLock.tryLock()) {
+        if (writer != null && queue.isEmpty() && !streaming() && Thread.currentThread() != reader
+                && writeLock.tryLock()) {
             try {
                 // the writer takes the lock before it drains, so an empty queue here means every
                 // frame queued before this one is already on the socket
@@ -170,6 +178,7 @@ public final class Connection {
             out.write(frame);
             writes++;
             socketWrites++;
+            directWrites++;
             wrote();
         } catch (IOException e) {
             close(closed.get() ? "closed" : "write failed: " + e.getMessage());
@@ -341,9 +350,9 @@ public final class Connection {
         }
     }
 
-    /** Frames written and socket writes made so far (writer thread's counts; for tests). */
+    /** Frames written, socket writes made, and frames written by their senders so far (for tests). */
     long[] writeCounts() {
-        return new long[] {writes, socketWrites};
+        return new long[] {writes, socketWrites, directWrites};
     }
 
     /** Ticker thread only. */

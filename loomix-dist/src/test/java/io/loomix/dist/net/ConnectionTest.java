@@ -355,6 +355,43 @@ class ConnectionTest {
         assertTrue(counts[1] > 0 && counts[1] < counts[0], "frames " + counts[0] + ", socket writes " + counts[1]);
     }
 
+    @Test
+    void aLoneFrameIsWrittenByItsSenderButNeverByTheReaderThread() throws Exception {
+        var result = new Handshake.Result("peer@host", DistFlags.LOOMIX, 1, DistFlags.LOOMIX);
+        byte[] answer = frame(112, 42);
+        connection = new Connection(ours, result, new Connection.Options(Duration.ofSeconds(60), 4096), new Connection.Handler() {
+            @Override
+            public void onMessage(Connection c, Inbound m) {
+                c.send(answer); // as the inbox answers a signal: must go through the writer thread
+            }
+
+            @Override
+            public void onClose(Connection c, String reason) {}
+        });
+        connection.start();
+        toUs.write(frame(112, 1));
+        toUs.flush();
+        peer.setSoTimeout(10_000);
+        int len = fromUs.readInt();
+        assertEquals(2, len);
+        assertEquals(112, fromUs.read());
+        assertEquals(42, fromUs.read());
+        assertEquals(0, connection.writeCounts()[2], "the reader thread wrote to the socket itself");
+        // from another thread, with something read since the last write: written directly
+        toUs.write(frame(112, 2));
+        toUs.flush();
+        assertEquals(2, fromUs.readInt());
+        fromUs.readFully(new byte[2]);
+        long before = connection.writeCounts()[2];
+        // the rule is about time: past the stream gap since the writer's last write
+        java.util.concurrent.locks.LockSupport.parkNanos(Connection.STREAM_GAP_NANOS * 4);
+        Thread.ofPlatform().start(() -> connection.send(frame(112, 7))).join(10_000);
+        assertEquals(2, fromUs.readInt());
+        assertEquals(112, fromUs.read());
+        assertEquals(7, fromUs.read());
+        assertEquals(before + 1, connection.writeCounts()[2], "a lone frame after a read goes out on its sender's thread");
+    }
+
     private static byte[] bigFrame(int[] body) {
         byte[] f = new byte[4 + body.length];
         java.nio.ByteBuffer.wrap(f).putInt(body.length);
