@@ -70,6 +70,8 @@ final class DistBench {
             Name echo = new Name(Atom.of("echo"), b);
             return workload.equals("dist_oneway") ? oneway(sink, size) : rtt(echo, size);
         } finally {
+            peer.getOutputStream().close();
+            peer.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
             peer.destroyForcibly();
             Node.stop();
         }

@@ -2,10 +2,8 @@ package io.loomix.dist.net;
 
 import io.loomix.dist.handshake.Handshake;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.time.Duration;
@@ -17,13 +15,16 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One distribution connection after its handshake: 4-byte framed messages both ways, ticks, and
  * the join of fragments. Senders hand in whole frames (already encoded, on their own thread) with
- * {@link #send}; one writer thread per connection drains them into a buffer and writes the buffer
- * once the queue is empty, so a burst of messages costs one system call, not one each. Frames from
- * one thread are written in the order it sent them. One reader thread reads frames and hands whole
+ * {@link #send}. A lone frame on an idle connection is written by its sender (no hand-over to
+ * another thread on the way out: what a round trip waits for); a stream of them is queued for one
+ * writer thread per connection, which gathers everything queued into one buffer and writes it at
+ * once, so a burst of messages costs one system call, not one each. Frames from one thread are
+ * written in the order it sent them. One reader thread reads frames and hands whole
  * messages to the {@link Handler}.
  *
  * <p>Liveness as Erlang's net_ticktime T: every T/4 an idle writer sends a tick (an empty frame),
@@ -35,8 +36,13 @@ public final class Connection {
             Thread.ofPlatform().daemon().name("loomix-dist-ticker").factory());
     private static final byte[] TICK = new byte[4];
     private static final int BUFFER = 64 * 1024;
+    /** A write this soon after the previous one, with nothing read between, is part of a stream. */
+    static final long STREAM_GAP_NANOS = 50_000;
 
-    /** What the connection hands upward; called on its reader thread (onClose: on whichever closes it). */
+    /**
+     * What the connection hands upward; called on its reader thread (onClose: on whichever closes
+     * it). A message's bytes are the reader's buffer: read them before onMessage returns.
+     */
     public interface Handler {
         /** A whole message; throwing ProtocolException closes the connection with its reason. */
         void onMessage(Connection c, Inbound message) throws ProtocolException;
@@ -66,11 +72,20 @@ public final class Connection {
     private final ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean writerParked = new AtomicBoolean();
+    /** Held by whoever writes to the socket: the writer thread for a batch, or a sender writing directly. */
+    private final ReentrantLock writeLock = new ReentrantLock();
     private volatile Thread writer;
+    private volatile Thread reader;
+    private OutputStream out;
+    /** Guarded by writeLock: {@link #reads} and the time at the last socket write. */
+    private volatile long readsAtLastWrite;
+    private volatile long lastWrite;
     private volatile long reads;
     private volatile long writes;
     /** Writes that reached the socket (system calls), against {@link #writes} frames: the batching. */
     private volatile long socketWrites;
+    /** Frames written by their senders rather than the writer thread. */
+    private volatile long directWrites;
     private long readsAtLastTick;
     private long writesAtLastTick;
     private int silentTicks;
@@ -88,12 +103,15 @@ public final class Connection {
         try {
             socket.setSoTimeout(0);
             socket.setTcpNoDelay(true);
+            out = socket.getOutputStream();
         } catch (IOException e) {
             close("cannot set up the socket: " + e);
             return;
         }
         writer = Thread.ofPlatform().daemon().name("loomix-dist-out-" + peer.peerName()).start(this::writeLoop);
-        Thread.ofPlatform().daemon().name("loomix-dist-in-" + peer.peerName()).start(this::readLoop);
+        Thread in = Thread.ofPlatform().daemon().name("loomix-dist-in-" + peer.peerName()).unstarted(this::readLoop);
+        reader = in; // before it runs: its answers to signals must see that they come from the reader
+        in.start();
         long every = Math.max(1, options.tickTime().toMillis() / 4);
         ticking = TICKER.scheduleAtFixedRate(this::tick, every, every, TimeUnit.MILLISECONDS);
     }
@@ -115,17 +133,62 @@ public final class Connection {
     }
 
     /**
-     * Queues a frame (its first four bytes the big-endian length of the rest) for writing.
-     * Any thread; never blocks; dropped when the connection is closed, as Erlang drops them.
+     * Writes a frame (its first four bytes the big-endian length of the rest), or queues it for the
+     * writer thread. Any thread; dropped when the connection is closed, as Erlang drops them.
+     *
+     * <p>A frame goes out on the caller's thread, one system call and no hand-over to the writer,
+     * when nothing is queued, nobody is writing, and the connection is not streaming: something
+     * was read since the last write (a request or a reply came) or nothing was written for
+     * {@link #STREAM_GAP_NANOS}. A sender that streams queues instead, and the writer turns
+     * its burst into few writes. A direct write can block the caller while the peer's socket
+     * buffer is full, as BEAM suspends a process on a busy distribution port; the reader thread
+     * (answering a signal) never writes itself, so two nodes whose buffers are full cannot both
+     * stop reading.
      */
     public void send(byte[] frame) {
         if (closed.get()) {
             return;
         }
+        if (writer != null && queue.isEmpty() && !streaming() && Thread.currentThread() != reader
+                && writeLock.tryLock()) {
+            try {
+                // the writer takes the lock before it drains, so an empty queue here means every
+                // frame queued before this one is already on the socket
+                if (queue.isEmpty()) {
+                    writeDirect(frame);
+                    return;
+                }
+            } finally {
+                writeLock.unlock();
+            }
+        }
         queue.offer(frame);
         if (writerParked.get() && writerParked.compareAndSet(true, false)) {
             LockSupport.unpark(writer);
         }
+    }
+
+    private boolean streaming() {
+        return reads == readsAtLastWrite && System.nanoTime() - lastWrite < STREAM_GAP_NANOS;
+    }
+
+    /** Holds writeLock. */
+    private void writeDirect(byte[] frame) {
+        try {
+            out.write(frame);
+            writes++;
+            socketWrites++;
+            directWrites++;
+            wrote();
+        } catch (IOException e) {
+            close(closed.get() ? "closed" : "write failed: " + e.getMessage());
+        }
+    }
+
+    /** Holds writeLock. */
+    private void wrote() {
+        readsAtLastWrite = reads;
+        lastWrite = System.nanoTime();
     }
 
     /** Closes the socket; the handler hears {@code reason} once. Any thread. */
@@ -150,31 +213,25 @@ public final class Connection {
     }
 
     private void writeLoop() {
+        byte[] buf = new byte[BUFFER];
         try {
-            OutputStream raw = socket.getOutputStream();
-            OutputStream out = new BufferedOutputStream(new java.io.FilterOutputStream(raw) {
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    socketWrites++;
-                    raw.write(b, off, len);
-                }
-            }, BUFFER);
             while (!closed.get()) {
-                byte[] frame = queue.poll();
-                if (frame != null) {
-                    out.write(frame);
-                    writes++;
-                    continue;
-                }
-                out.flush();
-                writerParked.set(true);
-                // a frame queued between poll and set saw no parked writer: look once more
-                if (!queue.isEmpty()) {
+                if (queue.isEmpty()) {
+                    writerParked.set(true);
+                    // a frame queued between the look and the set saw no parked writer: look once more
+                    if (queue.isEmpty()) {
+                        while (writerParked.get() && !closed.get()) {
+                            LockSupport.park(this);
+                        }
+                    }
                     writerParked.set(false);
                     continue;
                 }
-                while (writerParked.get() && !closed.get()) {
-                    LockSupport.park(this);
+                writeLock.lock();
+                try {
+                    drain(buf);
+                } finally {
+                    writeLock.unlock();
                 }
             }
         } catch (IOException e) {
@@ -182,26 +239,73 @@ public final class Connection {
         }
     }
 
+    /** Writes everything queued, gathered into {@code buf}: one system call per buffer full. Holds writeLock. */
+    private void drain(byte[] buf) throws IOException {
+        int n = 0;
+        for (byte[] frame; (frame = queue.poll()) != null; ) {
+            writes++;
+            if (n + frame.length > buf.length) {
+                if (n > 0) {
+                    out.write(buf, 0, n);
+                    socketWrites++;
+                    n = 0;
+                }
+                if (frame.length > buf.length) {
+                    out.write(frame);
+                    socketWrites++;
+                    continue;
+                }
+            }
+            System.arraycopy(frame, 0, buf, n, frame.length);
+            n += frame.length;
+        }
+        if (n > 0) {
+            out.write(buf, 0, n);
+            socketWrites++;
+        }
+        wrote();
+    }
+
+    /**
+     * Reads straight from the socket into one buffer and hands each frame over where it lies: no
+     * copy and no allocation per frame. A frame larger than the buffer gets an array of its own
+     * size (bounded by the message limit), read only once its length has been checked.
+     */
     private void readLoop() {
         Fragments fragments = new Fragments(options.maxMessage());
+        byte[] buf = new byte[BUFFER];
+        int start = 0;
+        int end = 0;
         try {
-            var in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), BUFFER));
+            InputStream in = socket.getInputStream();
             while (!closed.get()) {
-                int len = in.readInt();
-                reads++;
-                if (len == 0) {
-                    continue; // a tick
+                if (end - start < 4 || end - start - 4 < frameLength(buf, start)) {
+                    if (end - start >= 4 && frameLength(buf, start) > buf.length - 4) {
+                        int len = frameLength(buf, start);
+                        byte[] big = new byte[len];
+                        int have = end - start - 4;
+                        System.arraycopy(buf, start + 4, big, 0, have);
+                        readFully(in, big, have, len - have);
+                        start = end = 0;
+                        frame(fragments, big, 0, len);
+                        continue;
+                    }
+                    if (start > 0) {
+                        System.arraycopy(buf, start, buf, 0, end - start);
+                        end -= start;
+                        start = 0;
+                    }
+                    int n = in.read(buf, end, buf.length - end);
+                    if (n < 0) {
+                        throw new java.io.EOFException();
+                    }
+                    end += n;
+                    continue;
                 }
-                if (len < 0 || len > options.maxMessage()) {
-                    throw new ProtocolException("a frame of " + Integer.toUnsignedString(len)
-                            + " bytes exceeds the limit of " + options.maxMessage());
-                }
-                byte[] frame = new byte[len];
-                in.readFully(frame);
-                Inbound message = fragments.accept(frame);
-                if (message != null) {
-                    handler.onMessage(this, message);
-                }
+                int len = frameLength(buf, start);
+                start += 4;
+                frame(fragments, buf, start, len);
+                start += len;
             }
         } catch (ProtocolException e) {
             LOG.log(System.Logger.Level.WARNING, "Closing the connection to " + peerName() + ": " + e.getMessage());
@@ -214,9 +318,41 @@ public final class Connection {
         }
     }
 
-    /** Frames written and socket writes made so far (writer thread's counts; for tests). */
+    /** The length of the frame at {@code at}, checked against the message limit. */
+    private int frameLength(byte[] b, int at) throws ProtocolException {
+        int len = (b[at] & 0xff) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | (b[at + 3] & 0xff);
+        if (len < 0 || len > options.maxMessage()) {
+            throw new ProtocolException("a frame of " + Integer.toUnsignedString(len)
+                    + " bytes exceeds the limit of " + options.maxMessage());
+        }
+        return len;
+    }
+
+    private void frame(Fragments fragments, byte[] b, int at, int len) throws ProtocolException {
+        reads++;
+        if (len == 0) {
+            return; // a tick
+        }
+        Inbound message = fragments.accept(b, at, len);
+        if (message != null) {
+            handler.onMessage(this, message);
+        }
+    }
+
+    private static void readFully(InputStream in, byte[] b, int at, int n) throws IOException {
+        while (n > 0) {
+            int got = in.read(b, at, n);
+            if (got < 0) {
+                throw new java.io.EOFException();
+            }
+            at += got;
+            n -= got;
+        }
+    }
+
+    /** Frames written, socket writes made, and frames written by their senders so far (for tests). */
     long[] writeCounts() {
-        return new long[] {writes, socketWrites};
+        return new long[] {writes, socketWrites, directWrites};
     }
 
     /** Ticker thread only. */

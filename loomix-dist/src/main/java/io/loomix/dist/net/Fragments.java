@@ -1,5 +1,7 @@
 package io.loomix.dist.net;
 
+import io.loomix.Atom;
+
 import java.util.HashMap;
 import java.util.Map;
 
@@ -16,6 +18,7 @@ final class Fragments {
     static final int FRAG_CONT = 70;
 
     private final int maxMessage;
+    private final AtomCache cache = new AtomCache();
     private final Map<Long, Assembly> open = new HashMap<>();
     private long held;
 
@@ -23,78 +26,83 @@ final class Fragments {
         byte[] bytes;
         int length;
         long nextId;
+        Atom[] refs;
     }
 
     Fragments(int maxMessage) {
         this.maxMessage = maxMessage;
     }
 
-    /** The message this frame completes, or null when it is a fragment of one still coming. */
-    Inbound accept(byte[] f) throws ProtocolException {
-        int tag = f[0] & 0xff;
+    /**
+     * The message the frame {@code b[at, at+length)} completes, or null when it is a fragment of
+     * one still coming. The message may lie in {@code b}: it is valid until {@code b} is reused.
+     */
+    Inbound accept(byte[] b, int at, int length) throws ProtocolException {
+        int tag = b[at] & 0xff;
         if (tag == PASS_THROUGH) {
-            return new Inbound(f, 1, f.length - 1, true);
+            return new Inbound(b, at + 1, length - 1, true);
         }
-        if (tag != VERSION || f.length < 3) {
+        if (tag != VERSION || length < 3) {
             throw new ProtocolException("a frame that starts with " + tag + " is neither pass-through (112)"
                     + " nor a distribution header (131)");
         }
-        return switch (f[1] & 0xff) {
+        return switch (b[at + 1] & 0xff) {
             case DIST_HEADER -> {
-                noAtomCache(f, 2);
-                yield new Inbound(f, 3, f.length - 3, false);
+                int terms = cache.read(b, at + 2, at + length);
+                yield new Inbound(b, terms, at + length - terms, false, cache.refs());
             }
-            case FRAG_HEADER -> start(f);
-            case FRAG_CONT -> carryOn(f);
-            default -> throw new ProtocolException("unknown distribution header tag " + (f[1] & 0xff));
+            case FRAG_HEADER -> start(b, at, length);
+            case FRAG_CONT -> carryOn(b, at, length);
+            default -> throw new ProtocolException("unknown distribution header tag " + (b[at + 1] & 0xff));
         };
     }
 
-    private Inbound start(byte[] f) throws ProtocolException {
-        if (f.length < 19) {
-            throw new ProtocolException("a truncated fragment header (" + f.length + " bytes)");
+    private Inbound start(byte[] f, int at, int length) throws ProtocolException {
+        if (length < 19) {
+            throw new ProtocolException("a truncated fragment header (" + length + " bytes)");
         }
-        long seq = readLong(f, 2);
-        long id = readLong(f, 10);
-        noAtomCache(f, 18);
+        long seq = readLong(f, at + 2);
+        long id = readLong(f, at + 10);
+        // the cache is updated now, in wire order: a message between the fragments may use it
+        int terms = cache.read(f, at + 18, at + length);
         if (id == 1) {
-            return new Inbound(f, 19, f.length - 19, false);
+            return new Inbound(f, terms, at + length - terms, false, cache.refs());
         }
         if (id < 1 || open.containsKey(seq)) {
             throw new ProtocolException("fragment sequence " + seq + " starts with fragment id " + id
                     + (open.containsKey(seq) ? " while it is already open" : ""));
         }
         Assembly a = new Assembly();
-        a.bytes = new byte[Math.max(f.length - 19, 64)];
+        a.bytes = new byte[Math.max(at + length - terms, 64)];
         a.nextId = id - 1;
+        a.refs = cache.refs();
         open.put(seq, a);
-        append(a, f, 19);
+        append(a, f, terms, at + length - terms);
         return null;
     }
 
-    private Inbound carryOn(byte[] f) throws ProtocolException {
-        if (f.length < 18) {
-            throw new ProtocolException("a truncated fragment continuation (" + f.length + " bytes)");
+    private Inbound carryOn(byte[] f, int at, int length) throws ProtocolException {
+        if (length < 18) {
+            throw new ProtocolException("a truncated fragment continuation (" + length + " bytes)");
         }
-        long seq = readLong(f, 2);
-        long id = readLong(f, 10);
+        long seq = readLong(f, at + 2);
+        long id = readLong(f, at + 10);
         Assembly a = open.get(seq);
         if (a == null || id != a.nextId) {
             throw new ProtocolException("fragment " + id + " of sequence " + seq + " arrived "
                     + (a == null ? "without its start" : "where fragment " + a.nextId + " was due"));
         }
-        append(a, f, 18);
+        append(a, f, at + 18, length - 18);
         if (id > 1) {
             a.nextId = id - 1;
             return null;
         }
         open.remove(seq);
         held -= a.length;
-        return new Inbound(a.bytes, 0, a.length, false);
+        return new Inbound(a.bytes, 0, a.length, false, a.refs);
     }
 
-    private void append(Assembly a, byte[] f, int from) throws ProtocolException {
-        int n = f.length - from;
+    private void append(Assembly a, byte[] f, int from, int n) throws ProtocolException {
         if (held + n > maxMessage || (long) a.length + n > maxMessage) {
             throw new ProtocolException("a fragmented message grows beyond the limit of " + maxMessage + " bytes");
         }
@@ -105,13 +113,6 @@ final class Fragments {
         System.arraycopy(f, from, a.bytes, a.length, n);
         a.length += n;
         held += n;
-    }
-
-    private static void noAtomCache(byte[] f, int at) throws ProtocolException {
-        if (f[at] != 0) {
-            throw new ProtocolException("the peer uses the atom cache (" + (f[at] & 0xff)
-                    + " refs), which this node did not offer");
-        }
     }
 
     static long readLong(byte[] b, int at) {

@@ -39,6 +39,7 @@ final class Inbox implements Connection.Handler {
         final Object message;
         try {
             decoder.reset(in.bytes(), in.offset(), in.length());
+            decoder.atomCacheRefs(in.atomRefs());
             control = Control.parse(in.versioned() ? decoder.readVersioned() : decoder.readTerm());
             message = !control.hasMessage() ? null : in.versioned() ? decoder.readVersioned() : decoder.readTerm();
         } catch (DecodeException e) {

@@ -85,6 +85,18 @@ public final class TermDecoder {
         this.cacheRefs = refs;
     }
 
+    /**
+     * The atom whose UTF-8 text is {@code len} bytes of {@code b} from {@code from}, made under
+     * this decoder's limit of new atoms (for atom text outside terms: a distribution header's).
+     */
+    public Atom atom(byte[] b, int from, int len) {
+        try {
+            return atoms.read(b, from, len, true);
+        } catch (Problem p) {
+            throw new DecodeException(0, p.getMessage());
+        }
+    }
+
     /** The index of the next byte to read in the array given to {@link #reset}. */
     public int position() {
         return pos;

@@ -52,12 +52,16 @@ class ConnectionTest {
     }
 
     private void start(Duration tick) {
+        start(tick, 4096);
+    }
+
+    private void start(Duration tick, int maxMessage) {
         var result = new Handshake.Result("peer@host", DistFlags.LOOMIX, 1, DistFlags.LOOMIX);
-        connection = new Connection(ours, result, new Connection.Options(tick, 4096), new Connection.Handler() {
+        connection = new Connection(ours, result, new Connection.Options(tick, maxMessage), new Connection.Handler() {
             @Override
             public void onMessage(Connection c, Inbound m) {
                 byte[] copy = java.util.Arrays.copyOfRange(m.bytes(), m.offset(), m.offset() + m.length());
-                events.add(new Object[] {copy, m.versioned()});
+                events.add(new Object[] {copy, m.versioned(), m.atomRefs()});
             }
 
             @Override
@@ -235,11 +239,173 @@ class ConnectionTest {
     }
 
     @Test
-    void atomCacheRefsAreRefused() throws Exception {
+    void atomCacheRefsNameTheAtomsTheHeaderFilledEarlier() throws Exception {
         start(Duration.ofSeconds(60));
-        toUs.write(frame(131, 68, 1, 0, 0));
+        // refs 0 and 1 new (slots 0x105 and 0x2ff, 'ab' and 'c'), ref 2 new 'd' in slot 3:
+        // flags 0x9 | 0xa << 4, then 0x8 (ref 2), long atoms off
+        toUs.write(frame(131, 68, 3, 0xa9, 0x08, 0x05, 2, 'a', 'b', 0xff, 1, 'c', 3, 1, 'd', 82, 0, 82, 2));
+        // old refs to slots 0x2ff and 0x105 (flags 2 and 1), then one to 3; last half-byte: long atoms
+        toUs.write(frame(131, 68, 3, 0x12, 0x10, 0xff, 0x05, 3, 82, 1));
+        toUs.flush();
+        Object[] first = (Object[]) next();
+        assertArrayEquals(new byte[] {82, 0, 82, 2}, (byte[]) first[0]);
+        assertArrayEquals(new Object[] {io.loomix.Atom.of("ab"), io.loomix.Atom.of("c"), io.loomix.Atom.of("d")},
+                (Object[]) first[2]);
+        Object[] second = (Object[]) next();
+        assertArrayEquals(new Object[] {io.loomix.Atom.of("c"), io.loomix.Atom.of("ab"), io.loomix.Atom.of("d")},
+                (Object[]) second[2]);
+    }
+
+    @Test
+    void aRefToASlotThePeerNeverFilledClosesTheConnection() throws Exception {
+        start(Duration.ofSeconds(60));
+        toUs.write(frame(131, 68, 1, 0x00, 7, 106));
         toUs.flush();
         String reason = (String) next();
-        assertTrue(reason.contains("atom cache"), reason);
+        assertTrue(reason.contains("atom cache slot 7") && reason.contains("never filled"), reason);
+    }
+
+    @Test
+    void aTruncatedAtomCacheHeaderClosesTheConnection() throws Exception {
+        start(Duration.ofSeconds(60));
+        toUs.write(frame(131, 68, 1, 0x08, 7, 200, 'a'));
+        toUs.flush();
+        String reason = (String) next();
+        assertTrue(reason.contains("truncated atom cache header"), reason);
+    }
+
+    @Test
+    void framesSplitAcrossReadsAndLargerThanTheReadBufferArriveWhole() throws Exception {
+        start(Duration.ofSeconds(60), 1 << 20);
+        int[] big = new int[200_000]; // three times the reader's buffer
+        big[0] = 112;
+        for (int i = 1; i < big.length; i++) {
+            big[i] = i % 251;
+        }
+        byte[] all = concat(frame(112, 1), bigFrame(big), frame(112, 2, 3), bigFrame(big), frame(112, 4));
+        // in pieces that cut lengths and bodies anywhere
+        java.util.Random random = new java.util.Random(9);
+        for (int at = 0; at < all.length; ) {
+            int n = Math.min(all.length - at, 1 + random.nextInt(at < 16 ? 3 : 70_000));
+            toUs.write(all, at, n);
+            toUs.flush();
+            at += n;
+        }
+        assertArrayEquals(new byte[] {1}, (byte[]) ((Object[]) next())[0]);
+        byte[] expected = new byte[big.length - 1];
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = (byte) big[i + 1];
+        }
+        assertArrayEquals(expected, (byte[]) ((Object[]) next())[0]);
+        assertArrayEquals(new byte[] {2, 3}, (byte[]) ((Object[]) next())[0]);
+        assertArrayEquals(expected, (byte[]) ((Object[]) next())[0]);
+        assertArrayEquals(new byte[] {4}, (byte[]) ((Object[]) next())[0]);
+        assertTrue(connection.isOpen());
+    }
+
+    @RepeatedTest(5)
+    void framesFromManyThreadsKeepEachThreadsOrderWhetherWrittenDirectlyOrQueued() throws Exception {
+        start(Duration.ofSeconds(60));
+        int threads = 6;
+        int each = 3_000;
+        var reader = CompletableFuture.supplyAsync(() -> {
+            try {
+                int[] next = new int[threads];
+                for (int got = 0; got < threads * each; ) {
+                    int len = fromUs.readInt();
+                    if (len == 0) {
+                        continue;
+                    }
+                    int t = fromUs.readInt();
+                    int seq = fromUs.readInt();
+                    if (len != 8 || seq != next[t]) {
+                        return "thread " + t + ": frame " + seq + " where " + next[t] + " was due";
+                    }
+                    next[t]++;
+                    got++;
+                    if (got % 97 == 0) {
+                        toUs.writeInt(0); // something read: the next lone frame is written directly
+                        toUs.flush();
+                    }
+                }
+                return "ok";
+            } catch (IOException e) {
+                return e.toString();
+            }
+        });
+        Thread[] senders = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            senders[t] = Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < each; i++) {
+                    connection.send(new byte[] {0, 0, 0, 8, 0, 0, 0, (byte) id,
+                        (byte) (i >>> 24), (byte) (i >>> 16), (byte) (i >>> 8), (byte) i});
+                    if (i % 50 == 0) {
+                        // a pause longer than the stream gap, so both ways of writing take turns
+                        java.util.concurrent.locks.LockSupport.parkNanos(Connection.STREAM_GAP_NANOS * 2);
+                    }
+                }
+            });
+        }
+        for (Thread s : senders) {
+            s.join(20_000);
+        }
+        assertEquals("ok", reader.get(20, TimeUnit.SECONDS));
+        long[] counts = connection.writeCounts();
+        assertTrue(counts[1] > 0 && counts[1] < counts[0], "frames " + counts[0] + ", socket writes " + counts[1]);
+    }
+
+    @Test
+    void aLoneFrameIsWrittenByItsSenderButNeverByTheReaderThread() throws Exception {
+        var result = new Handshake.Result("peer@host", DistFlags.LOOMIX, 1, DistFlags.LOOMIX);
+        byte[] answer = frame(112, 42);
+        connection = new Connection(ours, result, new Connection.Options(Duration.ofSeconds(60), 4096), new Connection.Handler() {
+            @Override
+            public void onMessage(Connection c, Inbound m) {
+                c.send(answer); // as the inbox answers a signal: must go through the writer thread
+            }
+
+            @Override
+            public void onClose(Connection c, String reason) {}
+        });
+        connection.start();
+        toUs.write(frame(112, 1));
+        toUs.flush();
+        peer.setSoTimeout(10_000);
+        int len = fromUs.readInt();
+        assertEquals(2, len);
+        assertEquals(112, fromUs.read());
+        assertEquals(42, fromUs.read());
+        assertEquals(0, connection.writeCounts()[2], "the reader thread wrote to the socket itself");
+        // from another thread, with something read since the last write: written directly
+        toUs.write(frame(112, 2));
+        toUs.flush();
+        assertEquals(2, fromUs.readInt());
+        fromUs.readFully(new byte[2]);
+        long before = connection.writeCounts()[2];
+        // the rule is about time: past the stream gap since the writer's last write
+        java.util.concurrent.locks.LockSupport.parkNanos(Connection.STREAM_GAP_NANOS * 4);
+        Thread.ofPlatform().start(() -> connection.send(frame(112, 7))).join(10_000);
+        assertEquals(2, fromUs.readInt());
+        assertEquals(112, fromUs.read());
+        assertEquals(7, fromUs.read());
+        assertEquals(before + 1, connection.writeCounts()[2], "a lone frame after a read goes out on its sender's thread");
+    }
+
+    private static byte[] bigFrame(int[] body) {
+        byte[] f = new byte[4 + body.length];
+        java.nio.ByteBuffer.wrap(f).putInt(body.length);
+        for (int i = 0; i < body.length; i++) {
+            f[4 + i] = (byte) body[i];
+        }
+        return f;
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        var out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
     }
 }
