@@ -42,11 +42,11 @@ public final class DistFlags {
 
     /**
      * What a Loomix node offers: the mandatory flags (it decodes every term they imply), monitors
-     * by pid and name, SEND_SENDER, fragments, aliases. Not offered: the atom cache (pass-through
-     * frames instead), spawn and exit payloads (issue 10), NAME_ME.
+     * by pid and name, SEND_SENDER, fragments, aliases, spawn requests. Not offered: the atom cache
+     * (pass-through frames instead), exit payloads, NAME_ME.
      */
     public static final long LOOMIX = MANDATORY_25 | MANDATORY_26 | MANDATORY_25_DIGEST | DIST_MONITOR
-            | DIST_MONITOR_NAME | SEND_SENDER | FRAGMENTS | ALIAS;
+            | DIST_MONITOR_NAME | SEND_SENDER | FRAGMENTS | ALIAS | SPAWN;
 
     private DistFlags() {}
 
