@@ -336,6 +336,17 @@ public final class Node {
         return spawnMonitor(node, LAMBDA, RUN, List.of(Lambdas.toTerm(fn)));
     }
 
+    /**
+     * Where spawn requests and rpc from other nodes look a module up before the class path: for
+     * code loaded at run time, e.g. {@code Node.classResolver(name ->
+     * Code.server().currentClass(name).orElse(null))}, so a class that arrived by {@code nl} can be
+     * spawned and called by name. The resolver returns null for names it does not know; null
+     * removes it. Called for every request, from any thread.
+     */
+    public static void classResolver(java.util.function.Function<String, Class<?>> resolver) {
+        io.loomix.dist.rpc.Apply.classResolver(resolver);
+    }
+
     /** The connection table, null when the node is not started. */
     static NodeTable table() {
         Running r = running;
