@@ -197,7 +197,7 @@ final class DistBench {
                 }
             }
         }));
-        GenServer.start(new PingServer(), "bench_server");
+        Process.run(() -> GenServer.start(new PingServer(), "bench_server"));
         System.out.println("ready");
         System.out.flush();
         while (System.in.read() >= 0) {

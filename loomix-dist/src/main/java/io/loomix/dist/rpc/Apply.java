@@ -80,8 +80,27 @@ public final class Apply {
                 return OK;
             });
 
+    private static final java.util.Set<String> BUILTIN_MODULES = java.util.Set.of("erlang", "net_adm", "loomix_lambda");
+
     /** How a module name becomes a class; replaceable so code loaded at run time is found too. */
     private static volatile Function<String, Class<?>> classes = Apply::loadClass;
+
+    /** Class-path classes by name, once found (a class loaded at run time goes through the resolver each time). */
+    private static final java.util.concurrent.ConcurrentHashMap<String, Class<?>> LOADED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A class's public static methods by "name/arity", each list in a fixed order (reflection is slow per call). */
+    private static final ClassValue<Map<String, List<Method>>> METHODS = new ClassValue<>() {
+        @Override
+        protected Map<String, List<Method>> computeValue(Class<?> type) {
+            Map<String, List<Method>> out = new java.util.HashMap<>();
+            Arrays.stream(type.getMethods())
+                    .filter(m -> Modifier.isStatic(m.getModifiers()) && !m.isVarArgs())
+                    .sorted(Comparator.comparing(Method::toGenericString))
+                    .forEach(m -> out.computeIfAbsent(m.getName() + "/" + m.getParameterCount(), k -> new ArrayList<>()).add(m));
+            out.replaceAll((k, v) -> List.copyOf(v));
+            return Map.copyOf(out);
+        }
+    };
 
     private Apply() {}
 
@@ -104,16 +123,14 @@ public final class Apply {
                 && args.get(0) instanceof Atom m && args.get(1) instanceof Atom f && args.get(2) instanceof List<?> a) {
             return apply(m, f, List.copyOf(a));
         }
-        Builtin b = BUILTINS.get(module.name() + ":" + function.name() + "/" + args.size());
-        if (b != null) {
-            return guard(() -> b.apply(args));
+        if (BUILTIN_MODULES.contains(module.name())) {
+            Builtin b = BUILTINS.get(module.name() + ":" + function.name() + "/" + args.size());
+            if (b != null) {
+                return guard(() -> b.apply(args));
+            }
         }
         Class<?> cls = classes.apply(module.name());
-        List<Method> named = cls == null ? List.of() : Arrays.stream(cls.getMethods())
-                .filter(m -> Modifier.isStatic(m.getModifiers()) && m.getName().equals(function.name())
-                        && m.getParameterCount() == args.size() && !m.isVarArgs())
-                .sorted(Comparator.comparing(Method::toGenericString))
-                .toList();
+        List<Method> named = cls == null ? List.of() : METHODS.get(cls).getOrDefault(function.name() + "/" + args.size(), List.of());
         if (named.isEmpty()) {
             return new Raised(ERROR, UNDEF, List.of(frame(module.name(), function.name(), args)));
         }
@@ -169,7 +186,10 @@ public final class Apply {
         try {
             Object v = normal(body.run());
             try {
-                Terms.encode(v);
+                if (!(v instanceof Atom || v instanceof Long || v instanceof Double || v instanceof String
+                        || v instanceof io.loomix.Binary || v instanceof Boolean)) {
+                    Terms.encode(v);
+                }
             } catch (IllegalArgumentException e) {
                 return new Raised(ERROR, Tuple.of(Atom.of("not_a_term"), io.loomix.Binary.utf8(v.getClass().getName())),
                         List.of());
@@ -265,6 +285,18 @@ public final class Apply {
     }
 
     private static Class<?> loadClass(String name) {
+        Class<?> known = LOADED.get(name);
+        if (known != null) {
+            return known;
+        }
+        Class<?> found = findOnClassPath(name);
+        if (found != null) {
+            LOADED.putIfAbsent(name, found);
+        }
+        return found;
+    }
+
+    private static Class<?> findOnClassPath(String name) {
         ClassLoader[] loaders = {Thread.currentThread().getContextClassLoader(), Apply.class.getClassLoader(),
             ClassLoader.getSystemClassLoader()};
         for (ClassLoader l : loaders) {
