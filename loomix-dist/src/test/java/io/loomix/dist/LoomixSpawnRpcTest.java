@@ -126,6 +126,71 @@ class LoomixSpawnRpcTest {
         }
     }
 
+    /**
+     * Many processes spawning and calling at once each get their own answer (request ids are not
+     * mixed up), and spawns in flight when the peer is killed each end: a pid, or noconnection
+     * (a pid whose Down says so), never a requester left waiting.
+     */
+    @Test
+    void concurrentSpawnsAndCallsAndAKillMidwayLeaveNoRequesterWaiting() throws Exception {
+        Child p = peer("srstress");
+        try {
+            Atom peer = Atom.of("srstress@" + HOST);
+            int clients = 20;
+            int each = 25;
+            Object[] got = run(() -> {
+                Pid me = self();
+                for (int c = 0; c < clients; c++) {
+                    long base = c * 1000L;
+                    spawn(() -> {
+                        long ok = 0;
+                        for (int i = 0; i < each; i++) {
+                            long want = base + i;
+                            Object v = Rpc.call(peer.name(), Math.class, "addExact", List.of(base, (long) i), T);
+                            var m = Node.spawnMonitor(peer.name(), SpawnTargets.class, "reply", List.of(self(), want));
+                            boolean replied = receive(WAIT, x -> isReply(x, want) ? true : null, () -> false);
+                            Down d = (Down) receive(WAIT, x -> x instanceof Down dn && dn.ref().equals(m.ref()) ? x : null,
+                                    () -> null);
+                            if (Long.valueOf(want).equals(v) && replied && d != null && d.reason() == ExitReason.NORMAL) {
+                                ok++;
+                            }
+                        }
+                        send(me, Tuple.of(Atom.of("client"), ok));
+                    });
+                }
+                long ok = 0;
+                for (int c = 0; c < clients; c++) {
+                    ok += (Long) ((Tuple) await(x -> x instanceof Tuple t && t.get(0) == Atom.of("client"))).get(1);
+                }
+                // now spawns racing the peer's death
+                for (int c = 0; c < clients; c++) {
+                    spawn(() -> {
+                        int ended = 0;
+                        for (int i = 0; i < each; i++) {
+                            var m = Node.spawnMonitor(peer.name(), SpawnTargets.class, "awaitExit", List.of());
+                            Down d = (Down) receive(WAIT, x -> x instanceof Down dn && dn.ref().equals(m.ref()) ? x : null,
+                                    () -> null);
+                            if (d != null && d.reason() == ExitReason.NOCONNECTION) {
+                                ended++;
+                            }
+                        }
+                        send(me, Tuple.of(Atom.of("raced"), (long) ended));
+                    });
+                }
+                p.close(); // SIGKILL while requests are in flight
+                long ended = 0;
+                for (int c = 0; c < clients; c++) {
+                    ended += (Long) ((Tuple) await(x -> x instanceof Tuple t && t.get(0) == Atom.of("raced"))).get(1);
+                }
+                return new Object[] {ok, ended};
+            });
+            assertEquals((long) clients * each, got[0], "every call and spawn got its own answer");
+            assertEquals((long) clients * each, got[1], "every spawn racing the kill ended with noconnection");
+        } finally {
+            p.close();
+        }
+    }
+
     @Test
     void threeNodesTwoLoomixOneErlSpawnAndCallAcrossTheCluster() throws Exception {
         Atom erlNode = Atom.of("trio@" + HOST);
