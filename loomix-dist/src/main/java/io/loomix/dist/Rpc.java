@@ -120,13 +120,20 @@ public final class Rpc {
      */
     public static boolean cast(Atom node, Atom module, Atom function, List<?> args) {
         List<Object> argList = List.copyOf(new ArrayList<>(Objects.requireNonNull(args, "args")));
-        if (node == Node.self() || Node.table() == null) {
+        NodeTable table = Node.table();
+        if (node == Node.self() || table == null) {
             if (node == Node.self()) {
                 Process.spawn(SpawnService.body(module, function, argList));
             }
             return true;
         }
-        Node.spawn(node, ERPC, EXECUTE_CAST, List.of(module, function, argList));
+        Runnable request = () -> table.spawnRequest(Process.self(), node, Process.makeRef(), ERPC, EXECUTE_CAST,
+                List.of(module, function, argList), false, false, false);
+        if (io.loomix.internal.Kernel.get().selfOrNull() != null) {
+            request.run();
+        } else {
+            Process.run(request);
+        }
         return true;
     }
 

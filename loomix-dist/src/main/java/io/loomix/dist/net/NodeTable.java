@@ -119,6 +119,15 @@ public final class NodeTable implements Kernel.Remote {
      */
     public void spawnRequest(Pid from, Atom node, Ref id, Atom module, Atom function, List<Object> args,
                              boolean link, boolean monitor) {
+        spawnRequest(from, node, id, module, function, args, link, monitor, true);
+    }
+
+    /**
+     * As above; without {@code reply} nothing comes back, not even noconnection (erpc:cast's
+     * {@code {reply, no}}).
+     */
+    public void spawnRequest(Pid from, Atom node, Ref id, Atom module, Atom function, List<Object> args,
+                             boolean link, boolean monitor, boolean reply) {
         List<Object> options = new ArrayList<>(2);
         if (link) {
             options.add(Atom.of("link"));
@@ -129,10 +138,12 @@ public final class NodeTable implements Kernel.Remote {
         Pid gl = groupLeader != null ? groupLeader : fallbackSender;
         var request = new Control.SpawnRequest(id, from, gl, module, function, args.size(), List.copyOf(options));
         if (stopped || node == self) {
-            Process.send(from, new SpawnResult(id, null, SpawnResult.NOCONNECTION));
+            if (reply) {
+                Process.send(from, new SpawnResult(id, null, SpawnResult.NOCONNECTION));
+            }
             return;
         }
-        while (true) {
+        while (reply) {
             Peer p = peers.computeIfAbsent(node, Peer::new);
             synchronized (p) {
                 if (peers.get(node) != p) {

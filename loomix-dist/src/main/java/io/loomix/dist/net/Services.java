@@ -34,7 +34,10 @@ public final class Services {
 
     private Services() {}
 
-    /** Spawns and registers the three services; {@code rex} handles what rpc sends to {@code {rex, Node}}. */
+    /**
+     * Spawns and registers the three services ({@code rex} handles what rpc sends to
+     * {@code {rex, Node}}) and the group leader spawn requests name.
+     */
     public static Services start(Atom self, BiConsumer<Object, Atom> rex) {
         Services s = new Services();
         try {

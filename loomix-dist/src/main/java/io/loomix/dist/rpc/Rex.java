@@ -26,7 +26,7 @@ public final class Rex {
 
     private Rex() {}
 
-    /** Handles one message; false when told to stop. */
+    /** Handles one message sent to {@code rex}; {@code self} is this node's name. */
     public static void handle(Object m, Atom self) {
         if (GenWire.parts(m) instanceof GenWire.Call c && mfa(c.request()) instanceof Tuple req) {
             Process.spawn(() -> Process.send(c.tag(), GenWire.message(new GenWire.Reply(c.tag(), call(req)))));
