@@ -67,6 +67,25 @@ class RpcLocalTest {
     }
 
     @Test
+    void aLambdaIsRebuiltFromItsTermAndOneCapturingANonTermIsRefused() {
+        io.loomix.Down down = io.loomix.Process.run(() -> {
+            io.loomix.Pid me = io.loomix.Process.self();
+            int n = 42;
+            String s = "text";
+            var m = Node.spawnMonitor(HERE, () -> io.loomix.Process.send(me, Tuple.of(Atom.of("lambda"), n, s)));
+            assertEquals(Tuple.of(Atom.of("lambda"), 42, "text"), io.loomix.Process.receive(Duration.ofSeconds(10),
+                    x -> x instanceof Tuple t && t.get(0) == Atom.of("lambda") ? x : null, () -> "none"));
+            return (io.loomix.Down) io.loomix.Process.receive(Duration.ofSeconds(10),
+                    x -> x instanceof io.loomix.Down d && d.ref().equals(m.ref()) ? x : null, () -> null);
+        });
+        assertEquals(io.loomix.ExitReason.NORMAL, down.reason());
+        Object notATerm = new Object();
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Node.spawn(Atom.of("other@host"), () -> System.out.println(notATerm)));
+        assertTrue(e.getMessage().contains("captures a java.lang.Object"), e.getMessage());
+    }
+
+    @Test
     void aClassResolverFindsModulesBeforeTheClassPath() {
         assertEquals(Atom.of("undef"), ((Tuple) ((Tuple) ((Tuple) call("Renamed", "concat", "a", "b")).get(1)).get(1)).get(0));
         Node.classResolver(name -> name.equals("Renamed") ? SpawnTargets.class : null);

@@ -82,7 +82,8 @@ public final class Lambdas {
                 continue;
             }
             Class<?> type = impl.parameterType(i - receiver);
-            args[i] = type.isInstance(v) ? v : Terms.as(v, type, type).orElseThrow(() -> new IllegalArgumentException(
+            Class<?> boxed = MethodType.methodType(type).wrap().returnType();
+            args[i] = boxed.isInstance(v) ? v : Terms.as(v, type, type).orElseThrow(() -> new IllegalArgumentException(
                     "captured value " + v + " does not fit " + type.getName()));
         }
         var sl = new SerializedLambda(capturing, str(t.get(2)), str(t.get(3)), str(t.get(4)), kind, str(t.get(6)),
