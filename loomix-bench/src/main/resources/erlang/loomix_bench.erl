@@ -15,7 +15,7 @@
 -module(loomix_bench).
 -behaviour(gen_server).
 
--export([main/1, dist_sink/0, dist_echo/0]).
+-export([main/1, dist_sink/0, dist_echo/0, dist_nop/0]).
 -export([init/1, handle_call/3, handle_cast/2]).
 
 -define(RING_SIZE, 503).
@@ -318,7 +318,11 @@ dist_main(Workload, Size) ->
     _ = erpc:call(Node, erlang, register, [echo, erpc:call(Node, erlang, spawn, [?MODULE, dist_echo, []])]),
     Run = case Workload of
               "dist_oneway" -> fun(N) -> dist_oneway_run(Node, N) end;
-              "dist_rtt" -> fun(N) -> dist_rtt_run(Node, N) end
+              "dist_rtt" -> fun(N) -> dist_rtt_run(Node, N) end;
+              "dist_call" ->
+                  {ok, _} = erpc:call(Node, gen_server, start, [{local, bench_server}, ?MODULE, [], []]),
+                  fun(N) -> dist_call_run(Node, N) end;
+              "dist_spawn" -> fun(N) -> dist_spawn_run(Node, N) end
           end,
     _ = in_fresh_process(Run, max(1, Size div 10)),
     {Metric, Value, Extra} = in_fresh_process(Run, Size),
@@ -354,6 +358,39 @@ dist_drain(N) -> receive _ -> dist_drain(N - 1) end.
 dist_echo() ->
     receive {From, _} = M -> From ! M end,
     dist_echo().
+
+%% dist_call, dist_spawn: ?DIST_CLIENTS processes at once, each doing its
+%% share one after another (a call or spawn/4 waits for its answer).
+-define(DIST_CLIENTS, 16).
+
+dist_clients(Fun, N) ->
+    Self = self(),
+    Per = max(1, N div ?DIST_CLIENTS),
+    T0 = now_ns(),
+    _ = [spawn_link(fun() -> Fun(Per), Self ! client_done end) || _ <- lists:seq(1, ?DIST_CLIENTS)],
+    _ = [receive client_done -> ok end || _ <- lists:seq(1, ?DIST_CLIENTS)],
+    {Per * ?DIST_CLIENTS, now_ns() - T0}.
+
+dist_call_run(Node, N) ->
+    Server = {bench_server, Node},
+    {Done, Elapsed} = dist_clients(fun(Per) -> dist_call_loop(Server, Per) end, N),
+    {calls_per_s, Done / (Elapsed / 1.0e9), [{clients, ?DIST_CLIENTS}]}.
+
+dist_call_loop(_Server, 0) -> ok;
+dist_call_loop(Server, K) ->
+    pong = gen_server:call(Server, ping),
+    dist_call_loop(Server, K - 1).
+
+dist_spawn_run(Node, N) ->
+    {Done, Elapsed} = dist_clients(fun(Per) -> dist_spawn_loop(Node, Per) end, N),
+    {spawns_per_s, Done / (Elapsed / 1.0e9), [{clients, ?DIST_CLIENTS}]}.
+
+dist_spawn_loop(_Node, 0) -> ok;
+dist_spawn_loop(Node, K) ->
+    _ = spawn(Node, ?MODULE, dist_nop, []),
+    dist_spawn_loop(Node, K - 1).
+
+dist_nop() -> ok.
 
 dist_rtt_run(Node, N) ->
     Echo = {echo, Node},

@@ -81,7 +81,7 @@ final class BeamPeer implements Peer {
     @Override
     public ProcessBuilder command(Workload workload, int size) {
         var command = new ArrayList<>(List.of("erl", "-noshell", "-pa", moduleDir.toString()));
-        boolean dist = workload == Workload.DIST_ONEWAY || workload == Workload.DIST_RTT;
+        boolean dist = workload.id().startsWith("dist_");
         if (dist) {
             // two nodes: this one is distributed, on an epmd of its own port (never 4369)
             command.addAll(List.of("-sname", "bench_a", "-setcookie", "loomixbench"));

@@ -8,6 +8,10 @@ import io.loomix.Process;
 import io.loomix.Tuple;
 import io.loomix.dist.Node;
 import io.loomix.dist.NodeOptions;
+import io.loomix.otp.CallResult;
+import io.loomix.otp.From;
+import io.loomix.otp.GenServer;
+import io.loomix.otp.Init;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -21,8 +25,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * dist_oneway and dist_rtt for Loomix: this JVM is node bench_a; a second JVM (same options and
- * classpath) is node bench_b with a registered {@code sink} and {@code echo}. The epmd is the
+ * dist_oneway, dist_rtt, dist_call and dist_spawn for Loomix: this JVM is node bench_a; a second
+ * JVM (same options and classpath) is node bench_b with a registered {@code sink}, {@code echo}
+ * and GenServer {@code bench_server}. The epmd is the
  * first node's embedded one, on a free port (never 4369). loomix_bench.erl does the same with
  * two erl nodes.
  */
@@ -68,7 +73,12 @@ final class DistBench {
             }
             Name sink = new Name(Atom.of("sink"), b);
             Name echo = new Name(Atom.of("echo"), b);
-            return workload.equals("dist_oneway") ? oneway(sink, size) : rtt(echo, size);
+            return switch (workload) {
+                case "dist_oneway" -> oneway(sink, size);
+                case "dist_call" -> calls(new Name(Atom.of("bench_server"), b), size);
+                case "dist_spawn" -> spawns(b, size);
+                default -> rtt(echo, size);
+            };
         } finally {
             peer.getOutputStream().close();
             peer.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
@@ -95,6 +105,64 @@ final class DistBench {
             });
             return System.nanoTime() - t0;
         });
+    }
+
+    /** As loomix_bench.erl: this many processes at once, each doing its share one after another. */
+    private static final int CLIENTS = 16;
+    private static final Atom PING = Atom.of("ping");
+    private static final Atom PONG = Atom.of("pong");
+    private static final Atom CLIENT_DONE = Atom.of("client_done");
+
+    private static String calls(Name server, int n) {
+        clients(Math.max(1, n / 10), () -> GenServer.call(server, PING));
+        int per = Math.max(1, n / CLIENTS);
+        long ns = clients(per, () -> GenServer.call(server, PING));
+        return LoomixBench.metric("calls_per_s", per * CLIENTS / (ns / 1e9), "\"clients\":" + CLIENTS);
+    }
+
+    private static String spawns(Atom node, int n) {
+        Atom module = Atom.of(DistTargets.class.getName());
+        Atom nop = Atom.of("nop");
+        Runnable one = () -> Node.spawn(node, module, nop, List.of());
+        clients(Math.max(1, n / 10 / CLIENTS), one);
+        int per = Math.max(1, n / CLIENTS);
+        long ns = clients(per, one);
+        return LoomixBench.metric("spawns_per_s", per * CLIENTS / (ns / 1e9), "\"clients\":" + CLIENTS);
+    }
+
+    /** Nanoseconds until {@link #CLIENTS} processes have each run {@code op} {@code per} times. */
+    private static long clients(int per, Runnable op) {
+        return Process.run(() -> {
+            Pid me = Process.self();
+            long t0 = System.nanoTime();
+            for (int c = 0; c < CLIENTS; c++) {
+                Process.spawnLink(() -> {
+                    for (int i = 0; i < per; i++) {
+                        op.run();
+                    }
+                    Process.send(me, CLIENT_DONE);
+                });
+            }
+            for (int c = 0; c < CLIENTS; c++) {
+                Process.receive(Duration.ofMinutes(5), m -> m == CLIENT_DONE ? m : null, () -> {
+                    throw new IllegalStateException("a client did not finish within 5 minutes");
+                });
+            }
+            return System.nanoTime() - t0;
+        });
+    }
+
+    /** bench_server: ping -> pong. */
+    static final class PingServer extends GenServer<Atom> {
+        @Override
+        protected Init<Atom> init() {
+            return ok(PONG);
+        }
+
+        @Override
+        protected CallResult<Atom> handleCall(Object request, From from, Atom state) {
+            return reply(PONG, state);
+        }
     }
 
     private static String rtt(Name echo, int n) {
@@ -131,6 +199,7 @@ final class DistBench {
                 }
             }
         }));
+        Process.run(() -> GenServer.start(new PingServer(), "bench_server"));
         System.out.println("ready");
         System.out.flush();
         while (System.in.read() >= 0) {

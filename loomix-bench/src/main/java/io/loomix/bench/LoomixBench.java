@@ -53,7 +53,7 @@ public final class LoomixBench {
             case "gencall" -> metric("calls_per_s", GenCallBench.callsPerSecond(size), "");
             case "broadcast" -> broadcast(size);
             case "idle_genserver" -> idleGenServer(size);
-            case "dist_oneway", "dist_rtt" -> DistBench.run(workload, size);
+            case "dist_oneway", "dist_rtt", "dist_call", "dist_spawn" -> DistBench.run(workload, size);
             case "dist_peer" -> {
                 DistBench.peer(args);
                 yield "";

@@ -24,7 +24,11 @@ public enum Workload {
     /** One sender to a registered receiver on another node over loopback: {msg, I, 29-byte binary}. */
     DIST_ONEWAY("dist_oneway", "messages_per_s", false, 2_000_000, 200_000),
     /** Round trips to an echo process on another node over loopback, one at a time; p99 alongside. */
-    DIST_RTT("dist_rtt", "p50_us", true, 100_000, 10_000);
+    DIST_RTT("dist_rtt", "p50_us", true, 100_000, 10_000),
+    /** GenServer calls (ping -> pong) to a registered server on another node, by 16 concurrent callers. */
+    DIST_CALL("dist_call", "calls_per_s", false, 200_000, 20_000),
+    /** Spawns on another node (spawn/4, which waits for the node's answer) of a function that returns at once, by 16 concurrent spawners. */
+    DIST_SPAWN("dist_spawn", "spawns_per_s", false, 100_000, 10_000);
 
     private final String id;
     private final String metric;

@@ -245,6 +245,24 @@ public final class RemoteSignals {
         }
     }
 
+    /**
+     * A spawn request with the monitor option was answered: the peer already watches
+     * {@code spawned} for {@code watcher} with {@code ref} (the request's id), so only this side is
+     * recorded. A requester that is gone meanwhile drops the peer's side.
+     */
+    public void spawnMonitored(Pid watcher, Pid spawned, Ref ref) {
+        Proc w = kernel.lookup(watcher);
+        if (w != null) {
+            w.addMonitor(ref, new Proc.Held(spawned, spawned, null, false));
+            add(spawned.node(), new Held(watcher, ref));
+            return;
+        }
+        Kernel.Remote r = kernel.remote();
+        if (r != null) {
+            r.demonitor(watcher, spawned, ref);
+        }
+    }
+
     /** MONITOR_P_EXIT: a process a local one monitors is gone; the Down names what was monitored. */
     public void downFrom(Atom node, Pid watcher, Ref ref, ExitReason reason) {
         Proc w = kernel.lookup(watcher);

@@ -16,6 +16,9 @@ import io.loomix.dist.handshake.Handshake;
 import io.loomix.dist.net.Connection;
 import io.loomix.dist.net.NodeTable;
 import io.loomix.dist.net.Services;
+import io.loomix.dist.rpc.Lambdas;
+import io.loomix.dist.rpc.Rex;
+import io.loomix.dist.rpc.SpawnService;
 import io.loomix.internal.Kernel;
 
 import java.io.IOException;
@@ -49,11 +52,14 @@ public final class Node {
     private static final Atom PONG = Atom.of("pong");
     private static final Atom PANG = Atom.of("pang");
     private static final Atom YES = Atom.of("yes");
+    private static final Atom LAMBDA = Atom.of("loomix_lambda");
+    private static final Atom RUN = Atom.of("run");
 
     private record Running(NodeTable table, ServerSocket listener, EpmdClient.Registration registration,
-                           EpmdServer embeddedEpmd, Services services, String cookie, Duration setupTime) {}
+                           EpmdServer embeddedEpmd, Services services, String cookie, Duration setupTime,
+                           Duration spawnWait) {}
 
-    private static Running running;
+    private static volatile Running running;
 
     private Node() {}
 
@@ -116,9 +122,12 @@ public final class Node {
             Kernel.get().installRemote(table);
             started = table;
             table.listen(listener);
-            services = Services.start(node);
+            services = Services.start(node, Rex::handle);
             table.fallbackSender(services.netKernel());
-            running = new Running(table, listener, reg, embedded, services, secret, options.setupTime());
+            table.groupLeader(services.groupLeader());
+            table.spawnServer(new SpawnService(table));
+            running = new Running(table, listener, reg, embedded, services, secret, options.setupTime(),
+                    options.setupTime().plus(options.tickTime().multipliedBy(2)));
             return node;
         } catch (IOException | RuntimeException e) {
             // Undo what was started, so a failed start leaves the node as it was (not half alive).
@@ -263,6 +272,90 @@ public final class Node {
     /** {@code net_kernel:connect_node(Node)}: true when connected (now or already). */
     public static boolean connect(String node) {
         return require("connect").table.connect(Atom.of(node));
+    }
+
+    // ---- spawning on a node ----
+
+    /**
+     * {@code erlang:spawn(Node, Module, Function, Args)}: runs the public static method
+     * {@code function} of class {@code module} (overload chosen by the arguments) in a new process
+     * on {@code node}, a Loomix node (or this one). Returns once the node has answered. An
+     * unreachable node gives, as in Erlang, the pid of a process that exits {@code noconnection}
+     * at once; a function that does not exist there makes the new process exit
+     * {@code {undef, [{Module, Function, Args, []}]}}.
+     *
+     * @param args Java values that are terms (numbers, strings, atoms, pids, tuples, lists, ...)
+     */
+    public static Pid spawn(String node, Class<?> module, String function, List<?> args) {
+        return spawn(Atom.of(node), Atom.of(module.getName()), Atom.of(function), args);
+    }
+
+    /** {@code erlang:spawn/4} with an Erlang module: {@code Node.spawn(erlNode, Atom.of("io"), Atom.of("format"), List.of("hi~n"))}. */
+    public static Pid spawn(Atom node, Atom module, Atom function, List<?> args) {
+        return Spawns.spawn(table(), spawnWait(), node, module, function, args, Spawns.Kind.PLAIN).pid();
+    }
+
+    /** {@code erlang:spawn_link/4}: the new process is linked to the caller (a process) from its first moment. */
+    public static Pid spawnLink(String node, Class<?> module, String function, List<?> args) {
+        return spawnLink(Atom.of(node), Atom.of(module.getName()), Atom.of(function), args);
+    }
+
+    public static Pid spawnLink(Atom node, Atom module, Atom function, List<?> args) {
+        return Spawns.spawn(table(), spawnWait(), node, module, function, args, Spawns.Kind.LINK).pid();
+    }
+
+    /** {@code erlang:spawn_monitor/4}: the caller (a process) gets a {@link io.loomix.Down} when it exits. */
+    public static Process.Monitored spawnMonitor(String node, Class<?> module, String function, List<?> args) {
+        return spawnMonitor(Atom.of(node), Atom.of(module.getName()), Atom.of(function), args);
+    }
+
+    public static Process.Monitored spawnMonitor(Atom node, Atom module, Atom function, List<?> args) {
+        var s = Spawns.spawn(table(), spawnWait(), node, module, function, args, Spawns.Kind.MONITOR);
+        return new Process.Monitored(s.pid(), s.ref());
+    }
+
+    /**
+     * Spawns a lambda on another Loomix node, as {@code spawn(Node, Fun)}: its class must exist
+     * there too, and what it captures must be terms.
+     * {@snippet :
+     * int n = 42;
+     * Pid p = Node.spawn(Atom.of("other@host"), () -> Process.send(Name.of("log", "me@host"), n));
+     * }
+     *
+     * @throws IllegalArgumentException when fn captures a value that is not a term
+     */
+    public static Pid spawn(Atom node, RemoteRunnable fn) {
+        return spawn(node, LAMBDA, RUN, List.of(Lambdas.toTerm(fn)));
+    }
+
+    public static Pid spawnLink(Atom node, RemoteRunnable fn) {
+        return spawnLink(node, LAMBDA, RUN, List.of(Lambdas.toTerm(fn)));
+    }
+
+    public static Process.Monitored spawnMonitor(Atom node, RemoteRunnable fn) {
+        return spawnMonitor(node, LAMBDA, RUN, List.of(Lambdas.toTerm(fn)));
+    }
+
+    /**
+     * Where spawn requests and rpc from other nodes look a module up before the class path: for
+     * code loaded at run time, e.g. {@code Node.classResolver(name ->
+     * Code.server().currentClass(name).orElse(null))}, so a class that arrived by {@code nl} can be
+     * spawned and called by name. The resolver returns null for names it does not know; null
+     * removes it. Called for every request, from any thread.
+     */
+    public static void classResolver(java.util.function.Function<String, Class<?>> resolver) {
+        io.loomix.dist.rpc.Apply.classResolver(resolver);
+    }
+
+    /** The connection table, null when the node is not started. */
+    static NodeTable table() {
+        Running r = running;
+        return r == null ? null : r.table;
+    }
+
+    private static Duration spawnWait() {
+        Running r = running;
+        return r == null ? Duration.ZERO : r.spawnWait;
     }
 
     private static synchronized Running require(String what) {

@@ -76,7 +76,7 @@ class ErlInteropTest {
             assertEquals("reply {hello,<<\"w\">>,42}", erl.await("reply"));
             String sync = erl.await(l -> l.startsWith("sync"), WAIT);
             assertTrue(sync.startsWith("sync ok"), sync);
-            assertEquals("rex {" + me.name() + ",false}", erl.await("rex"), "features_reply: no erpc");
+            assertEquals("rex {" + me.name() + ",true}", erl.await("rex"), "features_reply: erpc is served");
         } finally {
             Process.exit(echo, Atom.of("kill"));
         }

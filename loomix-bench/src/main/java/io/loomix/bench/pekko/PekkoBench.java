@@ -73,7 +73,7 @@ public final class PekkoBench {
             // Pekko has no server behaviour apart from its actors: the idle actor is its idle server.
             case IDLE_GENSERVER -> IdleWorkload::run;
             // Pekko remoting is not part of this comparison: dist is Loomix<->Loomix against erl<->erl
-            case DIST_ONEWAY, DIST_RTT -> (system, size) -> Measurement.unsupported("remoting not compared");
+            case DIST_ONEWAY, DIST_RTT, DIST_CALL, DIST_SPAWN -> (system, size) -> Measurement.unsupported("remoting not compared");
         };
     }
 }

@@ -42,12 +42,12 @@ public final class DistFlags {
 
     /**
      * What a Loomix node offers: the mandatory flags (it decodes every term they imply), monitors
-     * by pid and name, SEND_SENDER, fragments, aliases, the atom cache (read: an erl peer sends
-     * cache refs; this node's own headers carry none). Not offered: spawn and exit payloads
-     * (issue 10), NAME_ME.
+     * by pid and name, SEND_SENDER, fragments, aliases, spawn requests, the atom cache (read: an
+     * erl peer sends cache refs; this node's own headers carry none). Not offered: exit payloads,
+     * NAME_ME.
      */
     public static final long LOOMIX = MANDATORY_25 | MANDATORY_26 | MANDATORY_25_DIGEST | DIST_MONITOR
-            | DIST_MONITOR_NAME | SEND_SENDER | FRAGMENTS | ALIAS | DIST_HDR_ATOM_CACHE;
+            | DIST_MONITOR_NAME | SEND_SENDER | FRAGMENTS | ALIAS | SPAWN | DIST_HDR_ATOM_CACHE;
 
     private DistFlags() {}
 

@@ -23,6 +23,10 @@ sealed interface Control {
     int DEMONITOR_P = 20;
     int MONITOR_P_EXIT = 21;
     int SEND_SENDER = 22;
+    int SPAWN_REQUEST = 29;
+    int SPAWN_REQUEST_TT = 30;
+    int SPAWN_REPLY = 31;
+    int SPAWN_REPLY_TT = 32;
     int ALIAS_SEND = 33;
     int UNLINK_ID = 35;
     int UNLINK_ID_ACK = 36;
@@ -81,6 +85,23 @@ sealed interface Control {
     /** {@code {35, Id, From, To}} and its acknowledgement {@code {36, Id, From, To}}. */
     record UnlinkId(Object id, Pid from, Pid to, boolean ack) implements Control {}
 
+    /**
+     * {@code {29, ReqId, From, GroupLeader, {Module, Function, Arity}, OptList}} + the argument list
+     * (30, with a trace token at the end, is read as the same).
+     */
+    record SpawnRequest(Ref id, Pid from, Pid groupLeader, Atom module, Atom function, long arity, Object options)
+            implements Control {
+        public boolean hasMessage() {
+            return true;
+        }
+    }
+
+    /** {@code {31, ReqId, To, Flags, Result}}: Result is the new pid or an error atom; flags 1 link, 2 monitor. */
+    record SpawnReply(Ref id, Pid to, long flags, Object result) implements Control {
+        static final long LINK = 1;
+        static final long MONITOR = 2;
+    }
+
     /** A control message this node does not act on yet (group leaders, spawn requests, payload variants). */
     record Unhandled(int op, Tuple tuple) implements Control {}
 
@@ -100,6 +121,13 @@ sealed interface Control {
                 case LINK -> new Link((Pid) t.get(1), (Pid) t.get(2));
                 case EXIT -> new Exit((Pid) t.get(1), (Pid) t.get(2), t.get(3));
                 case EXIT2 -> new Exit2((Pid) t.get(1), (Pid) t.get(2), t.get(3));
+                case SPAWN_REQUEST, SPAWN_REQUEST_TT -> {
+                    Tuple mfa = (Tuple) t.get(4);
+                    yield new SpawnRequest((Ref) t.get(1), (Pid) t.get(2), (Pid) t.get(3), (Atom) mfa.get(0),
+                            (Atom) mfa.get(1), ((Number) mfa.get(2)).longValue(), t.get(5));
+                }
+                case SPAWN_REPLY, SPAWN_REPLY_TT -> new SpawnReply((Ref) t.get(1), (Pid) t.get(2),
+                        ((Number) t.get(3)).longValue(), t.get(4));
                 case UNLINK_ID, UNLINK_ID_ACK -> new UnlinkId(t.get(1), (Pid) t.get(2), (Pid) t.get(3),
                         op.intValue() == UNLINK_ID_ACK);
                 default -> new Unhandled(op.intValue(), t);
@@ -122,6 +150,9 @@ sealed interface Control {
             case Exit e -> Tuple.of(EXIT, e.from(), e.to(), e.reason());
             case Exit2 e -> Tuple.of(EXIT2, e.from(), e.to(), e.reason());
             case UnlinkId u -> Tuple.of(u.ack() ? UNLINK_ID_ACK : UNLINK_ID, u.id(), u.from(), u.to());
+            case SpawnRequest r -> Tuple.of(SPAWN_REQUEST, r.id(), r.from(), r.groupLeader(),
+                    Tuple.of(r.module(), r.function(), r.arity()), r.options());
+            case SpawnReply r -> Tuple.of(SPAWN_REPLY, r.id(), r.to(), r.flags(), r.result());
             case Unhandled u -> u.tuple();
         };
     }

@@ -11,6 +11,8 @@ import io.loomix.dist.term.ExitReasons;
 import io.loomix.internal.Kernel;
 import io.loomix.internal.RemoteSignals;
 
+import java.util.List;
+
 /**
  * Incoming messages of one connection, on its reader thread: decodes the control term and the
  * message and hands them to the runtime: messages to {@link Kernel}, links, exits and monitors to
@@ -18,6 +20,8 @@ import io.loomix.internal.RemoteSignals;
  */
 final class Inbox implements Connection.Handler {
     private static final System.Logger LOG = System.getLogger("io.loomix.dist");
+    private static final Atom LINK = Atom.of("link");
+    private static final Atom MONITOR = Atom.of("monitor");
 
     private final NodeTable table;
     private final Kernel kernel;
@@ -69,11 +73,72 @@ final class Inbox implements Connection.Handler {
                 signals.unlinkFrom(u.from(), u.to());
                 table.sendControl(c, new Control.UnlinkId(u.id(), u.to(), u.from(), true));
             }
+            case Control.SpawnRequest r -> spawnRequest(c, r, message);
+            case Control.SpawnReply r -> spawnReply(c, r);
             case Control.UnlinkId u -> {
                 // the peer has removed its side; ours went when unlink/1 was called
             }
             default -> LOG.log(System.Logger.Level.DEBUG, () -> "Ignored from " + c.peerName() + ": " + control
-                    + " (spawn requests and group leaders are not served yet)");
+                    + " (group leaders are not served)");
+        }
+    }
+
+    /**
+     * SPAWN_REQUEST: options {@code link} and {@code monitor} are honoured, the others a BEAM
+     * process would take (priority, heap sizes, ...) have no meaning here and are ignored; a
+     * malformed option list is {@code badopt}, as ERTS answers.
+     */
+    private void spawnRequest(Connection c, Control.SpawnRequest r, Object args) {
+        boolean link = false;
+        boolean monitor = false;
+        boolean bad = !(r.options() instanceof List<?>) || !(args instanceof List<?>) || ((List<?>) args).size() != r.arity();
+        if (!bad) {
+            for (Object o : (List<?>) r.options()) {
+                if (o == LINK) {
+                    link = true;
+                } else if (o == MONITOR || o instanceof io.loomix.Tuple t && t.size() == 2 && t.get(0) == MONITOR) {
+                    monitor = true;
+                } else if (!(o instanceof Atom || o instanceof io.loomix.Tuple)) {
+                    bad = true;
+                }
+            }
+        }
+        @SuppressWarnings("unchecked")
+        var request = new IncomingSpawn(r.id(), r.from(), r.module(), r.function(),
+                bad ? List.of() : List.copyOf((List<Object>) args), link, monitor);
+        IncomingSpawn.Server server = table.spawnServer();
+        if (bad || server == null) {
+            table.spawnFailed(request, Atom.of(bad ? "badopt" : "notsup"));
+            return;
+        }
+        try {
+            server.spawn(request);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not spawn " + r.module() + ":" + r.function() + "/" + r.arity()
+                    + " for " + c.peerName() + ": " + e);
+            table.spawnFailed(request, Atom.of("system_limit"));
+        }
+    }
+
+    /**
+     * SPAWN_REPLY: the link and monitor the peer made are recorded here before the requester
+     * hears of the pid, so a signal of the new process that follows on this connection finds them.
+     */
+    private void spawnReply(Connection c, Control.SpawnReply r) {
+        if (!table.replied(peer(c), r.id()) || !kernel.isLocal(r.to())) {
+            return;
+        }
+        if (r.result() instanceof Pid pid) {
+            if ((r.flags() & Control.SpawnReply.LINK) != 0) {
+                signals.linkFrom(pid, r.to());
+            }
+            if ((r.flags() & Control.SpawnReply.MONITOR) != 0) {
+                signals.spawnMonitored(r.to(), pid, r.id());
+            }
+            guarded(() -> kernel.send(r.to(), new SpawnResult(r.id(), pid, null)));
+        } else {
+            Atom why = r.result() instanceof Atom a ? a : Atom.of("badarg");
+            guarded(() -> kernel.send(r.to(), new SpawnResult(r.id(), null, why)));
         }
     }
 

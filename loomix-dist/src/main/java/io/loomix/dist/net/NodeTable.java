@@ -23,7 +23,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,6 +55,8 @@ public final class NodeTable implements Kernel.Remote {
     private final AtomicLong unlinkIds = new AtomicLong(1);
     private final Frames frames;
     private volatile Pid fallbackSender;
+    private volatile Pid groupLeader;
+    private volatile IncomingSpawn.Server spawnServer;
     private volatile boolean stopped;
 
     /** A message waiting for its connection: the control message is chosen once the flags are known. */
@@ -64,6 +68,8 @@ public final class NodeTable implements Kernel.Remote {
         volatile Connection conn;
         final List<Outgoing> pending = new ArrayList<>();
         final List<Pid> monitors = new ArrayList<>();
+        /** Spawn requests sent there and not yet answered: request id -> requester. */
+        final Map<Ref, Pid> spawning = new HashMap<>();
         boolean dialing;
         boolean accepting;
 
@@ -72,7 +78,8 @@ public final class NodeTable implements Kernel.Remote {
         }
 
         boolean idle() {
-            return conn == null && !dialing && !accepting && pending.isEmpty() && monitors.isEmpty();
+            return conn == null && !dialing && !accepting && pending.isEmpty() && monitors.isEmpty()
+                    && spawning.isEmpty();
         }
     }
 
@@ -85,6 +92,105 @@ public final class NodeTable implements Kernel.Remote {
     /** The pid that sends for callers that are not processes (a REG_SEND needs a sender). */
     public void fallbackSender(Pid pid) {
         fallbackSender = pid;
+    }
+
+    /** The group leader spawn requests name (a process that answers io requests). */
+    public void groupLeader(Pid pid) {
+        groupLeader = pid;
+    }
+
+    /** Where spawn requests from other nodes go; without one they are answered {@code notsup}. */
+    public void spawnServer(IncomingSpawn.Server server) {
+        spawnServer = server;
+    }
+
+    IncomingSpawn.Server spawnServer() {
+        return spawnServer;
+    }
+
+    // ---- spawn requests ----
+
+    /**
+     * Asks {@code node} to run {@code module:function(args)} in a new process; the answer comes to
+     * {@code from} as a {@link SpawnResult} with {@code id} (noconnection when the node cannot be
+     * reached or goes down before it answers). With {@code link} / {@code monitor} the new
+     * process is linked to / monitored by {@code from} (the monitor's ref is {@code id}) from its
+     * first moment.
+     */
+    public void spawnRequest(Pid from, Atom node, Ref id, Atom module, Atom function, List<Object> args,
+                             boolean link, boolean monitor) {
+        spawnRequest(from, node, id, module, function, args, link, monitor, true);
+    }
+
+    /**
+     * As above; without {@code reply} nothing comes back, not even noconnection (erpc:cast's
+     * {@code {reply, no}}).
+     */
+    public void spawnRequest(Pid from, Atom node, Ref id, Atom module, Atom function, List<Object> args,
+                             boolean link, boolean monitor, boolean reply) {
+        List<Object> options = new ArrayList<>(2);
+        if (link) {
+            options.add(Atom.of("link"));
+        }
+        if (monitor) {
+            options.add(Atom.of("monitor"));
+        }
+        Pid gl = groupLeader != null ? groupLeader : fallbackSender;
+        var request = new Control.SpawnRequest(id, from, gl, module, function, args.size(), List.copyOf(options));
+        if (stopped || node == self) {
+            if (reply) {
+                Process.send(from, new SpawnResult(id, null, SpawnResult.NOCONNECTION));
+            }
+            return;
+        }
+        while (reply) {
+            Peer p = peers.computeIfAbsent(node, Peer::new);
+            synchronized (p) {
+                if (peers.get(node) != p) {
+                    continue;
+                }
+                p.spawning.put(id, from);
+            }
+            break;
+        }
+        try {
+            route(node, new Outgoing(from, request, args));
+        } catch (RuntimeException e) {
+            replied(node, id); // an argument that is not a term: nothing was sent
+            throw e;
+        }
+    }
+
+    /** The request {@code id} to {@code node} was answered: false when it was not pending (a stray reply). */
+    boolean replied(Atom node, Ref id) {
+        Peer p = peers.get(node);
+        if (p == null) {
+            return false;
+        }
+        synchronized (p) {
+            return p.spawning.remove(id) != null;
+        }
+    }
+
+    /** The requester of {@code id} stopped waiting: a reply that comes later is dropped. */
+    public void abandon(Atom node, Ref id) {
+        replied(node, id);
+    }
+
+    /** The reply to a served request, sent by the new process {@code pid} itself before it runs anything. */
+    public void spawned(IncomingSpawn request, Pid pid) {
+        long flags = (request.link() ? Control.SpawnReply.LINK : 0) | (request.monitor() ? Control.SpawnReply.MONITOR : 0);
+        signal(request.from().node(), pid, new Control.SpawnReply(request.id(), request.from(), flags, pid));
+    }
+
+    /** A served request that made no process, with Erlang's reason ({@code badopt}, {@code system_limit}, ...). */
+    public void spawnFailed(IncomingSpawn request, Atom reason) {
+        signal(request.from().node(), null, new Control.SpawnReply(request.id(), request.from(), 0, reason));
+    }
+
+    /** Tells the requesters of {@code spawning} (taken from a peer that went down) there is no process. */
+    private static void noconnection(Map<Ref, Pid> spawning) {
+        spawning.forEach((id, from) -> Process.send(from, new SpawnResult(id, null, SpawnResult.NOCONNECTION)));
     }
 
     // ---- outbound ----
@@ -346,6 +452,7 @@ public final class NodeTable implements Kernel.Remote {
 
     private void failed(Peer p, String reason, boolean dialed) {
         List<Pid> tell;
+        Map<Ref, Pid> spawning;
         synchronized (p) {
             if (dialed) {
                 p.dialing = false;
@@ -358,9 +465,12 @@ public final class NodeTable implements Kernel.Remote {
             p.pending.clear();
             tell = List.copyOf(p.monitors);
             p.monitors.clear();
+            spawning = new HashMap<>(p.spawning);
+            p.spawning.clear();
             p.notifyAll();
         }
         Kernel.get().remoteSignals().nodeDown(p.node);
+        noconnection(spawning);
         for (Pid m : tell) {
             Process.send(m, new NodeDown(p.node, reason));
         }
@@ -375,6 +485,7 @@ public final class NodeTable implements Kernel.Remote {
             return;
         }
         List<Pid> tell;
+        Map<Ref, Pid> spawning;
         synchronized (p) {
             if (p.conn != c) {
                 return;
@@ -382,6 +493,8 @@ public final class NodeTable implements Kernel.Remote {
             p.conn = null;
             tell = new ArrayList<>(p.monitors);
             p.monitors.clear();
+            spawning = new HashMap<>(p.spawning);
+            p.spawning.clear();
             if (c.peer().published()) {
                 tell.addAll(watchers);
             }
@@ -390,6 +503,7 @@ public final class NodeTable implements Kernel.Remote {
         LOG.log(System.Logger.Level.INFO, "Node " + c.peerName() + " is down: " + reason);
         // links and monitors first: a process told of nodedown may look at them (as on BEAM)
         Kernel.get().remoteSignals().nodeDown(p.node);
+        noconnection(spawning);
         for (Pid m : tell) {
             Process.send(m, new NodeDown(p.node, reason));
         }
@@ -491,6 +605,12 @@ public final class NodeTable implements Kernel.Remote {
             }
             // also the peers still being dialled: nothing will carry their links and monitors now
             Kernel.get().remoteSignals().nodeDown(p.node);
+            Map<Ref, Pid> spawning;
+            synchronized (p) {
+                spawning = new HashMap<>(p.spawning);
+                p.spawning.clear();
+            }
+            noconnection(spawning);
         }
         peers.clear();
     }

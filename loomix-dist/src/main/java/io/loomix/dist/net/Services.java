@@ -9,12 +9,13 @@ import io.loomix.otp.GenWire;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * The registered processes other nodes expect on a node: {@code net_kernel} answers
  * {@code net_adm:ping/1}; {@code global_name_server} takes part in {@code global}'s connect
- * exchange far enough that {@code global:sync()} on an Erlang peer returns; {@code rex} answers
- * rpc's features request (no erpc: part 2).
+ * exchange far enough that {@code global:sync()} on an Erlang peer returns; {@code rex} serves
+ * rpc's calls and casts (the handler is given).
  */
 public final class Services {
     private static final Atom GEN_CALL = Atom.of("$gen_call");
@@ -23,27 +24,48 @@ public final class Services {
     private static final Atom YES = Atom.of("yes");
     private static final Atom INIT_CONNECT = Atom.of("init_connect");
     private static final Atom IN_SYNC = Atom.of("in_sync");
-    private static final Atom FEATURES_REQUEST = Atom.of("features_request");
-    private static final Atom FEATURES_REPLY = Atom.of("features_reply");
+    private static final Atom IO_REQUEST = Atom.of("io_request");
+    private static final Atom PUT_CHARS = Atom.of("put_chars");
     private static final Atom STOP = Atom.of("$loomix_stop");
 
     private final List<Pid> pids = new ArrayList<>();
     private final List<Atom> names = new ArrayList<>();
+    private Pid groupLeader;
 
     private Services() {}
 
-    /** Spawns and registers the three services. */
-    public static Services start(Atom self) {
+    /**
+     * Spawns and registers the three services ({@code rex} handles what rpc sends to
+     * {@code {rex, Node}}) and the group leader spawn requests name.
+     */
+    public static Services start(Atom self, BiConsumer<Object, Atom> rex) {
         Services s = new Services();
         try {
             s.spawn("net_kernel", Services::netKernel, self);
             s.spawn("global_name_server", Services::global, self);
-            s.spawn("rex", Services::rex, self);
+            s.spawn("rex", (m, node) -> {
+                rex.accept(m, node);
+                return m != STOP;
+            }, self);
+            s.groupLeader = Process.spawn(() -> {
+                while (io(Process.receive())) {
+                    // one request at a time
+                }
+            });
         } catch (RuntimeException e) {
             s.stop(); // the ones started before the failure
             throw e;
         }
         return s;
+    }
+
+    /**
+     * The group leader this node names in its spawn requests: it prints what a remote process
+     * writes with {@code io:put_chars}; requests it cannot serve (formatting, reading) are
+     * answered {@code {error, request}}, so the writer fails instead of waiting forever.
+     */
+    public Pid groupLeader() {
+        return groupLeader;
     }
 
     /** The net_kernel process: the sender for messages sent from outside any process. */
@@ -62,6 +84,9 @@ public final class Services {
                 }
             }
             Process.send(pids.get(i), STOP);
+        }
+        if (groupLeader != null) {
+            Process.send(groupLeader, STOP);
         }
     }
 
@@ -118,11 +143,52 @@ public final class Services {
         return m != STOP;
     }
 
-    /** rpc's nodes observer asks each new node which rpc it speaks; the answer is: not erpc (yet). */
-    private static boolean rex(Object m, Atom self) {
-        if (m instanceof Tuple t && t.size() == 2 && t.get(0) instanceof Pid from && t.get(1) == FEATURES_REQUEST) {
-            Process.send(from, Tuple.of(FEATURES_REPLY, self, List.of()));
+    /** One io request ({@code {io_request, From, ReplyAs, Request}}); false on stop. */
+    private static boolean io(Object m) {
+        if (m instanceof Tuple t && t.size() == 4 && t.get(0) == IO_REQUEST && t.get(1) instanceof Pid from) {
+            Process.send(from, Tuple.of(Atom.of("io_reply"), t.get(2), ioReply(t.get(3))));
         }
         return m != STOP;
+    }
+
+    private static Object ioReply(Object request) {
+        if (request instanceof Tuple r && r.get(0) == PUT_CHARS && (r.size() == 2 || r.size() == 3)) {
+            StringBuilder out = new StringBuilder();
+            if (chars(r.get(r.size() - 1), out)) {
+                System.out.print(out);
+                System.out.flush();
+                return Atom.of("ok");
+            }
+        } else if (request instanceof Tuple r && r.size() == 2 && r.get(0) == Atom.of("requests") && r.get(1) instanceof List<?> all) {
+            Object last = Atom.of("ok");
+            for (Object one : all) {
+                last = ioReply(one);
+                if (last != Atom.of("ok")) {
+                    break;
+                }
+            }
+            return last;
+        }
+        return Tuple.of(Atom.of("error"), Atom.of("request"));
+    }
+
+    /** An iolist or chardata into {@code out}; false when it is neither. */
+    private static boolean chars(Object data, StringBuilder out) {
+        switch (data) {
+            case io.loomix.Binary b -> out.append(b.toUtf8String());
+            case io.loomix.dist.term.Charlist c -> out.append(c.text());
+            case Long cp when cp >= 0 && cp <= Character.MAX_CODE_POINT -> out.appendCodePoint((int) (long) cp);
+            case List<?> l -> {
+                for (Object o : l) {
+                    if (!chars(o, out)) {
+                        return false;
+                    }
+                }
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
     }
 }

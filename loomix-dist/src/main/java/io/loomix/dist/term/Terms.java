@@ -13,6 +13,16 @@ package io.loomix.dist.term;
 public final class Terms {
     private Terms() {}
 
+    /**
+     * A decoded term as a value of {@code type}, with the conversions a registered record's
+     * components get (an integer to {@code int} when it fits, a UTF-8 binary to {@code String},
+     * an atom to an enum constant, ...); empty when it does not fit.
+     */
+    public static java.util.Optional<Object> as(Object term, Class<?> type, java.lang.reflect.Type generic) {
+        Object v = Conversions.convert(term, type, generic);
+        return v == Conversions.NO_FIT || v == null ? java.util.Optional.empty() : java.util.Optional.of(v);
+    }
+
     /** {@code term_to_binary(Term)}. */
     public static byte[] encode(Object term) {
         return encode(term, TermRegistry.DEFAULT);

@@ -1,0 +1,47 @@
+package io.loomix.dist;
+
+import io.loomix.Atom;
+import io.loomix.Pid;
+import io.loomix.Process;
+import io.loomix.Tuple;
+
+/** Public static methods other nodes spawn and call on a Loomix node in the spawn and rpc tests. */
+public final class SpawnTargets {
+    private SpawnTargets() {}
+
+    /** Sends {reply, What, node()} to {@code to}. */
+    public static void reply(Pid to, Object what) {
+        Process.send(to, Tuple.of(Atom.of("reply"), what, Process.node()));
+    }
+
+    /** Waits for any message, then exits with it as the reason. */
+    public static void awaitExit() {
+        throw Process.exit(Process.receive());
+    }
+
+    /** This node's rpc of {@code erlang:node()} on {@code node}. */
+    public static Object nodeOf(Atom node) {
+        return Rpc.call(node, Atom.of("erlang"), Atom.of("node"), java.util.List.of(), java.time.Duration.ofSeconds(10));
+    }
+
+    public static void crash(String why) {
+        throw new IllegalStateException(why);
+    }
+
+    public static String concat(String a, String b) {
+        return a + b;
+    }
+
+    /** Overloads told apart by argument type: an integer takes the long one, a float the double one. */
+    public static String kind(long n) {
+        return "long";
+    }
+
+    public static String kind(double d) {
+        return "double";
+    }
+
+    public static String kind(Object o) {
+        return "object";
+    }
+}
