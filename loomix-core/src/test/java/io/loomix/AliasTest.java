@@ -137,4 +137,35 @@ class AliasTest {
             exit(q, ExitReason.KILL);
         });
     }
+
+    /**
+     * A send through an alias looks the alias up and then delivers: an unalias and a flush in
+     * between must not leave the message for a later receive (Erlang drops a message through an
+     * alias that is gone when the receiver reaches it). Senders on the other carrier, many rounds.
+     */
+    @Test
+    void stressAMessageThroughAnAliasRemovedMeanwhileIsNeverReceived() {
+        run(() -> {
+            Pid me = self();
+            int seen = 0;
+            for (int round = 0; round < 5_000; round++) {
+                Ref alias = alias();
+                spawn(() -> {
+                    send(alias, "late");
+                    send(me, "sent");
+                });
+                if (round % 2 == 0) {
+                    Thread.onSpinWait(); // vary where the unalias falls in the sender's send
+                }
+                unalias(alias);
+                flush();
+                receive(m -> "sent".equals(m) ? m : null);
+                // The sender's messages arrive in order: if "late" was delivered, it is here now.
+                if (receive(Duration.ZERO, m -> "late".equals(m) ? m : null, () -> null) != null) {
+                    seen++;
+                }
+            }
+            assertEquals(0, seen, "messages through a removed alias received after the unalias and flush");
+        });
+    }
 }

@@ -54,6 +54,14 @@ public final class Kernel {
      * removes the monitor ({@code reply_demonitor}).
      */
     private record Alias(Proc owner, boolean once, boolean monitor) {}
+
+    /**
+     * A message sent through an alias that stays active after it: the receiver drops it when it
+     * reaches it if the alias has been removed meanwhile, as BEAM does. The sender's look-up and
+     * its delivery are two steps, and an unalias (and a flush) between them would otherwise leave
+     * a late reply in the mailbox for good, after a call that timed out.
+     */
+    record ViaAlias(Ref alias, Object message) {}
     private final AtomicLong refs = new AtomicLong();
     private final boolean strict = Boolean.getBoolean("loomix.strict");
     private final boolean accounting;
@@ -364,7 +372,7 @@ public final class Kernel {
                 }
             }
         }
-        a.owner().deliver(message);
+        a.owner().deliver(a.once() ? message : new ViaAlias(alias, message));
     }
 
     /** alias/0: a ref that works as a destination for the caller until {@link #unalias}. Also marks the mailbox. */
@@ -388,7 +396,7 @@ public final class Kernel {
         me.addAlias(ref, this::aliasActive);
     }
 
-    private boolean aliasActive(Ref ref) {
+    boolean aliasActive(Ref ref) {
         return aliases.containsKey(ref);
     }
 
@@ -739,7 +747,16 @@ public final class Kernel {
             throw me.nestedReceive("flush");
         }
         me.checkExit();
-        return me.drainAll();
+        List<Object> all = me.drainAll();
+        List<Object> out = new ArrayList<>(all.size());
+        for (Object m : all) {
+            if (!(m instanceof ViaAlias via)) {
+                out.add(m);
+            } else if (aliasActive(via.alias())) {
+                out.add(via.message());
+            }
+        }
+        return out;
     }
 
     public boolean trapExit(boolean on) {

@@ -421,6 +421,13 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
                     prev = unlink(prev, node);
                     continue;
                 }
+                if (message instanceof Kernel.ViaAlias via) {
+                    if (!kernel.aliasActive(via.alias())) {
+                        prev = remove(prev, node);
+                        continue;
+                    }
+                    message = via.message();
+                }
                 if (pendingExit != null) {
                     // Signals from one sender stay in order: an exit it sent before this message wins.
                     checkExit();
@@ -569,6 +576,13 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
         Node prev = head;
         for (Node node = prev.next; node != null; node = prev.next) {
             Object message = node.message;
+            if (message instanceof Kernel.ViaAlias via) {
+                if (!kernel.aliasActive(via.alias())) {
+                    prev = remove(prev, node);
+                    continue;
+                }
+                message = via.message();
+            }
             if (message != null && test.test(message)) {
                 remove(prev, node);
                 return;
