@@ -6,6 +6,7 @@ import io.loomix.Exited;
 import io.loomix.ExitReason;
 import io.loomix.Pid;
 import io.loomix.SpawnOptions;
+import io.loomix.testkit.CrashReports;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -317,40 +318,25 @@ class GenServerConformanceTest {
 
     @Test
     void aTracedServerLogsWhatItGetsAndSendsUntilTracingIsTurnedOff() {
-        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Logger logger = java.util.logging.Logger.getLogger("io.loomix.otp.Sys");
-        java.util.logging.Handler handler = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord r) {
-                lines.add(r.getMessage());
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
-        logger.addHandler(handler);
-        try {
+        try (CrashReports trace = CrashReports.captureLog("io.loomix.otp.Sys", System.Logger.Level.INFO)) {
             run(() -> {
                 Pid server = GenServer.start(new Echo(), StartOptions.DEFAULT.withName("traced").withTrace(true));
                 assertEquals(0, (int) GenServer.<Integer>call(server, new Get()));
                 GenServer.cast(server, "hello");
                 Sys.trace(server, false);
-                int seen = lines.size();
+                int seen = trace.messages().size();
                 GenServer.call(server, new Get());
-                assertEquals(seen, lines.size(), "nothing is logged once tracing is off");
+                assertEquals(seen, trace.messages().size(), "nothing is logged once tracing is off");
                 Sys.trace(server, true);
                 GenServer.call(server, new Get());
+                GenServer.stop(server);
             });
+            List<String> lines = trace.messages();
             assertTrue(lines.stream().anyMatch(l -> l.startsWith("*DBG* traced got call Get[] from {")), lines.toString());
             assertTrue(lines.stream().anyMatch(l -> l.startsWith("*DBG* traced sent 0 to {") && l.endsWith("new state 0")),
                     lines.toString());
             assertTrue(lines.contains("*DBG* traced got cast hello"), lines.toString());
             assertEquals(2, lines.stream().filter(l -> l.contains("got call")).count(), "the call made while off is not logged: " + lines);
-        } finally {
-            logger.removeHandler(handler);
         }
     }
 
