@@ -16,7 +16,7 @@ import io.loomix.dist.handshake.Handshake;
 import io.loomix.dist.net.Connection;
 import io.loomix.dist.net.NodeTable;
 import io.loomix.dist.net.Services;
-import io.loomix.internal.Kernel;
+import io.loomix.internal.remote.RuntimeHooks;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -113,7 +113,7 @@ public final class Node {
                     new Handshake.Identity(full, flags, reg.creation(), secret), epmdPort,
                     new Connection.Options(options.tickTime(), options.maxMessage()), options.setupTime(),
                     options.registry()));
-            Kernel.get().installRemote(table);
+            RuntimeHooks.installRemote(table);
             started = table;
             table.listen(listener);
             services = Services.start(node);
@@ -127,7 +127,7 @@ public final class Node {
             }
             if (started != null) {
                 started.stop();
-                Kernel.get().installRemote(null);
+                RuntimeHooks.installRemote(null);
             }
             if (LocalNode.isAlive()) {
                 LocalNode.stop();
@@ -164,7 +164,7 @@ public final class Node {
         running = null;
         r.services.stop();
         r.table.stop();
-        Kernel.get().installRemote(null);
+        RuntimeHooks.installRemote(null);
         try {
             r.listener.close();
         } catch (IOException ignored) {

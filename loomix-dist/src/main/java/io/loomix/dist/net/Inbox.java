@@ -8,29 +8,24 @@ import io.loomix.dist.term.DecodeLimits;
 import io.loomix.dist.term.TermDecoder;
 import io.loomix.dist.term.TermRegistry;
 import io.loomix.dist.term.ExitReasons;
-import io.loomix.internal.Kernel;
-import io.loomix.internal.RemoteSignals;
+import io.loomix.internal.remote.RuntimeHooks;
 
 /**
  * Incoming messages of one connection, on its reader thread: decodes the control term and the
- * message and hands them to the runtime: messages to {@link Kernel}, links, exits and monitors to
- * {@link RemoteSignals}, in the order they came, so signals between two processes stay ordered.
+ * message and hands them to the runtime ({@link RuntimeHooks}): messages, links, exits and
+ * monitors, in the order they came, so signals between two processes stay ordered.
  */
 final class Inbox implements Connection.Handler {
     private static final System.Logger LOG = System.getLogger("io.loomix.dist");
 
     private final NodeTable table;
-    private final Kernel kernel;
     private final TermDecoder decoder;
-    private final RemoteSignals signals;
     /** The peer's node name, read once (the reader thread only). */
     private Atom peer;
 
-    Inbox(NodeTable table, Kernel kernel, TermRegistry registry) {
+    Inbox(NodeTable table, TermRegistry registry) {
         this.table = table;
-        this.kernel = kernel;
         this.decoder = new TermDecoder(registry, DecodeLimits.DEFAULT);
-        this.signals = kernel.remoteSignals();
     }
 
     @Override
@@ -48,24 +43,24 @@ final class Inbox implements Connection.Handler {
             case Control.Send s -> deliver(s.to(), message);
             case Control.SendSender s -> deliver(s.to(), message);
             case Control.RegSend s -> {
-                Pid to = kernel.whereis(s.name());
+                Pid to = RuntimeHooks.whereis(s.name());
                 if (to != null) {
                     deliver(to, message);
                 }
             }
             case Control.AliasSend s -> {
                 if (isLocal(s.alias())) {
-                    guarded(() -> kernel.send(s.alias(), GenShapes.in(message)));
+                    guarded(() -> RuntimeHooks.send(s.alias(), GenShapes.in(message)));
                 }
             }
-            case Control.MonitorP m -> signals.monitorFrom(m.from(), m.target(), m.ref());
-            case Control.DemonitorP m -> signals.demonitorFrom(m.from(), m.target(), m.ref());
-            case Control.MonitorPExit m -> signals.downFrom(peer(c), m.to(), m.ref(), ExitReasons.fromTerm(m.reason()));
-            case Control.Link l -> signals.linkFrom(l.from(), l.to());
-            case Control.Exit e -> signals.linkExitFrom(e.from(), e.to(), ExitReasons.fromTerm(e.reason()));
-            case Control.Exit2 e -> signals.exitFrom(e.from(), e.to(), ExitReasons.fromTerm(e.reason()));
+            case Control.MonitorP m -> RuntimeHooks.monitorFrom(m.from(), m.target(), m.ref());
+            case Control.DemonitorP m -> RuntimeHooks.demonitorFrom(m.from(), m.target(), m.ref());
+            case Control.MonitorPExit m -> RuntimeHooks.downFrom(peer(c), m.to(), m.ref(), ExitReasons.fromTerm(m.reason()));
+            case Control.Link l -> RuntimeHooks.linkFrom(l.from(), l.to());
+            case Control.Exit e -> RuntimeHooks.linkExitFrom(e.from(), e.to(), ExitReasons.fromTerm(e.reason()));
+            case Control.Exit2 e -> RuntimeHooks.exitFrom(e.from(), e.to(), ExitReasons.fromTerm(e.reason()));
             case Control.UnlinkId u when !u.ack() -> {
-                signals.unlinkFrom(u.from(), u.to());
+                RuntimeHooks.unlinkFrom(u.from(), u.to());
                 table.sendControl(c, new Control.UnlinkId(u.id(), u.to(), u.from(), true));
             }
             case Control.UnlinkId u -> {
@@ -91,8 +86,8 @@ final class Inbox implements Connection.Handler {
 
     private void deliver(Pid to, Object message) {
         // a pid of another node or another incarnation of this one is dropped, never forwarded
-        if (kernel.isLocal(to)) {
-            guarded(() -> kernel.send(to, GenShapes.in(message)));
+        if (RuntimeHooks.isLocal(to)) {
+            guarded(() -> RuntimeHooks.send(to, GenShapes.in(message)));
         }
     }
 
