@@ -46,6 +46,14 @@ final class ServerLoop<S> implements Sys.Target {
     }
 
     private void enter(ProcLib.Acker acker) {
+        try {
+            initAndLoop(acker);
+        } finally {
+            debug.closeFile(); // however the process ends, a kill included: the kill is thrown through here
+        }
+    }
+
+    private void initAndLoop(ProcLib.Acker acker) {
         if (name != null) {
             Optional<Pid> holder = Gen.register(name);
             if (holder.isPresent()) {
@@ -77,11 +85,7 @@ final class ServerLoop<S> implements Sys.Target {
             case Init.Ok<S>(S first, Next next) -> {
                 state = first;
                 acker.ack(new ProcLib.Started());
-                try {
-                    loop(next);
-                } finally {
-                    debug.closeFile(); // also when killed: the kill is thrown through here
-                }
+                loop(next);
             }
             case Init.Ignore<S> i -> {
                 Gen.unregister(name);
