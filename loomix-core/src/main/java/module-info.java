@@ -1,10 +1,12 @@
 /**
  * Loomix core: Erlang's process model for Java. The API is {@link io.loomix.Process}; the
- * runtime in {@code io.loomix.internal} is not exported.
+ * runtime in {@code io.loomix.internal} is not exported; distribution reaches it through
+ * {@code io.loomix.internal.remote}.
  */
 module io.loomix.core {
     requires jdk.management; // per-thread allocated bytes, for per-process memory accounting
     exports io.loomix;
-    // distribution installs the runtime's Remote and delivers incoming messages through Kernel
-    exports io.loomix.internal to io.loomix.dist;
+    // distribution reaches the runtime through these hooks only (its Remote, incoming signals);
+    // the runtime itself, io.loomix.internal, is exported to no one
+    exports io.loomix.internal.remote to io.loomix.dist;
 }

@@ -23,6 +23,32 @@ class StrictModeTest {
 
     enum Color { RED }
 
+    /** A program's own exception: Throwable's JDK fields (backtrace, stackTrace) are not final. */
+    static final class OutOfStock extends RuntimeException {
+        private final String item;
+
+        OutOfStock(String item) {
+            super("out of " + item);
+            this.item = item;
+        }
+    }
+
+    @Test
+    void aProgramsOwnExceptionPassesAsAnExitReasonAndAsAMessage() {
+        // issue 12: such an exception was rejected for the JDK's own 'backtrace' field
+        run(() -> {
+            OutOfStock e = new OutOfStock("milk");
+            send(self(), e);
+            send(self(), ExitReason.of(e));
+            Monitored m = spawnMonitor(() -> {
+                throw new OutOfStock("bread");
+            });
+            Down d = receive(x -> x instanceof Down down && down.ref().equals(m.ref()) ? down : null);
+            assertInstanceOf(OutOfStock.class, ((ExitReason.Crash) d.reason()).error());
+            assertEquals(List.of(e, ExitReason.of(e)), flush());
+        });
+    }
+
     @Test
     void immutableValuesPass() {
         run(() -> {

@@ -33,6 +33,13 @@ class ModuleBoundaryTest {
         assertEquals(Set.of("io.loomix"), exported);
         assertTrue(core.getPackages().contains("io.loomix.internal"));
         assertFalse(core.isExported("io.loomix.internal", getClass().getModule()));
+        // the one qualified export: distribution's hooks, to distribution alone, never the runtime itself
+        Set<String> qualified = core.getDescriptor().exports().stream()
+                .filter(ModuleDescriptor.Exports::isQualified)
+                .map(e -> e.source() + " to " + e.targets())
+                .collect(Collectors.toSet());
+        assertEquals(Set.of("io.loomix.internal.remote to [io.loomix.dist]"), qualified);
+        assertFalse(core.isExported("io.loomix.internal.remote", getClass().getModule()));
     }
 
     @Test

@@ -1,12 +1,14 @@
 package io.loomix.code;
 
-import io.loomix.Down;
 import io.loomix.ExitReason;
 import io.loomix.Pid;
 import io.loomix.Ref;
+import io.loomix.testkit.Probe;
+import io.loomix.testkit.ProcessExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +18,10 @@ import static io.loomix.Process.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 @Timeout(120)
+@ExtendWith(ProcessExtension.class)
 class CodeServerTest {
+    private static final Probe PROBE = Probe.withTimeout(Duration.ofSeconds(30));
+
     @TempDir
     Path dir;
 
@@ -28,7 +33,7 @@ class CodeServerTest {
     }
 
     private static ExitReason awaitDown(Ref ref) {
-        return receive(m -> m instanceof Down d && d.ref().equals(ref) ? d : null) instanceof Down d ? d.reason() : null;
+        return PROBE.expectDown(ref).reason();
     }
 
     @Test
@@ -86,56 +91,52 @@ class CodeServerTest {
 
     @Test
     void aProcessMovesAtItsNextFullyQualifiedCallAndALocalLoopStays() {
-        run(() -> {
-            Path file = Sources.write(dir, "Spin.java", Sources.spin("v1"));
-            code.c(file);
-            Mod spin = code.mod("Spin");
-            Pid mover = spin.spawn("loop", 0);
-            Pid stayer = spin.spawn("stay");
-            assertEquals("v1:0", tick(mover));
-            assertEquals("v1:stay", tick(stayer));
+        Path file = Sources.write(dir, "Spin.java", Sources.spin("v1"));
+        code.c(file);
+        Mod spin = code.mod("Spin");
+        Pid mover = spin.spawn("loop", 0);
+        Pid stayer = spin.spawn("stay");
+        assertEquals("v1:0", tick(mover));
+        assertEquals("v1:stay", tick(stayer));
 
-            Sources.write(dir, "Spin.java", Sources.spin("v2"));
-            code.c(file);
-            // The mover waits in v1's loop for its next message, then tail-calls into v2.
-            assertEquals("v1:1", tick(mover));
-            assertEquals("v2:2", tick(mover));
-            assertEquals("v1:stay", tick(stayer), "a local call stays in its version");
-            assertFalse(code.checkProcessCode(mover, "Spin"));
-            assertTrue(code.checkProcessCode(stayer, "Spin"));
+        Sources.write(dir, "Spin.java", Sources.spin("v2"));
+        code.c(file);
+        // The mover waits in v1's loop for its next message, then tail-calls into v2.
+        assertEquals("v1:1", tick(mover));
+        assertEquals("v2:2", tick(mover));
+        assertEquals("v1:stay", tick(stayer), "a local call stays in its version");
+        assertFalse(code.checkProcessCode(mover, "Spin"));
+        assertTrue(code.checkProcessCode(stayer, "Spin"));
 
-            Ref stayerDown = monitor(stayer);
-            Ref moverDown = monitor(mover);
-            Sources.write(dir, "Spin.java", Sources.spin("v3"));
-            code.c(file);
-            assertEquals(ExitReason.KILLED, awaitDown(stayerDown), "loading a third version kills what runs the first");
-            assertEquals("v2:3", tick(mover));
-            assertEquals("v3:4", tick(mover));
-            send(mover, "stop");
-            assertEquals(ExitReason.NORMAL, awaitDown(moverDown));
-        });
+        Ref stayerDown = monitor(stayer);
+        Ref moverDown = monitor(mover);
+        Sources.write(dir, "Spin.java", Sources.spin("v3"));
+        code.c(file);
+        assertEquals(ExitReason.KILLED, awaitDown(stayerDown), "loading a third version kills what runs the first");
+        assertEquals("v2:3", tick(mover));
+        assertEquals("v3:4", tick(mover));
+        send(mover, "stop");
+        assertEquals(ExitReason.NORMAL, awaitDown(moverDown));
     }
 
     @Test
     void softPurgeRefusesWhileAProcessRunsTheOldCodeAndPurgeKillsIt() {
-        run(() -> {
-            Path file = Sources.write(dir, "Spin.java", Sources.spin("v1"));
-            code.c(file);
-            Pid stayer = code.mod("Spin").spawn("stay");
-            assertEquals("v1:stay", tick(stayer));
-            assertTrue(code.softPurge("Spin"), "no old version: nothing to do");
-            Sources.write(dir, "Spin.java", Sources.spin("v2"));
-            code.c(file);
-            assertFalse(code.softPurge("Spin"));
-            assertTrue(code.which("Spin").orElseThrow().hasOld());
-            assertTrue(alive(stayer));
-            Ref down = monitor(stayer);
-            assertTrue(code.purge("Spin"), "a process was killed");
-            assertEquals(ExitReason.KILLED, awaitDown(down));
-            assertFalse(code.which("Spin").orElseThrow().hasOld());
-            assertFalse(code.purge("Spin"), "nothing left to purge");
-            assertTrue(code.softPurge("Spin"));
-        });
+        Path file = Sources.write(dir, "Spin.java", Sources.spin("v1"));
+        code.c(file);
+        Pid stayer = code.mod("Spin").spawn("stay");
+        assertEquals("v1:stay", tick(stayer));
+        assertTrue(code.softPurge("Spin"), "no old version: nothing to do");
+        Sources.write(dir, "Spin.java", Sources.spin("v2"));
+        code.c(file);
+        assertFalse(code.softPurge("Spin"));
+        assertTrue(code.which("Spin").orElseThrow().hasOld());
+        assertTrue(alive(stayer));
+        Ref down = monitor(stayer);
+        assertTrue(code.purge("Spin"), "a process was killed");
+        assertEquals(ExitReason.KILLED, awaitDown(down));
+        assertFalse(code.which("Spin").orElseThrow().hasOld());
+        assertFalse(code.purge("Spin"), "nothing left to purge");
+        assertTrue(code.softPurge("Spin"));
     }
 
     @Test

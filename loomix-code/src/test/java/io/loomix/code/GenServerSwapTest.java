@@ -6,12 +6,16 @@ import io.loomix.Pid;
 import io.loomix.Ref;
 import io.loomix.otp.GenServer;
 import io.loomix.otp.Sys;
+import io.loomix.testkit.Probe;
+import io.loomix.testkit.ProcessExtension;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,7 +24,10 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** A GenServer moves to new code with suspend, codeChange on the new version, resume. */
 @Timeout(120)
+@ExtendWith(ProcessExtension.class)
 class GenServerSwapTest {
+    private static final Probe PROBE = Probe.withTimeout(Duration.ofSeconds(30));
+
     @TempDir
     Path dir;
 
@@ -28,58 +35,55 @@ class GenServerSwapTest {
 
     @Test
     void cMovesARunningServerToTheNewVersionKeepingAndMigratingItsState() {
-        run(() -> {
-            Path file = Sources.write(dir, "Counter.java", Sources.counter("v1", null));
-            code.c(file);
-            Pid counter = (Pid) code.mod("Counter").call("start");
-            assertEquals(List.of("v1", 1), GenServer.call(counter, "inc"));
-            assertEquals(List.of("v1", 2), GenServer.call(counter, "inc"));
+        Path file = Sources.write(dir, "Counter.java", Sources.counter("v1", null));
+        code.c(file);
+        Pid counter = (Pid) code.mod("Counter").call("start");
+        assertEquals(List.of("v1", 1), GenServer.call(counter, "inc"));
+        assertEquals(List.of("v1", 2), GenServer.call(counter, "inc"));
 
-            Sources.write(dir, "Counter.java", Sources.counter("v2", "migrated"));
-            code.c(file);
-            assertEquals(List.of("v2", 3), GenServer.call(counter, "inc"), "same process, state kept, new code");
-            assertEquals("migrated from 1 []", GenServer.call(counter, "label"),
-                    "codeChange ran on the new code with oldVsn and extra");
-            assertEquals(2, code.mod("Counter").vsn());
-            assertSame(code.currentClass("Counter").orElseThrow(), Sys.module(counter));
-            assertFalse(code.checkProcessCode(counter, "Counter"), "nothing runs the old version");
-            assertTrue(code.softPurge("Counter"));
-        });
+        Sources.write(dir, "Counter.java", Sources.counter("v2", "migrated"));
+        code.c(file);
+        assertEquals(List.of("v2", 3), GenServer.call(counter, "inc"), "same process, state kept, new code");
+        assertEquals("migrated from 1 []", GenServer.call(counter, "label"),
+                "codeChange ran on the new code with oldVsn and extra");
+        assertEquals(2, code.mod("Counter").vsn());
+        assertSame(code.currentClass("Counter").orElseThrow(), Sys.module(counter));
+        assertFalse(code.checkProcessCode(counter, "Counter"), "nothing runs the old version");
+        assertTrue(code.softPurge("Counter"));
+        GenServer.stop(counter); // started unlinked by the loaded module
     }
 
     @Test
     void aServerThatCannotMoveStaysAndIsKilledWhenItsVersionIsPurged() {
-        run(() -> {
-            Path file = Sources.write(dir, "Counter.java", Sources.counter("v1", null));
-            code.c(file);
-            Pid counter = (Pid) code.mod("Counter").call("start");
-            GenServer.call(counter, "inc");
-            // v2's codeChange throws: the server stays on v1 with its state.
-            Sources.write(dir, "Counter.java", Sources.counter("v2", null).replace("}\n\n}", "}\n}")
-                    .replace("    @Override\n    protected Init", """
-                        @Override
-                        protected State codeChange(Object oldVsn, State s, Object extra) {
-                            throw new IllegalStateException("no way");
-                        }
+        Path file = Sources.write(dir, "Counter.java", Sources.counter("v1", null));
+        code.c(file);
+        Pid counter = (Pid) code.mod("Counter").call("start");
+        GenServer.call(counter, "inc");
+        // v2's codeChange throws: the server stays on v1 with its state.
+        Sources.write(dir, "Counter.java", Sources.counter("v2", null).replace("}\n\n}", "}\n}")
+                .replace("    @Override\n    protected Init", """
+                    @Override
+                    protected State codeChange(Object oldVsn, State s, Object extra) {
+                        throw new IllegalStateException("no way");
+                    }
 
-                        @Override
-                        protected Init"""));
-            List<Loaded> loaded = code.c(file);
-            assertEquals(2, loaded.get(0).vsn());
-            List<Upgrade> again = code.upgradeServers("Counter", List.of());
-            assertEquals(1, again.size());
-            assertInstanceOf(Upgrade.Stayed.class, again.get(0));
-            assertTrue(((Upgrade.Stayed) again.get(0)).why().contains("no way"), again.toString());
-            assertEquals(List.of("v1", 2), GenServer.call(counter, "inc"), "old code, state kept");
-            assertTrue(code.checkProcessCode(counter, "Counter"));
-            assertFalse(code.softPurge("Counter"));
+                    @Override
+                    protected Init"""));
+        List<Loaded> loaded = code.c(file);
+        assertEquals(2, loaded.get(0).vsn());
+        List<Upgrade> again = code.upgradeServers("Counter", List.of());
+        assertEquals(1, again.size());
+        assertInstanceOf(Upgrade.Stayed.class, again.get(0));
+        assertTrue(((Upgrade.Stayed) again.get(0)).why().contains("no way"), again.toString());
+        assertEquals(List.of("v1", 2), GenServer.call(counter, "inc"), "old code, state kept");
+        assertTrue(code.checkProcessCode(counter, "Counter"));
+        assertFalse(code.softPurge("Counter"));
 
-            Ref down = monitor(counter);
-            Sources.write(dir, "Counter.java", Sources.counter("v3", null));
-            code.c(file);
-            Object d = receive(m -> m instanceof Down x && x.ref().equals(down) ? x : null);
-            assertEquals(ExitReason.KILLED, ((Down) d).reason());
-        });
+        Ref down = monitor(counter);
+        Sources.write(dir, "Counter.java", Sources.counter("v3", null));
+        code.c(file);
+        Object d = PROBE.expectDown(down);
+        assertEquals(ExitReason.KILLED, ((Down) d).reason());
     }
 
     /**
@@ -89,54 +93,53 @@ class GenServerSwapTest {
      */
     @RepeatedTest(3)
     void aSwapUnderASteadyCallLoadLosesNoCall() {
-        run(() -> {
-            Path file = Sources.write(dir, "Counter.java", Sources.counter("v1", null));
-            code.c(file);
-            Pid counter = (Pid) code.mod("Counter").call("start");
-            int callers = 4;
-            Pid me = self();
-            List<Ref> refs = new ArrayList<>();
-            for (int i = 0; i < callers; i++) {
-                refs.add(spawnMonitor(() -> callUntilStopped(counter, me)).ref());
-            }
-            for (int i = 0; i < callers; i++) {
-                receive(m -> "calling".equals(m) ? m : null);
-            }
-            long compileNanos = 0;
-            long swapNanos = 0;
-            for (int v = 2; v <= 4; v++) {
-                Sources.write(dir, "Counter.java", Sources.counter("v" + v, null));
-                long t0 = System.nanoTime();
-                ModuleBinary binary = code.compile(file).get(0);
-                long t1 = System.nanoTime();
-                code.load(binary);
-                List<Upgrade> moved = code.upgradeServers("Counter", List.of());
-                long t2 = System.nanoTime();
-                assertEquals(List.of(new Upgrade.Moved(counter, v - 1, v)), moved);
-                compileNanos = Math.max(compileNanos, t1 - t0);
-                swapNanos = Math.max(swapNanos, t2 - t1);
-            }
-            register("swap_done", self());
-            long calls = 0;
-            long maxPause = 0;
-            int seenV4 = 0;
-            for (int i = 0; i < callers; i++) {
-                Object[] r = receive(m -> m instanceof List<?> l && l.size() == 3 ? l.toArray() : null);
-                calls += (Long) r[0];
-                maxPause = Math.max(maxPause, (Long) r[1]);
-                seenV4 += (Boolean) r[2] ? 1 : 0;
-            }
-            unregister("swap_done");
-            for (Ref r : refs) {
-                Object d = receive(m -> m instanceof Down x && x.ref().equals(r) ? x : null);
-                assertEquals(ExitReason.NORMAL, ((Down) d).reason(), "a caller failed: " + d);
-            }
-            assertEquals(callers, seenV4, "every caller reached the last version");
-            assertEquals(List.of("v4", (int) calls + 1), GenServer.call(counter, "inc"), "no call lost or doubled");
-            System.out.printf("hot swap under load: %d calls by %d callers, longest call %.2f ms;"
-                    + " longest compile %.1f ms, longest load + upgrade %.2f ms%n",
-                    calls, callers, maxPause / 1e6, compileNanos / 1e6, swapNanos / 1e6);
-        });
+        Path file = Sources.write(dir, "Counter.java", Sources.counter("v1", null));
+        code.c(file);
+        Pid counter = (Pid) code.mod("Counter").call("start");
+        int callers = 4;
+        Pid me = self();
+        List<Ref> refs = new ArrayList<>();
+        for (int i = 0; i < callers; i++) {
+            refs.add(spawnMonitor(() -> callUntilStopped(counter, me)).ref());
+        }
+        for (int i = 0; i < callers; i++) {
+            receive(m -> "calling".equals(m) ? m : null);
+        }
+        long compileNanos = 0;
+        long swapNanos = 0;
+        for (int v = 2; v <= 4; v++) {
+            Sources.write(dir, "Counter.java", Sources.counter("v" + v, null));
+            long t0 = System.nanoTime();
+            ModuleBinary binary = code.compile(file).get(0);
+            long t1 = System.nanoTime();
+            code.load(binary);
+            List<Upgrade> moved = code.upgradeServers("Counter", List.of());
+            long t2 = System.nanoTime();
+            assertEquals(List.of(new Upgrade.Moved(counter, v - 1, v)), moved);
+            compileNanos = Math.max(compileNanos, t1 - t0);
+            swapNanos = Math.max(swapNanos, t2 - t1);
+        }
+        register("swap_done", self());
+        long calls = 0;
+        long maxPause = 0;
+        int seenV4 = 0;
+        for (int i = 0; i < callers; i++) {
+            Object[] r = receive(m -> m instanceof List<?> l && l.size() == 3 ? l.toArray() : null);
+            calls += (Long) r[0];
+            maxPause = Math.max(maxPause, (Long) r[1]);
+            seenV4 += (Boolean) r[2] ? 1 : 0;
+        }
+        unregister("swap_done");
+        for (Ref r : refs) {
+            Object d = PROBE.expectDown(r);
+            assertEquals(ExitReason.NORMAL, ((Down) d).reason(), "a caller failed: " + d);
+        }
+        assertEquals(callers, seenV4, "every caller reached the last version");
+        assertEquals(List.of("v4", (int) calls + 1), GenServer.call(counter, "inc"), "no call lost or doubled");
+        System.out.printf("hot swap under load: %d calls by %d callers, longest call %.2f ms;"
+                + " longest compile %.1f ms, longest load + upgrade %.2f ms%n",
+                calls, callers, maxPause / 1e6, compileNanos / 1e6, swapNanos / 1e6);
+        GenServer.stop(counter); // started unlinked by the loaded module
     }
 
     /** Calls until the test registers swap_done and this caller has seen v4; answers [calls, longest ns, saw v4]. */

@@ -19,7 +19,7 @@ import io.loomix.dist.net.Services;
 import io.loomix.dist.rpc.Lambdas;
 import io.loomix.dist.rpc.Rex;
 import io.loomix.dist.rpc.SpawnService;
-import io.loomix.internal.Kernel;
+import io.loomix.internal.remote.RuntimeHooks;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -119,7 +119,7 @@ public final class Node {
                     new Handshake.Identity(full, flags, reg.creation(), secret), epmdPort,
                     new Connection.Options(options.tickTime(), options.maxMessage()), options.setupTime(),
                     options.registry()));
-            Kernel.get().installRemote(table);
+            RuntimeHooks.installRemote(table);
             started = table;
             table.listen(listener);
             services = Services.start(node, Rex::handle);
@@ -136,7 +136,7 @@ public final class Node {
             }
             if (started != null) {
                 started.stop();
-                Kernel.get().installRemote(null);
+                RuntimeHooks.installRemote(null);
             }
             if (LocalNode.isAlive()) {
                 LocalNode.stop();
@@ -173,7 +173,7 @@ public final class Node {
         running = null;
         r.services.stop();
         r.table.stop();
-        Kernel.get().installRemote(null);
+        RuntimeHooks.installRemote(null);
         try {
             r.listener.close();
         } catch (IOException ignored) {

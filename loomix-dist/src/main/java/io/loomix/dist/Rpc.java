@@ -129,7 +129,7 @@ public final class Rpc {
         }
         Runnable request = () -> table.spawnRequest(Process.self(), node, Process.makeRef(), ERPC, EXECUTE_CAST,
                 List.of(module, function, argList), false, false, false);
-        if (io.loomix.internal.Kernel.get().selfOrNull() != null) {
+        if (io.loomix.internal.remote.RuntimeHooks.selfOrNull() != null) {
             request.run();
         } else {
             Process.run(request);

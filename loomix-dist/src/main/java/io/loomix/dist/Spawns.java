@@ -39,7 +39,7 @@ final class Spawns {
             }
             return local(SpawnService.body(module, function, argList), kind);
         }
-        if (kind == Kind.PLAIN && io.loomix.internal.Kernel.get().selfOrNull() == null) {
+        if (kind == Kind.PLAIN && io.loomix.internal.remote.RuntimeHooks.selfOrNull() == null) {
             return Process.run(() -> spawn(table, wait, node, module, function, args, kind));
         }
         Pid me = Process.self();

@@ -11,6 +11,7 @@ import io.loomix.Ref;
 import io.loomix.Tuple;
 import io.loomix.dist.testing.Child;
 import io.loomix.dist.testing.Erl;
+import io.loomix.testkit.Probe;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,7 +55,7 @@ class ErlSignalsTest {
 
     /** Waits for a message {@code p} accepts (other messages stay queued). */
     private static Object await(java.util.function.Predicate<Object> p) {
-        return receive(WAIT, m -> p.test(m) ? m : null, () -> fail("no such message within " + WAIT));
+        return Probe.withTimeout(WAIT).expectReceive(m -> p.test(m) ? m : null);
     }
 
     /** The {pid, P} an erl program sends to tester: its process's pid. */

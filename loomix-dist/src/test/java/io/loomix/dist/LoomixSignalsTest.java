@@ -11,6 +11,7 @@ import io.loomix.Tuple;
 import io.loomix.dist.testing.Child;
 import io.loomix.dist.testing.Erl;
 import io.loomix.dist.testing.PeerMain;
+import io.loomix.testkit.Probe;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +46,7 @@ class LoomixSignalsTest {
     }
 
     private static Object await(java.util.function.Predicate<Object> p) {
-        return receive(WAIT, m -> p.test(m) ? m : null, () -> fail("no such message within " + WAIT));
+        return Probe.withTimeout(WAIT).expectReceive(m -> p.test(m) ? m : null);
     }
 
     /** Links to the peer's victim (by asking it to link), returning its pid. */

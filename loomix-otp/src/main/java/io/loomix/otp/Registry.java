@@ -83,7 +83,7 @@ public record Registry(Atom name, Keys keys) implements NameRegistry {
             throw new IllegalArgumentException("a registry needs at least one partition, got " + partitions);
         }
         Registry registry = new Registry(Atom.of(name), keys);
-        GenServer.startLink(new RegistryTable.Owner(registry, List.copyOf(listeners), partitions), registry.name());
+        GenServer.startLink(new RegistryTable.Owner(registry, List.copyOf(listeners), partitions, self()), registry.name());
         return registry;
     }
 

@@ -30,10 +30,13 @@ final class RegistryTable {
     final Registry registry;
     final List<Pid> listeners;
     final Pid[] partitions;
+    /** The process that called startLink: linked to the first partition by the start itself. */
+    private final Pid starter;
     final ConcurrentHashMap<Object, List<Registry.Entry>> byKey = new ConcurrentHashMap<>();
     final ConcurrentHashMap<Pid, List<Object>> byPid = new ConcurrentHashMap<>();
 
-    private RegistryTable(Registry registry, List<Pid> listeners, Pid[] partitions) {
+    private RegistryTable(Registry registry, List<Pid> listeners, Pid[] partitions, Pid starter) {
+        this.starter = starter;
         this.registry = registry;
         this.listeners = listeners;
         this.partitions = partitions;
@@ -99,7 +102,9 @@ final class RegistryTable {
             }
             return rest.isEmpty() ? null : rest;
         });
-        if (left == null) {
+        // The starter's link to the first partition is also its startLink link, which must stay:
+        // in Elixir that link goes to the registry's supervisor, not to a partition.
+        if (left == null && !(me.equals(starter) && partitionOf(me).equals(owner()))) {
             unlink(partitionOf(me));
         }
         if (!stillUnderKey) {
@@ -188,9 +193,11 @@ final class RegistryTable {
         private final Registry registry;
         private final List<Pid> listeners;
         private final int count;
+        private final Pid starter;
         private final Map<Object, Held> locks = new HashMap<>();
 
-        Owner(Registry registry, List<Pid> listeners, int partitions) {
+        Owner(Registry registry, List<Pid> listeners, int partitions, Pid starter) {
+            this.starter = starter;
             this.registry = registry;
             this.listeners = listeners;
             this.count = partitions;
@@ -204,7 +211,7 @@ final class RegistryTable {
             for (int i = 1; i < count; i++) {
                 partitions[i] = GenServer.startLink(new Partition(registry.name()));
             }
-            RegistryTable t = new RegistryTable(registry, listeners, partitions);
+            RegistryTable t = new RegistryTable(registry, listeners, partitions, starter);
             TABLES.put(registry.name(), t);
             return ok(t);
         }

@@ -19,20 +19,20 @@ import static io.loomix.Process.*;
 final class ServerLoop<S> implements Sys.Target {
     private static final System.Logger LOG = System.getLogger("io.loomix.otp.GenServer");
     private static final int STATE_REPORT_LIMIT = 2_000;
-    private static final System.Logger TRACE = System.getLogger("io.loomix.otp.Sys");
 
     private GenServer<S> mod; // replaced by a code change to a new version of the module
     private final Object name;
     private final Pid parent;
     private S state;
     private Object last;
-    private boolean trace;
+    private final Debug debug;
 
-    private ServerLoop(GenServer<S> mod, Object name, Pid parent, boolean trace) {
+    @SuppressWarnings("unchecked")
+    private ServerLoop(GenServer<S> mod, Object name, Pid parent, DebugOptions debug) {
         this.mod = mod;
         this.name = name;
         this.parent = parent;
-        this.trace = trace;
+        this.debug = new Debug(debug, s -> this.mod.formatState((S) s));
     }
 
     static <S> ProcLib.Spawned start(GenServer<S> mod, StartOptions options, ProcLib.Tie tie) {
@@ -41,11 +41,19 @@ final class ServerLoop<S> implements Sys.Target {
             Gen.checkName(name); // a malformed name fails here, in the caller, not in the new process
         }
         Pid parent = tie == ProcLib.Tie.LINK ? self() : null;
-        return ProcLib.start(acker -> new ServerLoop<>(mod, name, parent, options.trace()).enter(acker), tie, options.spawn(),
+        return ProcLib.start(acker -> new ServerLoop<>(mod, name, parent, options.debug()).enter(acker), tie, options.spawn(),
                 options.timeout());
     }
 
     private void enter(ProcLib.Acker acker) {
+        try {
+            initAndLoop(acker);
+        } finally {
+            debug.closeFile(); // however the process ends, a kill included: the kill is thrown through here
+        }
+    }
+
+    private void initAndLoop(ProcLib.Acker acker) {
         if (name != null) {
             Optional<Pid> holder = Gen.register(name);
             if (holder.isPresent()) {
@@ -111,12 +119,12 @@ final class ServerLoop<S> implements Sys.Target {
 
     private Next dispatch(Object message, Next current) {
         last = message;
-        if (trace && !(message instanceof Gen.SystemMessage)) {
-            debug(switch (message) {
-                case Gen.Call(From from, Object request) -> "got call " + request + " from " + from;
-                case Gen.Cast(Object request) -> "got cast " + request;
-                default -> "got " + message;
-            });
+        if (debug.on() && !(message instanceof Gen.SystemMessage) && !(message instanceof Exit e && e.from().equals(parent))) {
+            debug.event(switch (message) {
+                case Gen.Call(From from, Object request) -> new SysEvent.Call(request, from);
+                case Gen.Cast(Object request) -> new SysEvent.Cast(request);
+                default -> new SysEvent.Info(message);
+            }, who());
         }
         switch (message) {
             case Gen.Call(From from, Object request) -> {
@@ -133,8 +141,8 @@ final class ServerLoop<S> implements Sys.Target {
                     case CallResult.Reply<S>(Object value, S s, Next n) -> {
                         state = s;
                         Gen.reply(from, value);
-                        if (trace) {
-                            debug("sent " + value + " to " + from + ", new state " + mod.formatState(s));
+                        if (debug.on()) {
+                            debug.event(new SysEvent.Out(value, from, s), who());
                         }
                         yield n;
                     }
@@ -177,8 +185,8 @@ final class ServerLoop<S> implements Sys.Target {
         return switch (r) {
             case Result.NoReply<S>(S s, Next n) -> {
                 state = s;
-                if (trace) {
-                    debug("new state " + mod.formatState(s));
+                if (debug.on()) {
+                    debug.event(new SysEvent.NoReply(s), who());
                 }
                 yield n;
             }
@@ -239,8 +247,27 @@ final class ServerLoop<S> implements Sys.Target {
                 + "\n** Module: " + mod.getClass().getName()
                 + "\n** Last message: " + ("init".equals(what) ? "(none: init failed)" : last)
                 + "\n** State: " + stateText
-                + "\n** Reason: " + reason + explain(reason);
+                + "\n** Reason: " + reason + explain(reason)
+                + logText();
         LOG.log(System.Logger.Level.ERROR, text, stack);
+    }
+
+    /**
+     * OTP's {@code ** Log ==} part: the events of a {@code log} debug option, if on, printed as
+     * trace lines so that states go through {@code formatState}.
+     */
+    private String logText() {
+        var events = debug.logged();
+        if (events.isEmpty()) {
+            return "";
+        }
+        var text = new StringBuilder("\n** Log:");
+        for (SysEvent e : events) {
+            String line = debug.line(e, who());
+            text.append("\n   ").append(line.length() > STATE_REPORT_LIMIT
+                    ? line.substring(0, STATE_REPORT_LIMIT) + "... (" + line.length() + " characters)" : line);
+        }
+        return text.toString();
     }
 
     private String explain(ExitReason reason) {
@@ -255,15 +282,16 @@ final class ServerLoop<S> implements Sys.Target {
         return "";
     }
 
-    private void debug(String event) {
-        TRACE.log(System.Logger.Level.INFO, () -> "*DBG* " + (name != null ? name : self()) + " " + event);
+    /** How the debug lines name the process: its name if it has one, as OTP's gen_server. */
+    private Object who() {
+        return name != null ? name : self();
     }
 
     // ---- system messages ----
 
     @Override
-    public void trace(boolean on) {
-        trace = on;
+    public Object debug(Sys.DebugCommand command) {
+        return debug.command(command, who());
     }
 
     @Override

@@ -49,7 +49,67 @@ public final class Sys {
 
     record GetModule() implements Request {}
 
-    record Trace(boolean on) implements Request {}
+    /** A change to (or a question about) the process's debug options, handled by {@link Debug}. */
+    record Debugging(DebugCommand command) implements Request {}
+
+    /** OTP's {@code sys} debug commands. */
+    sealed interface DebugCommand {
+        record Trace(boolean on) implements DebugCommand {}
+
+        /** {@code size} 0: logging off, its events dropped. */
+        record Log(int size) implements DebugCommand {}
+
+        record GetLog() implements DebugCommand {}
+
+        record PrintLog() implements DebugCommand {}
+
+        record Statistics(boolean on) implements DebugCommand {}
+
+        record GetStatistics() implements DebugCommand {}
+
+        /** {@code file} null: stop logging to a file. */
+        record LogToFile(java.nio.file.Path file) implements DebugCommand {}
+
+        record Install(DebugFunction<Object> fn, Object state) implements DebugCommand {
+            @Override
+            public String toString() {
+                return "{install,{#Function," + state + "}}";
+            }
+        }
+
+        record Remove(DebugFunction<Object> fn) implements DebugCommand {
+            @Override
+            public String toString() {
+                return "{remove,#Function}";
+            }
+        }
+
+        record NoDebug() implements DebugCommand {}
+    }
+
+    /**
+     * A function installed in a process with {@link #install}: OTP's debug {@code Func}. The process
+     * calls it with each event it records, its own state and the process's name (or pid), and
+     * keeps what it returns as the function's next state. Returning null (OTP's {@code done})
+     * removes it; so does throwing, and the process goes on unharmed. It runs inside the process,
+     * between its messages: keep it short.
+     */
+    @FunctionalInterface
+    public interface DebugFunction<F> {
+        F apply(F state, SysEvent event, Object process);
+    }
+
+    /**
+     * OTP's {@code sys:statistics(P, get)}: since statistics were turned on, how much work the
+     * process did ({@code reductions}, as {@link io.loomix.ProcessInfo#reductions}), how many
+     * messages it got (calls, casts, others; system messages not counted) and how many replies it
+     * sent.
+     */
+    public record Statistics(java.time.Instant startTime, java.time.Instant currentTime, long reductions,
+                             long messagesIn, long messagesOut) {}
+
+    /** The answer when statistics are off: OTP's {@code no_statistics}. */
+    static final Atom NO_STATISTICS = Atom.of("no_statistics");
 
     /** Stop with a reason: what {@link GenServer#stop} sends. Not answered: the caller watches the Down. */
     record Terminate(ExitReason reason) implements Request {}
@@ -72,8 +132,8 @@ public final class Sys {
         /** The class of the callback module: which code the process runs. */
         Class<?> callbackClass();
 
-        /** Turns the printing of system events on or off (OTP's {@code sys:trace}). */
-        void trace(boolean on);
+        /** Carries out a debug command ({@code sys:trace}, {@code sys:log}, ...) and returns its answer. */
+        Object debug(DebugCommand command);
 
         /** Runs the behaviour's terminate and exits with {@code reason}; never returns. */
         RuntimeException systemTerminate(ExitReason reason);
@@ -125,7 +185,98 @@ public final class Sys {
      * {@link StartOptions#withTrace}.
      */
     public static void trace(Object server, boolean on) {
-        request(server, new Trace(on), "Sys.trace");
+        debug(server, new DebugCommand.Trace(on), "Sys.trace");
+    }
+
+    /**
+     * OTP's {@code sys:log(P, true | false)}: keeps the last {@value DebugOptions#DEFAULT_LOG_SIZE}
+     * events the process records (each message it gets, each reply, each new state), or stops
+     * and drops them. A log already on keeps its size and its events, as in OTP.
+     */
+    public static void log(Object server, boolean on) {
+        debug(server, new DebugCommand.Log(on ? DebugOptions.DEFAULT_LOG_SIZE : 0), "Sys.log");
+    }
+
+    /** OTP's {@code sys:log(P, {true, N})}: keeps the last {@code events} events (a log already on is left as it is). */
+    public static void log(Object server, int events) {
+        if (events <= 0) {
+            throw new IllegalArgumentException("Sys.log keeps a positive number of events, was " + events
+                    + "; use Sys.log(server, false) to stop logging");
+        }
+        debug(server, new DebugCommand.Log(events), "Sys.log");
+    }
+
+    /** OTP's {@code sys:log(P, get)}: the logged events, oldest first (empty when not logging). */
+    @SuppressWarnings("unchecked")
+    public static java.util.List<SysEvent> getLog(Object server) {
+        return (java.util.List<SysEvent>) debug(server, new DebugCommand.GetLog(), "Sys.getLog");
+    }
+
+    /**
+     * OTP's {@code sys:log(P, print)}: the process writes its logged events, one {@code *DBG*} line
+     * each, to the {@link System.Logger} {@code io.loomix.otp.Sys} (where trace lines go).
+     */
+    public static void printLog(Object server) {
+        debug(server, new DebugCommand.PrintLog(), "Sys.printLog");
+    }
+
+    /**
+     * OTP's {@code sys:statistics(P, true | false)}: starts counting (a count already running goes
+     * on) or stops and drops the counts.
+     */
+    public static void statistics(Object server, boolean on) {
+        debug(server, new DebugCommand.Statistics(on), "Sys.statistics");
+    }
+
+    /** OTP's {@code sys:statistics(P, get)}: empty when statistics are off ({@code no_statistics}). */
+    public static java.util.Optional<Statistics> getStatistics(Object server) {
+        return debug(server, new DebugCommand.GetStatistics(), "Sys.getStatistics") instanceof Statistics s
+                ? java.util.Optional.of(s) : java.util.Optional.empty();
+    }
+
+    /**
+     * OTP's {@code sys:log_to_file(P, File)}: the process writes each event's {@code *DBG*} line to
+     * {@code file} (emptied first), until {@link #stopLogToFile} or its exit closes it.
+     *
+     * @throws IllegalStateException if the process cannot open the file (OTP's {@code {error, open_file}})
+     */
+    public static void logToFile(Object server, java.nio.file.Path file) {
+        Objects.requireNonNull(file, "logToFile: file must not be null; Sys.stopLogToFile stops logging to a file");
+        debug(server, new DebugCommand.LogToFile(file), "Sys.logToFile");
+    }
+
+    /** OTP's {@code sys:log_to_file(P, false)}: closes the log file. */
+    public static void stopLogToFile(Object server) {
+        debug(server, new DebugCommand.LogToFile(null), "Sys.stopLogToFile");
+    }
+
+    /**
+     * OTP's {@code sys:install(P, {Func, FuncState})}: the process calls {@code fn} with each event
+     * it records from now on. Installing a function already installed (the same object) does
+     * nothing. In strict mode the function travels in a message: a lambda capturing mutable
+     * state is rejected, keep such state in the function's own state.
+     */
+    @SuppressWarnings("unchecked")
+    public static <F> void install(Object server, DebugFunction<F> fn, F state) {
+        Objects.requireNonNull(fn, "install: function must not be null");
+        Objects.requireNonNull(state, "install: state must not be null (null is how a function says it is done)");
+        debug(server, new DebugCommand.Install((DebugFunction<Object>) fn, state), "Sys.install");
+    }
+
+    /** OTP's {@code sys:remove(P, Func)}: uninstalls {@code fn} (the same object given to {@link #install}). */
+    @SuppressWarnings("unchecked")
+    public static void remove(Object server, DebugFunction<?> fn) {
+        Objects.requireNonNull(fn, "remove: function must not be null");
+        debug(server, new DebugCommand.Remove((DebugFunction<Object>) fn), "Sys.remove");
+    }
+
+    /** OTP's {@code sys:no_debug}: turns every debug option off, drops the log and closes the log file. */
+    public static void noDebug(Object server) {
+        debug(server, new DebugCommand.NoDebug(), "Sys.noDebug");
+    }
+
+    private static Object debug(Object server, DebugCommand command, String function) {
+        return request(server, new Debugging(command), function);
     }
 
     /**
@@ -213,10 +364,7 @@ public final class Sys {
                     }
                 }
             }
-            case Trace(boolean on) -> {
-                target.trace(on);
-                Gen.reply(from, OK);
-            }
+            case Debugging(DebugCommand command) -> Gen.reply(from, target.debug(command));
             case Terminate(ExitReason reason) -> throw target.systemTerminate(reason);
         }
         return suspended;

@@ -263,16 +263,17 @@ public record Task<T>(Pid pid, Ref ref, Pid owner, Ref alias) {
     /**
      * Unlinks and stops the task, Elixir's {@code Task.shutdown}: exit {@code shutdown}, then kill
      * after {@code timeout}. Returns {@link Outcome.Ok} if it replied meanwhile, null if it stopped
-     * as asked (shutdown, or killed by this call), or {@link Outcome.Exited} with any other reason
-     * ({@code killed} by someone else, {@code noproc} if its Down was already taken). Nothing of
-     * the task is left in the mailbox.
+     * as asked (shutdown), or {@link Outcome.Exited} with any other reason: {@code killed} when it
+     * ignored the shutdown and had to be killed after the timeout (Elixir's current rule; 1.14
+     * returned nil) or was killed by someone else, {@code noproc} if its Down was already taken.
+     * Nothing of the task is left in the mailbox.
      */
     public Outcome<T> shutdown(Duration timeout) {
         Gen.checkTimeout(timeout, "Task.shutdown");
         return shutdown(timeout, false);
     }
 
-    /** {@link #shutdown(Duration)} with Elixir's {@code :brutal_kill}: kill at once. */
+    /** {@link #shutdown(Duration)} with Elixir's {@code :brutal_kill}: kill at once; null if it was killed so. */
     public Outcome<T> shutdownBrutally() {
         return shutdown(Duration.ZERO, true);
     }
@@ -288,11 +289,9 @@ public record Task<T>(Pid pid, Ref ref, Pid owner, Ref alias) {
         unlink(pid);
         Ref mon = monitor(pid); // noproc at once if the task is gone and its Down already taken
         exit(pid, brutal ? ExitReason.KILL : ExitReason.SHUTDOWN);
-        boolean killedHere = brutal;
         Object r = receive(brutal ? GenServer.INFINITY : timeout, m -> shutdownMatch(m, mon), () -> TIMED_OUT);
         if (r == TIMED_OUT) {
-            exit(pid, ExitReason.KILL);
-            killedHere = true;
+            exit(pid, ExitReason.KILL); // its Down then says killed: the caller learns it had to be
             r = receive(m -> shutdownMatch(m, mon));
         }
         if (!(r instanceof Reply)) { // a reply sent just before the exit still counts
@@ -307,7 +306,7 @@ public record Task<T>(Pid pid, Ref ref, Pid owner, Ref alias) {
             return new Outcome.Ok<>((T) reply.value());
         }
         ExitReason reason = ((Down) r).reason();
-        if (reason == ExitReason.SHUTDOWN || (killedHere && reason == ExitReason.KILLED)) {
+        if (reason == ExitReason.SHUTDOWN || (brutal && reason == ExitReason.KILLED)) {
             return null;
         }
         return new Outcome.Exited<>(reason);

@@ -1,11 +1,12 @@
 package io.loomix.otp;
 
 import io.loomix.otp.bench.ChaosSoak;
+import io.loomix.testkit.ProcessExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 
-import static io.loomix.Process.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -16,16 +17,19 @@ import static org.junit.jupiter.api.Assertions.*;
  * run: {@code ChaosSoak.main}.
  */
 class ChaosTest {
+    /** Long runs: minutes are allowed on a loaded two-core machine. */
+    @RegisterExtension
+    static final ProcessExtension loomix = ProcessExtension.create().withTimeout(Duration.ofMinutes(5));
 
     @Test
     void randomKillsLeaveAWholeTreeAndNoLeakedProcesses() {
-        ChaosSoak.Report r = run(() -> ChaosSoak.run(Duration.ofSeconds(2), Duration.ZERO, 42));
+        ChaosSoak.Report r = ChaosSoak.run(Duration.ofSeconds(2), Duration.ZERO, 42);
         assertTrue(r.kills() > 0, "some kills happened: " + r);
     }
 
     @Test
     void randomKillsDuringSlowInitsLeaveAWholeTreeAndNoLeakedProcesses() {
-        ChaosSoak.Report r = run(() -> ChaosSoak.run(Duration.ofSeconds(4), Duration.ofMillis(3), 7));
+        ChaosSoak.Report r = ChaosSoak.run(Duration.ofSeconds(4), Duration.ofMillis(3), 7);
         assertTrue(r.kills() > 0, "some kills happened: " + r);
     }
 }

@@ -4,7 +4,9 @@ import io.loomix.Down;
 import io.loomix.ExitReason;
 import io.loomix.Pid;
 import io.loomix.Ref;
+import io.loomix.testkit.ProcessExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.HashMap;
 import java.util.List;
@@ -15,6 +17,7 @@ import static io.loomix.Process.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The README's examples (README-otp.md), kept compiling and true. */
+@ExtendWith(ProcessExtension.class)
 class ExamplesTest {
 
     // ---- a counter GenServer ----
@@ -31,47 +34,41 @@ class ExamplesTest {
 
     @Test
     void counter() {
-        run(() -> {
-            Pid counter = GenServer.start(new Counter(), "counter");
-            GenServer.cast("counter", new Inc());
-            int n = GenServer.call(counter, new Get());
-            assertEquals(1, n);
-            GenServer.stop(counter);
-        });
+        Pid counter = GenServer.start(new Counter(), "counter");
+        GenServer.cast("counter", new Inc());
+        int n = GenServer.call(counter, new Get());
+        assertEquals(1, n);
+        GenServer.stop(counter);
     }
 
     // ---- Supervisor.startLink with a strategy ----
 
     @Test
     void supervisedCounter() {
-        run(() -> {
-            Pid sup = Supervisor.startLink(List.of(
-                    ChildSpec.worker("counter", () -> GenServer.startLink(new Counter(), "sup_counter"))
-            ), Strategy.ONE_FOR_ONE);
+        Pid sup = Supervisor.startLink(List.of(
+                ChildSpec.worker("counter", () -> GenServer.startLink(new Counter(), "sup_counter"))
+        ), Strategy.ONE_FOR_ONE);
 
-            Pid first = whereis("sup_counter").orElseThrow();
-            GenServer.cast("sup_counter", new Inc());
-            Ref down = monitor(first);
-            exit(first, ExitReason.KILL);                        // crash it...
-            receive(m -> m instanceof Down d && d.ref().equals(down) ? d : null);
-            Pid second = Supervisor.whichChildren(sup).getFirst().pid().orElseThrow();
-            assertNotEquals(first, second);                      // ...and it is back, with a fresh state
-            assertEquals(0, (int) GenServer.call("sup_counter", new Get()));
-            unlink(sup);
-            exit(sup, ExitReason.SHUTDOWN);
-        });
+        Pid first = whereis("sup_counter").orElseThrow();
+        GenServer.cast("sup_counter", new Inc());
+        Ref down = monitor(first);
+        exit(first, ExitReason.KILL);                        // crash it...
+        receive(m -> m instanceof Down d && d.ref().equals(down) ? d : null);
+        Pid second = Supervisor.whichChildren(sup).getFirst().pid().orElseThrow();
+        assertNotEquals(first, second);                      // ...and it is back, with a fresh state
+        assertEquals(0, (int) GenServer.call("sup_counter", new Get()));
+        unlink(sup);
+        exit(sup, ExitReason.SHUTDOWN);
     }
 
     // ---- an Agent holding shared state ----
 
     @Test
     void agent() {
-        run(() -> {
-            Pid visits = Agent.start(() -> Map.<String, Integer>of());
-            Agent.update(visits, (Map<String, Integer> m) -> plus(m, "/home"));
-            int home = Agent.get(visits, (Map<String, Integer> m) -> m.getOrDefault("/home", 0));
-            assertEquals(1, home);
-        });
+        Pid visits = Agent.startLink(() -> Map.<String, Integer>of());
+        Agent.update(visits, (Map<String, Integer> m) -> plus(m, "/home"));
+        int home = Agent.get(visits, (Map<String, Integer> m) -> m.getOrDefault("/home", 0));
+        assertEquals(1, home);
     }
 
     static Map<String, Integer> plus(Map<String, Integer> m, String page) {
@@ -117,14 +114,12 @@ class ExamplesTest {
 
     @Test
     void grepex() {
-        run(() -> {
-            GenServer.start(new Grepex(), "grepex");
-            GenServer.cast("grepex", new Index("talk.txt", "processes are cheap\nlinks and monitors\nlet it crash"));
-            GenServer.cast("grepex", new Index("otp.txt", "supervisors restart processes\ngen_server"));
-            List<Match> found = GenServer.call("grepex", new Search("process"));
-            assertEquals(List.of(new Match("otp.txt", 1, "supervisors restart processes"),
-                    new Match("talk.txt", 1, "processes are cheap")), found);
-            GenServer.stop("grepex");
-        });
+        GenServer.start(new Grepex(), "grepex");
+        GenServer.cast("grepex", new Index("talk.txt", "processes are cheap\nlinks and monitors\nlet it crash"));
+        GenServer.cast("grepex", new Index("otp.txt", "supervisors restart processes\ngen_server"));
+        List<Match> found = GenServer.call("grepex", new Search("process"));
+        assertEquals(List.of(new Match("otp.txt", 1, "supervisors restart processes"),
+                new Match("talk.txt", 1, "processes are cheap")), found);
+        GenServer.stop("grepex");
     }
 }

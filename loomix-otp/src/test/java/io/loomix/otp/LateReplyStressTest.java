@@ -2,14 +2,16 @@ package io.loomix.otp;
 
 import io.loomix.Exited;
 import io.loomix.Pid;
+import io.loomix.testkit.Probe;
+import io.loomix.testkit.ProcessExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 
 import static io.loomix.Process.*;
-import static io.loomix.otp.Probe.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -18,6 +20,11 @@ import static org.junit.jupiter.api.Assertions.*;
  * {@code receiveResponse}) never finds the late reply in its mailbox.
  */
 class LateReplyStressTest {
+    /** Long runs: minutes are allowed on a loaded two-core machine. */
+    @RegisterExtension
+    static final ProcessExtension loomix = ProcessExtension.create().withTimeout(Duration.ofMinutes(5));
+    private static final Probe PROBE = Probe.withTimeout(Duration.ofSeconds(20));
+
     private static final int ROUNDS = 400;
     private static final int CALLERS = 4;
 
@@ -53,7 +60,7 @@ class LateReplyStressTest {
             } catch (Exited timedOut) {
                 // given up: the reply may be in flight
             }
-            awaitDown(monitor(t.pid())); // the task has replied (or not) by now
+            PROBE.expectDown(monitor(t.pid())); // the task has replied (or not) by now
             return flush().stream().filter(m -> !(m instanceof io.loomix.Exit)).toList();
         });
     }
@@ -90,20 +97,18 @@ class LateReplyStressTest {
     }
 
     private static void race(Round round) {
-        run(() -> {
-            Random random = new Random(11);
-            Pid test = self();
-            for (int r = 0; r < ROUNDS; r++) {
-                for (int c = 0; c < CALLERS; c++) {
-                    int spins = random.nextInt(400_000);
-                    spawn(() -> send(test, List.of("left", round.run(spins, test))));
-                }
-                for (int c = 0; c < CALLERS; c++) {
-                    Object left = receive(Duration.ofSeconds(20), m -> m instanceof List<?> l && "left".equals(l.get(0))
-                            ? l.get(1) : null, () -> "no answer");
-                    assertEquals(List.of(), left, "round " + r + ": left in the caller's mailbox");
-                }
+        Random random = new Random(11);
+        Pid test = self();
+        for (int r = 0; r < ROUNDS; r++) {
+            for (int c = 0; c < CALLERS; c++) {
+                int spins = random.nextInt(400_000);
+                spawn(() -> send(test, List.of("left", round.run(spins, test))));
             }
-        });
+            for (int c = 0; c < CALLERS; c++) {
+                Object left = receive(Duration.ofSeconds(20), m -> m instanceof List<?> l && "left".equals(l.get(0))
+                        ? l.get(1) : null, () -> "no answer");
+                assertEquals(List.of(), left, "round " + r + ": left in the caller's mailbox");
+            }
+        }
     }
 }

@@ -4,15 +4,22 @@ import io.loomix.Atom;
 import io.loomix.ExitReason;
 import io.loomix.Pid;
 import io.loomix.Ref;
+import io.loomix.testkit.Probe;
+import io.loomix.testkit.ProcessExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 
 import static io.loomix.Process.*;
-import static io.loomix.otp.Probe.*;
+import static io.loomix.otp.CallFailures.callFailure;
 import static org.junit.jupiter.api.Assertions.*;
 
+@ExtendWith(ProcessExtension.class)
 class RegistryTest {
+    /** Downs can take a while on a loaded machine (shutdown timeouts run out in some tests). */
+    private static final Probe probe = Probe.withTimeout(java.time.Duration.ofSeconds(30));
+
     record Get() {}
 
     /** Registers itself under each key, tells the test, then waits to be told to exit. */
@@ -32,51 +39,45 @@ class RegistryTest {
 
     @Test
     void uniqueKeysHaveOneProcess() {
-        run(() -> {
-            Registry reg = Registry.startLink("unique_reg", Registry.Keys.UNIQUE);
-            Pid a = registrant(reg, "va", "k");
-            assertEquals(List.of(new Registry.Entry(a, "va")), reg.lookup("k"));
-            assertTrue(reg.register("mine", 1));
-            assertFalse(reg.register("k", 2), "taken by a");
-            assertFalse(reg.register("mine", 3), "taken by me");
-            assertEquals(List.of("mine"), reg.keys(self()));
-            assertEquals(2, reg.count());
-            reg.unregister("mine");
-            assertEquals(List.of(), reg.lookup("mine"));
-            assertEquals(List.of(), reg.keys(self()));
-        });
+        Registry reg = Registry.startLink("unique_reg", Registry.Keys.UNIQUE);
+        Pid a = registrant(reg, "va", "k");
+        assertEquals(List.of(new Registry.Entry(a, "va")), reg.lookup("k"));
+        assertTrue(reg.register("mine", 1));
+        assertFalse(reg.register("k", 2), "taken by a");
+        assertFalse(reg.register("mine", 3), "taken by me");
+        assertEquals(List.of("mine"), reg.keys(self()));
+        assertEquals(2, reg.count());
+        reg.unregister("mine");
+        assertEquals(List.of(), reg.lookup("mine"));
+        assertEquals(List.of(), reg.keys(self()));
     }
 
     @Test
     void duplicateKeysHaveManyProcesses() {
-        run(() -> {
-            Registry reg = Registry.startLink("dup_reg", Registry.Keys.DUPLICATE);
-            Pid a = registrant(reg, 1, "topic");
-            Pid b = registrant(reg, 2, "topic", "other");
-            assertEquals(List.of(new Registry.Entry(a, 1), new Registry.Entry(b, 2)), reg.lookup("topic"));
-            assertEquals(List.of("topic", "other"), reg.keys(b));
-            assertEquals(3, reg.count());
-        });
+        Registry reg = Registry.startLink("dup_reg", Registry.Keys.DUPLICATE);
+        Pid a = registrant(reg, 1, "topic");
+        Pid b = registrant(reg, 2, "topic", "other");
+        assertEquals(List.of(new Registry.Entry(a, 1), new Registry.Entry(b, 2)), reg.lookup("topic"));
+        assertEquals(List.of("topic", "other"), reg.keys(b));
+        assertEquals(3, reg.count());
     }
 
     @Test
     void entriesGoWhenTheProcessExits() {
-        run(() -> {
-            Registry reg = Registry.startLink("exit_reg", Registry.Keys.DUPLICATE, List.of(self()));
-            Pid a = registrant(reg, "v", "x", "y");
-            Pid b = registrant(reg, "w", "x");
-            assertEquals(new Registry.Registered(reg.name(), "x", a, "v"),
-                    receive(m -> m instanceof Registry.Registered r && r.pid().equals(a) ? r : null));
-            send(a, "exit");
-            Registry.Unregistered first = receive(m -> m instanceof Registry.Unregistered u ? u : null);
-            Registry.Unregistered second = receive(m -> m instanceof Registry.Unregistered u ? u : null);
-            assertEquals(List.of("x", "y"), List.of(first.key(), second.key()));
-            assertEquals(a, first.pid());
-            // Both entries of a are gone from the table itself, not only hidden from lookups.
-            assertEquals(List.of(new Registry.Entry(b, "w")), reg.lookup("x"));
-            assertEquals(1, reg.count());
-            assertFalse(Registry.class.getDeclaredClasses().length == 0);
-        });
+        Registry reg = Registry.startLink("exit_reg", Registry.Keys.DUPLICATE, List.of(self()));
+        Pid a = registrant(reg, "v", "x", "y");
+        Pid b = registrant(reg, "w", "x");
+        assertEquals(new Registry.Registered(reg.name(), "x", a, "v"),
+                receive(m -> m instanceof Registry.Registered r && r.pid().equals(a) ? r : null));
+        send(a, "exit");
+        Registry.Unregistered first = receive(m -> m instanceof Registry.Unregistered u ? u : null);
+        Registry.Unregistered second = receive(m -> m instanceof Registry.Unregistered u ? u : null);
+        assertEquals(List.of("x", "y"), List.of(first.key(), second.key()));
+        assertEquals(a, first.pid());
+        // Both entries of a are gone from the table itself, not only hidden from lookups.
+        assertEquals(List.of(new Registry.Entry(b, "w")), reg.lookup("x"));
+        assertEquals(1, reg.count());
+        assertFalse(Registry.class.getDeclaredClasses().length == 0);
     }
 
     static final class Room extends GenServer<String> {
@@ -93,30 +94,26 @@ class RegistryTest {
 
     @Test
     void aUniqueRegistryNamesGenServersViaKeys() {
-        run(() -> {
-            Registry rooms = Registry.startLink("rooms", Registry.Keys.UNIQUE);
-            Via lobby = new Via(rooms, "lobby");
-            Pid room = GenServer.start(new Room(), lobby);
-            assertEquals("lobby", GenServer.call(lobby, new Get()));
-            assertEquals(List.of(new Registry.Entry(room, Atom.of("undefined"))), rooms.lookup("lobby"));
-            StartException taken = assertThrows(StartException.class, () -> GenServer.start(new Room(), lobby));
-            assertEquals(ExitReason.of(new StartException.AlreadyStarted(room)), taken.reason());
-            Ref m = monitor(room);
-            GenServer.stop(lobby);
-            awaitDown(m);
-            assertEquals(List.of(), rooms.lookup("lobby"));
-            assertEquals(ExitReason.NOPROC, callFailure(exitReasonOf(() -> GenServer.call(lobby, new Get()))).reason());
-            GenServer.start(new Room(), lobby);                // the name is free again
-            assertEquals("lobby", GenServer.call(lobby, new Get()));
-        });
+        Registry rooms = Registry.startLink("rooms", Registry.Keys.UNIQUE);
+        Via lobby = new Via(rooms, "lobby");
+        Pid room = GenServer.start(new Room(), lobby);
+        assertEquals("lobby", GenServer.call(lobby, new Get()));
+        assertEquals(List.of(new Registry.Entry(room, Atom.of("undefined"))), rooms.lookup("lobby"));
+        StartException taken = assertThrows(StartException.class, () -> GenServer.start(new Room(), lobby));
+        assertEquals(ExitReason.of(new StartException.AlreadyStarted(room)), taken.reason());
+        Ref m = monitor(room);
+        GenServer.stop(lobby);
+        probe.expectDown(m);
+        assertEquals(List.of(), rooms.lookup("lobby"));
+        assertEquals(ExitReason.NOPROC, callFailure(probe.exitReasonOf(() -> GenServer.call(lobby, new Get()))).reason());
+        GenServer.start(new Room(), lobby);                // the name is free again
+        assertEquals("lobby", GenServer.call(lobby, new Get()));
     }
 
     @Test
     void anUnknownRegistrySaysHowToStartIt() {
-        run(() -> {
-            Registry never = new Registry(Atom.of("never_started"), Registry.Keys.UNIQUE);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> never.lookup("k"));
-            assertTrue(e.getMessage().contains("Registry.startLink"), e.getMessage());
-        });
+        Registry never = new Registry(Atom.of("never_started"), Registry.Keys.UNIQUE);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> never.lookup("k"));
+        assertTrue(e.getMessage().contains("Registry.startLink"), e.getMessage());
     }
 }

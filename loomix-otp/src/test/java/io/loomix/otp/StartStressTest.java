@@ -3,7 +3,9 @@ package io.loomix.otp;
 import io.loomix.Exit;
 import io.loomix.ExitReason;
 import io.loomix.Pid;
+import io.loomix.testkit.ProcessExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -18,6 +20,9 @@ import static org.junit.jupiter.api.Assertions.*;
  * or {@code killed}, and a failed start leaves no Exit in the trapping starter's mailbox.
  */
 class StartStressTest {
+    /** Long runs: minutes are allowed on a loaded two-core machine. */
+    @RegisterExtension
+    static final ProcessExtension loomix = ProcessExtension.create().withTimeout(Duration.ofMinutes(5));
     private static final int STARTERS = 4;
     private static final int ROUNDS = 300;
 
@@ -45,37 +50,37 @@ class StartStressTest {
 
     @Test
     void startsRacedByKillsAlwaysReturnAndLeaveNoExitBehind() {
-        run(() -> {
-            Random random = new Random(3);
-            for (int round = 0; round < ROUNDS; round++) {
-                Pid test = self();
-                for (int s = 0; s < STARTERS; s++) {
-                    int spins = random.nextInt(20_000);
-                    spawn(() -> {
-                        trapExit(true);
-                        try {
-                            Pid pid = GenServer.startLink(new Slowish(test, spins));
-                            send(test, new Outcome(true, pid));
-                        } catch (StartException e) {
-                            List<Object> left = flush().stream().filter(m -> m instanceof Exit).toList();
-                            send(test, new Outcome(false, left.isEmpty() ? e.reason() : "Exit left: " + left));
-                        }
-                    });
-                }
-                for (int s = 0; s < STARTERS; s++) {
-                    Pid server = receive(m -> m instanceof Pid p ? p : null);
-                    if (random.nextBoolean()) {
-                        exit(server, ExitReason.KILL);
+        Random random = new Random(3);
+        for (int round = 0; round < ROUNDS; round++) {
+            Pid test = self();
+            for (int s = 0; s < STARTERS; s++) {
+                int spins = random.nextInt(20_000);
+                spawn(() -> {
+                    trapExit(true);
+                    try {
+                        Pid pid = GenServer.startLink(new Slowish(test, spins));
+                        send(test, new Outcome(true, pid));
+                    } catch (StartException e) {
+                        List<Object> left = flush().stream().filter(m -> m instanceof Exit).toList();
+                        send(test, new Outcome(false, left.isEmpty() ? e.reason() : "Exit left: " + left));
                     }
-                }
-                for (int s = 0; s < STARTERS; s++) {
-                    Outcome o = receive(Duration.ofSeconds(20), m -> m instanceof Outcome x ? x : null, () -> null);
-                    assertNotNull(o, "round " + round + ": a start never returned");
-                    if (!o.started()) {
-                        assertEquals(ExitReason.KILLED, o.detail(), "round " + round);
-                    }
+                });
+            }
+            for (int s = 0; s < STARTERS; s++) {
+                Pid server = receive(m -> m instanceof Pid p ? p : null);
+                if (random.nextBoolean()) {
+                    exit(server, ExitReason.KILL);
                 }
             }
-        });
+            for (int s = 0; s < STARTERS; s++) {
+                Outcome o = receive(Duration.ofSeconds(20), m -> m instanceof Outcome x ? x : null, () -> null);
+                assertNotNull(o, "round " + round + ": a start never returned");
+                if (o.started()) {
+                    exit((Pid) o.detail(), ExitReason.KILL); // its starter has exited normally, which a server ignores
+                } else {
+                    assertEquals(ExitReason.KILLED, o.detail(), "round " + round);
+                }
+            }
+        }
     }
 }

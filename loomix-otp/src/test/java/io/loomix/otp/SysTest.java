@@ -1,11 +1,14 @@
 package io.loomix.otp;
 
 import io.loomix.Pid;
+import io.loomix.testkit.ProcessExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static io.loomix.Process.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+@ExtendWith(ProcessExtension.class)
 class SysTest {
     record Inc() {}
 
@@ -35,40 +38,34 @@ class SysTest {
 
     @Test
     void getAndReplaceState() {
-        run(() -> {
-            Pid c = GenServer.start(new Counter());
-            assertEquals(1, (int) Sys.getState(c));
-            assertEquals(10, (int) Sys.<Integer>replaceState(c, n -> n * 10));
-            assertEquals(10, (int) GenServer.call(c, new Get()));
-            assertThrows(IllegalStateException.class, () -> Sys.<Integer>replaceState(c, n -> n / 0));
-            assertEquals(10, (int) Sys.getState(c));
-        });
+        Pid c = GenServer.startLink(new Counter());
+        assertEquals(1, (int) Sys.getState(c));
+        assertEquals(10, (int) Sys.<Integer>replaceState(c, n -> n * 10));
+        assertEquals(10, (int) GenServer.call(c, new Get()));
+        assertThrows(IllegalStateException.class, () -> Sys.<Integer>replaceState(c, n -> n / 0));
+        assertEquals(10, (int) Sys.getState(c));
     }
 
     @Test
     void aSuspendedServerKeepsItsMessagesUntilResumed() {
-        run(() -> {
-            Pid c = GenServer.start(new Counter());
-            Sys.suspend(c);
-            GenServer.cast(c, new Inc());
-            GenServer.cast(c, new Inc());
-            assertEquals(1, (int) Sys.getState(c), "casts wait while suspended");
-            assertEquals(2, info(c).orElseThrow().messageQueueLen());
-            Sys.resume(c);
-            assertEquals(3, (int) GenServer.call(c, new Get()));
-        });
+        Pid c = GenServer.startLink(new Counter());
+        Sys.suspend(c);
+        GenServer.cast(c, new Inc());
+        GenServer.cast(c, new Inc());
+        assertEquals(1, (int) Sys.getState(c), "casts wait while suspended");
+        assertEquals(2, info(c).orElseThrow().messageQueueLen());
+        Sys.resume(c);
+        assertEquals(3, (int) GenServer.call(c, new Get()));
     }
 
     @Test
     void codeChangeNeedsASuspendedServer() {
-        run(() -> {
-            Pid c = GenServer.start(new Counter());
-            assertThrows(IllegalStateException.class, () -> Sys.codeChange(c, "v1", 5));
-            Sys.suspend(c);
-            Sys.codeChange(c, "v1", 5);
-            Sys.resume(c);
-            assertEquals(5, (int) GenServer.call(c, new Get()));
-        });
+        Pid c = GenServer.startLink(new Counter());
+        assertThrows(IllegalStateException.class, () -> Sys.codeChange(c, "v1", 5));
+        Sys.suspend(c);
+        Sys.codeChange(c, "v1", 5);
+        Sys.resume(c);
+        assertEquals(5, (int) GenServer.call(c, new Get()));
     }
 
     /** The "next version" of Counter: counts by tens, and migrates the state it is handed. */
@@ -96,35 +93,31 @@ class SysTest {
 
     @Test
     void codeChangeToNewCodeRunsItsCodeChangeAndThenItsCallbacks() {
-        run(() -> {
-            Pid c = GenServer.start(new Counter());
-            assertEquals(Counter.class, Sys.module(c));
-            GenServer.cast(c, new Inc());
-            Sys.suspend(c);
-            Sys.codeChange(c, new TenCounter(), 1, java.util.List.of());
-            Sys.resume(c);
-            assertEquals(TenCounter.class, Sys.module(c));
-            assertEquals(102, (int) GenServer.call(c, new Get()), "state kept, migrated by the new code");
-            GenServer.cast(c, new Inc());
-            assertEquals(112, (int) GenServer.call(c, new Get()), "casts handled by the new code");
-        });
+        Pid c = GenServer.startLink(new Counter());
+        assertEquals(Counter.class, Sys.module(c));
+        GenServer.cast(c, new Inc());
+        Sys.suspend(c);
+        Sys.codeChange(c, new TenCounter(), 1, java.util.List.of());
+        Sys.resume(c);
+        assertEquals(TenCounter.class, Sys.module(c));
+        assertEquals(102, (int) GenServer.call(c, new Get()), "state kept, migrated by the new code");
+        GenServer.cast(c, new Inc());
+        assertEquals(112, (int) GenServer.call(c, new Get()), "casts handled by the new code");
     }
 
     @Test
     void aFailedCodeChangeKeepsTheOldCodeAndState() {
-        run(() -> {
-            Pid c = GenServer.start(new Counter());
-            Sys.suspend(c);
-            GenServer<Integer> broken = new TenCounter() {
-                @Override
-                protected Integer codeChange(Object oldVsn, Integer n, Object extra) {
-                    throw new IllegalStateException("cannot migrate");
-                }
-            };
-            assertThrows(IllegalStateException.class, () -> Sys.codeChange(c, broken, 1, java.util.List.of()));
-            Sys.resume(c);
-            assertEquals(Counter.class, Sys.module(c));
-            assertEquals(1, (int) GenServer.call(c, new Get()));
-        });
+        Pid c = GenServer.startLink(new Counter());
+        Sys.suspend(c);
+        GenServer<Integer> broken = new TenCounter() {
+            @Override
+            protected Integer codeChange(Object oldVsn, Integer n, Object extra) {
+                throw new IllegalStateException("cannot migrate");
+            }
+        };
+        assertThrows(IllegalStateException.class, () -> Sys.codeChange(c, broken, 1, java.util.List.of()));
+        Sys.resume(c);
+        assertEquals(Counter.class, Sys.module(c));
+        assertEquals(1, (int) GenServer.call(c, new Get()));
     }
 }

@@ -28,6 +28,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <p>A process's crash report is logged before its links and monitors are told, so once a test
  * has the {@code Down} or {@code Exit} of a crash, its report is here: no waiting is needed.
  *
+ * <p>{@link #captureLog} captures any logger under {@code io.loomix} at a level of the test's
+ * choosing: the {@code *DBG*} lines of a traced GenServer ({@code io.loomix.otp.Sys}, INFO), say.
+ *
  * <p>This works when System.Logger is backed by java.util.logging, the JDK's default; with
  * another logging back end installed (an SLF4J bridge, say) {@link #capture()} refuses, since it
  * would see nothing.
@@ -42,12 +45,13 @@ public final class CrashReports implements AutoCloseable {
     }
 
     // Held strongly while capturing: java.util.logging keeps loggers only weakly.
-    private final Logger logger = Logger.getLogger("io.loomix");
+    private final Logger logger;
+    private final Level minimum;
     private final List<Report> reports = new ArrayList<>();
     private final Handler handler = new Handler() {
         @Override
         public void publish(LogRecord r) {
-            if (r.getLevel().intValue() < Level.WARNING.intValue()) {
+            if (r.getLevel().intValue() < minimum.intValue()) {
                 return;
             }
             String text = getFormatter() == null ? r.getMessage() : getFormatter().formatMessage(r);
@@ -64,8 +68,15 @@ public final class CrashReports implements AutoCloseable {
     };
     private final boolean quiet;
     private final boolean parentHandlers;
+    private final Level level; // the logger's own level, given back on close
 
-    private CrashReports(boolean quiet) {
+    private CrashReports(String loggerName, Level minimum, boolean quiet) {
+        this.logger = Logger.getLogger(loggerName);
+        this.minimum = minimum;
+        this.level = logger.getLevel();
+        if (minimum.intValue() < Level.INFO.intValue()) {
+            logger.setLevel(minimum); // java.util.logging's default lets INFO and above through only
+        }
         this.quiet = quiet;
         this.parentHandlers = logger.getUseParentHandlers();
         handler.setFormatter(new java.util.logging.SimpleFormatter());
@@ -73,26 +84,49 @@ public final class CrashReports implements AutoCloseable {
 
     /** Starts capturing; the reports still reach the console as well. */
     public static CrashReports capture() {
-        return start(false);
+        return start("io.loomix", Level.WARNING, false);
     }
 
     /** Starts capturing and keeps the reports off the console, for tests that crash processes on purpose. */
     public static CrashReports captureQuietly() {
-        return start(true);
+        return start("io.loomix", Level.WARNING, true);
     }
 
-    private static CrashReports start(boolean quiet) {
+    /**
+     * Starts capturing, quietly, what the loggers named {@code logger} or under it log at
+     * {@code minimum} or above: {@code captureLog("io.loomix.otp.Sys", System.Logger.Level.INFO)}
+     * captures a traced GenServer's lines.
+     */
+    public static CrashReports captureLog(String logger, System.Logger.Level minimum) {
+        Objects.requireNonNull(logger, "captureLog: logger name must not be null");
+        Objects.requireNonNull(minimum, "captureLog: level must not be null");
+        return start(logger, switch (minimum) {
+            case ALL, TRACE -> Level.FINEST;
+            case DEBUG -> Level.FINE;
+            case INFO -> Level.INFO;
+            case WARNING -> Level.WARNING;
+            case ERROR -> Level.SEVERE;
+            case OFF -> Level.OFF;
+        }, true);
+    }
+
+    private static CrashReports start(String loggerName, Level minimum, boolean quiet) {
         String finder = System.LoggerFinder.getLoggerFinder().getClass().getName();
         if (!finder.startsWith("sun.util.logging.")) {
             throw new IllegalStateException("System.Logger goes to " + finder + ", not java.util.logging, so the"
                     + " test kit cannot see crash reports; assert on your logging back end's records instead");
         }
-        CrashReports c = new CrashReports(quiet);
+        CrashReports c = new CrashReports(loggerName, minimum, quiet);
         c.logger.addHandler(c.handler);
         if (quiet) {
             c.logger.setUseParentHandlers(false);
         }
         return c;
+    }
+
+    /** The captured texts so far, oldest first: for a log whose lines are the point (trace lines). */
+    public List<String> messages() {
+        return reports().stream().map(Report::message).toList();
     }
 
     /** The reports so far, oldest first. */
@@ -122,6 +156,7 @@ public final class CrashReports implements AutoCloseable {
     @Override
     public void close() {
         logger.removeHandler(handler);
+        logger.setLevel(level);
         if (quiet) {
             logger.setUseParentHandlers(parentHandlers);
         }

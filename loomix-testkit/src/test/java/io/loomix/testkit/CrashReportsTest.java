@@ -62,4 +62,21 @@ class CrashReportsTest {
             reports.expectNone();
         }
     }
+
+    @Test
+    void captureLogTakesOneLoggerAtTheLevelAskedAndGivesTheLevelBack() {
+        System.Logger chatty = System.getLogger("io.loomix.testkit.chatty");
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger("io.loomix.testkit.chatty");
+        java.util.logging.Level before = jul.getLevel();
+        CrashReports lines = CrashReports.captureLog("io.loomix.testkit.chatty", System.Logger.Level.DEBUG);
+        try (lines) {
+            chatty.log(System.Logger.Level.DEBUG, "a debug line");
+            chatty.log(System.Logger.Level.TRACE, "below the level");
+            System.getLogger("io.loomix.testkit.other").log(System.Logger.Level.WARNING, "another logger");
+            assertEquals(java.util.List.of("a debug line"), lines.messages());
+        }
+        assertEquals(before, jul.getLevel());
+        chatty.log(System.Logger.Level.INFO, "after close");
+        assertEquals(java.util.List.of("a debug line"), lines.messages());
+    }
 }

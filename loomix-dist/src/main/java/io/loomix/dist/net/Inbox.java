@@ -8,15 +8,14 @@ import io.loomix.dist.term.DecodeLimits;
 import io.loomix.dist.term.TermDecoder;
 import io.loomix.dist.term.TermRegistry;
 import io.loomix.dist.term.ExitReasons;
-import io.loomix.internal.Kernel;
-import io.loomix.internal.RemoteSignals;
+import io.loomix.internal.remote.RuntimeHooks;
 
 import java.util.List;
 
 /**
  * Incoming messages of one connection, on its reader thread: decodes the control term and the
- * message and hands them to the runtime: messages to {@link Kernel}, links, exits and monitors to
- * {@link RemoteSignals}, in the order they came, so signals between two processes stay ordered.
+ * message and hands them to the runtime ({@link RuntimeHooks}): messages, links, exits and
+ * monitors, in the order they came, so signals between two processes stay ordered.
  */
 final class Inbox implements Connection.Handler {
     private static final System.Logger LOG = System.getLogger("io.loomix.dist");
@@ -24,17 +23,13 @@ final class Inbox implements Connection.Handler {
     private static final Atom MONITOR = Atom.of("monitor");
 
     private final NodeTable table;
-    private final Kernel kernel;
     private final TermDecoder decoder;
-    private final RemoteSignals signals;
     /** The peer's node name, read once (the reader thread only). */
     private Atom peer;
 
-    Inbox(NodeTable table, Kernel kernel, TermRegistry registry) {
+    Inbox(NodeTable table, TermRegistry registry) {
         this.table = table;
-        this.kernel = kernel;
         this.decoder = new TermDecoder(registry, DecodeLimits.DEFAULT);
-        this.signals = kernel.remoteSignals();
     }
 
     @Override
@@ -53,24 +48,24 @@ final class Inbox implements Connection.Handler {
             case Control.Send s -> deliver(s.to(), message);
             case Control.SendSender s -> deliver(s.to(), message);
             case Control.RegSend s -> {
-                Pid to = kernel.whereis(s.name());
+                Pid to = RuntimeHooks.whereis(s.name());
                 if (to != null) {
                     deliver(to, message);
                 }
             }
             case Control.AliasSend s -> {
                 if (isLocal(s.alias())) {
-                    guarded(() -> kernel.send(s.alias(), GenShapes.in(message)));
+                    guarded(() -> RuntimeHooks.send(s.alias(), GenShapes.in(message)));
                 }
             }
-            case Control.MonitorP m -> signals.monitorFrom(m.from(), m.target(), m.ref());
-            case Control.DemonitorP m -> signals.demonitorFrom(m.from(), m.target(), m.ref());
-            case Control.MonitorPExit m -> signals.downFrom(peer(c), m.to(), m.ref(), ExitReasons.fromTerm(m.reason()));
-            case Control.Link l -> signals.linkFrom(l.from(), l.to());
-            case Control.Exit e -> signals.linkExitFrom(e.from(), e.to(), ExitReasons.fromTerm(e.reason()));
-            case Control.Exit2 e -> signals.exitFrom(e.from(), e.to(), ExitReasons.fromTerm(e.reason()));
+            case Control.MonitorP m -> RuntimeHooks.monitorFrom(m.from(), m.target(), m.ref());
+            case Control.DemonitorP m -> RuntimeHooks.demonitorFrom(m.from(), m.target(), m.ref());
+            case Control.MonitorPExit m -> RuntimeHooks.downFrom(peer(c), m.to(), m.ref(), ExitReasons.fromTerm(m.reason()));
+            case Control.Link l -> RuntimeHooks.linkFrom(l.from(), l.to());
+            case Control.Exit e -> RuntimeHooks.linkExitFrom(e.from(), e.to(), ExitReasons.fromTerm(e.reason()));
+            case Control.Exit2 e -> RuntimeHooks.exitFrom(e.from(), e.to(), ExitReasons.fromTerm(e.reason()));
             case Control.UnlinkId u when !u.ack() -> {
-                signals.unlinkFrom(u.from(), u.to());
+                RuntimeHooks.unlinkFrom(u.from(), u.to());
                 table.sendControl(c, new Control.UnlinkId(u.id(), u.to(), u.from(), true));
             }
             case Control.SpawnRequest r -> spawnRequest(c, r, message);
@@ -125,20 +120,20 @@ final class Inbox implements Connection.Handler {
      * hears of the pid, so a signal of the new process that follows on this connection finds them.
      */
     private void spawnReply(Connection c, Control.SpawnReply r) {
-        if (!table.replied(peer(c), r.id()) || !kernel.isLocal(r.to())) {
+        if (!table.replied(peer(c), r.id()) || !RuntimeHooks.isLocal(r.to())) {
             return;
         }
         if (r.result() instanceof Pid pid) {
             if ((r.flags() & Control.SpawnReply.LINK) != 0) {
-                signals.linkFrom(pid, r.to());
+                RuntimeHooks.linkFrom(pid, r.to());
             }
             if ((r.flags() & Control.SpawnReply.MONITOR) != 0) {
-                signals.spawnMonitored(r.to(), pid, r.id());
+                RuntimeHooks.spawnMonitored(r.to(), pid, r.id());
             }
-            guarded(() -> kernel.send(r.to(), new SpawnResult(r.id(), pid, null)));
+            guarded(() -> RuntimeHooks.send(r.to(), new SpawnResult(r.id(), pid, null)));
         } else {
             Atom why = r.result() instanceof Atom a ? a : Atom.of("badarg");
-            guarded(() -> kernel.send(r.to(), new SpawnResult(r.id(), null, why)));
+            guarded(() -> RuntimeHooks.send(r.to(), new SpawnResult(r.id(), null, why)));
         }
     }
 
@@ -157,8 +152,8 @@ final class Inbox implements Connection.Handler {
 
     private void deliver(Pid to, Object message) {
         // a pid of another node or another incarnation of this one is dropped, never forwarded
-        if (kernel.isLocal(to)) {
-            guarded(() -> kernel.send(to, GenShapes.in(message)));
+        if (RuntimeHooks.isLocal(to)) {
+            guarded(() -> RuntimeHooks.send(to, GenShapes.in(message)));
         }
     }
 

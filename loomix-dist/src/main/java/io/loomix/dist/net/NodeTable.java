@@ -14,7 +14,8 @@ import io.loomix.dist.handshake.Handshake;
 import io.loomix.dist.handshake.HandshakeException;
 import io.loomix.dist.term.ExitReasons;
 import io.loomix.dist.term.TermRegistry;
-import io.loomix.internal.Kernel;
+import io.loomix.internal.remote.RemoteNode;
+import io.loomix.internal.remote.RuntimeHooks;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -33,14 +34,14 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The node's connections, as OTP's net_kernel keeps them: at most one per peer, made on the first
  * send to it (auto-connect) or accepted from it, with nodeup/nodedown for those who asked. It is
- * also the runtime's {@link Kernel.Remote}: every message for another node passes through
+ * also the runtime's {@link RemoteNode}: every message for another node passes through
  * {@link #send(Pid, Object)} or {@link #send(Name, Object)}.
  *
  * <p>Order: messages from one sender to one node leave in the order sent, also those queued while
  * the connection was being made (they are written before any later one). Delivery is not
  * guaranteed across a lost connection: what was queued or in flight then is lost, as in Erlang.
  */
-public final class NodeTable implements Kernel.Remote {
+public final class NodeTable implements RemoteNode {
     private static final System.Logger LOG = System.getLogger("io.loomix.dist");
 
     /** What the table needs from the node that owns it. */
@@ -269,7 +270,7 @@ public final class NodeTable implements Kernel.Remote {
     }
 
     private Pid sender() {
-        Pid me = Kernel.get().selfOrNull();
+        Pid me = RuntimeHooks.selfOrNull();
         return me != null ? me : fallbackSender;
     }
 
@@ -418,7 +419,7 @@ public final class NodeTable implements Kernel.Remote {
     }
 
     private void up(Peer p, Socket socket, Handshake.Result r) {
-        Connection c = new Connection(socket, r, settings.connection(), new Inbox(this, Kernel.get(), settings.registry()));
+        Connection c = new Connection(socket, r, settings.connection(), new Inbox(this, settings.registry()));
         List<Pid> tell;
         synchronized (p) {
             p.dialing = false;
@@ -469,7 +470,7 @@ public final class NodeTable implements Kernel.Remote {
             p.spawning.clear();
             p.notifyAll();
         }
-        Kernel.get().remoteSignals().nodeDown(p.node);
+        RuntimeHooks.nodeDown(p.node);
         noconnection(spawning);
         for (Pid m : tell) {
             Process.send(m, new NodeDown(p.node, reason));
@@ -481,7 +482,7 @@ public final class NodeTable implements Kernel.Remote {
     void closed(Connection c, String reason) {
         Peer p = peers.get(Atom.of(c.peerName()));
         if (p == null) {
-            Kernel.get().remoteSignals().nodeDown(Atom.of(c.peerName())); // the table was stopped
+            RuntimeHooks.nodeDown(Atom.of(c.peerName())); // the table was stopped
             return;
         }
         List<Pid> tell;
@@ -502,7 +503,7 @@ public final class NodeTable implements Kernel.Remote {
         }
         LOG.log(System.Logger.Level.INFO, "Node " + c.peerName() + " is down: " + reason);
         // links and monitors first: a process told of nodedown may look at them (as on BEAM)
-        Kernel.get().remoteSignals().nodeDown(p.node);
+        RuntimeHooks.nodeDown(p.node);
         noconnection(spawning);
         for (Pid m : tell) {
             Process.send(m, new NodeDown(p.node, reason));
@@ -604,7 +605,7 @@ public final class NodeTable implements Kernel.Remote {
                 c.close("this node stopped");
             }
             // also the peers still being dialled: nothing will carry their links and monitors now
-            Kernel.get().remoteSignals().nodeDown(p.node);
+            RuntimeHooks.nodeDown(p.node);
             Map<Ref, Pid> spawning;
             synchronized (p) {
                 spawning = new HashMap<>(p.spawning);

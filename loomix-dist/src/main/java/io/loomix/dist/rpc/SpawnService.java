@@ -6,8 +6,7 @@ import io.loomix.Process;
 import io.loomix.Tuple;
 import io.loomix.dist.net.IncomingSpawn;
 import io.loomix.dist.net.NodeTable;
-import io.loomix.internal.Kernel;
-import io.loomix.internal.RemoteSignals;
+import io.loomix.internal.remote.RuntimeHooks;
 
 import java.util.List;
 
@@ -32,12 +31,11 @@ public final class SpawnService implements IncomingSpawn.Server {
     public void spawn(IncomingSpawn r) {
         Process.spawn(() -> {
             Pid me = Process.self();
-            RemoteSignals signals = Kernel.get().remoteSignals();
             if (r.link()) {
-                signals.linkFrom(r.from(), me);
+                RuntimeHooks.linkFrom(r.from(), me);
             }
             if (r.monitor()) {
-                signals.monitorFrom(r.from(), me, r.id());
+                RuntimeHooks.monitorFrom(r.from(), me, r.id());
             }
             table.spawned(r, me);
             body(r.module(), r.function(), r.args()).run();

@@ -1,14 +1,12 @@
-package io.loomix.testkit;
+package io.loomix.otp;
 
 import io.loomix.Down;
 import io.loomix.ExitReason;
 import io.loomix.Pid;
 import io.loomix.Ref;
-import io.loomix.otp.CallResult;
-import io.loomix.otp.From;
-import io.loomix.otp.GenServer;
-import io.loomix.otp.Init;
-import io.loomix.otp.Result;
+import io.loomix.testkit.CrashReports;
+import io.loomix.testkit.Probe;
+import io.loomix.testkit.ProcessExtension;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -19,7 +17,9 @@ import static io.loomix.Process.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * A user's GenServer tested with the kit: the example of docs/notes/testkit.md. The server counts,
+ * A user's GenServer tested with the kit (loomix-testkit), using the public API only: the
+ * example of docs/notes/testkit.md. It lives here, not in the kit's own tests, since the kit must
+ * not depend on loomix-otp while loomix-otp's tests depend on the kit. The server counts,
  * tells a subscriber when the count reaches a goal, and refuses (crashes on) a negative step.
  */
 @ExtendWith(ProcessExtension.class)

@@ -1,0 +1,153 @@
+package io.loomix.internal.remote;
+
+import io.loomix.Atom;
+import io.loomix.ExitReason;
+import io.loomix.Name;
+import io.loomix.Pid;
+import io.loomix.Ref;
+import io.loomix.internal.Kernel;
+import io.loomix.internal.RemoteSignals;
+
+/**
+ * All that distribution may reach of the runtime, and the only runtime package loomix-core
+ * exports (to {@code io.loomix.dist} alone): installing the outbound {@link RemoteNode}, handing
+ * in what peers send (messages, links, exits, monitors, a lost node), and the few lookups that
+ * needs. The rest of {@code io.loomix.internal} stays closed to every other module. Any thread.
+ */
+public final class RuntimeHooks {
+    private RuntimeHooks() {}
+
+    private static Kernel kernel() {
+        return Kernel.get();
+    }
+
+    private static RemoteSignals signals() {
+        return Kernel.get().remoteSignals();
+    }
+
+    /** Installs the outbound side of distribution; null uninstalls it (messages to other nodes are then dropped). */
+    public static void installRemote(RemoteNode node) {
+        kernel().installRemote(node == null ? null : new Outbound(node));
+    }
+
+    /** The calling process, or null when called outside one. */
+    public static Pid selfOrNull() {
+        return kernel().selfOrNull();
+    }
+
+    /** Whether {@code pid} belongs to this node's current incarnation. */
+    public static boolean isLocal(Pid pid) {
+        return kernel().isLocal(pid);
+    }
+
+    /** The process registered as {@code name} here, or null. */
+    public static Pid whereis(Atom name) {
+        return kernel().whereis(name);
+    }
+
+    /** Delivers a message from a peer to a local process. */
+    public static void send(Pid to, Object message) {
+        kernel().send(to, message);
+    }
+
+    /** Delivers a message from a peer to a local alias. */
+    public static void send(Ref alias, Object message) {
+        kernel().send(alias, message);
+    }
+
+    // ---- signals from peers (RemoteSignals) ----
+
+    public static void linkFrom(Pid from, Pid to) {
+        signals().linkFrom(from, to);
+    }
+
+    public static void unlinkFrom(Pid from, Pid to) {
+        signals().unlinkFrom(from, to);
+    }
+
+    public static void linkExitFrom(Pid from, Pid to, ExitReason reason) {
+        signals().linkExitFrom(from, to, reason);
+    }
+
+    public static void exitFrom(Pid from, Pid to, ExitReason reason) {
+        signals().exitFrom(from, to, reason);
+    }
+
+    public static void monitorFrom(Pid watcher, Object target, Ref ref) {
+        signals().monitorFrom(watcher, target, ref);
+    }
+
+    public static void demonitorFrom(Pid watcher, Object target, Ref ref) {
+        signals().demonitorFrom(watcher, target, ref);
+    }
+
+    public static void downFrom(Atom node, Pid watcher, Ref ref, ExitReason reason) {
+        signals().downFrom(node, watcher, ref, reason);
+    }
+
+    /**
+     * A spawn request with the monitor option was answered: records the monitor the other node
+     * set up, so that the new process's DOWN (or a lost connection) reaches {@code watcher}.
+     */
+    public static void spawnMonitored(Pid watcher, Pid spawned, Ref ref) {
+        signals().spawnMonitored(watcher, spawned, ref);
+    }
+
+    /** The connection to {@code node} is gone: its links and monitors fire with {@code noconnection}. */
+    public static void nodeDown(Atom node) {
+        signals().nodeDown(node);
+    }
+
+    /** The runtime's side of the seam, kept apart so that the runtime's own interface need not be exported. */
+    private record Outbound(RemoteNode node) implements Kernel.Remote {
+        @Override
+        public void send(Pid to, Object message) {
+            node.send(to, message);
+        }
+
+        @Override
+        public void send(Name to, Object message) {
+            node.send(to, message);
+        }
+
+        @Override
+        public void aliasSend(Pid from, Ref alias, Object message) {
+            node.aliasSend(from, alias, message);
+        }
+
+        @Override
+        public void link(Pid from, Pid to) {
+            node.link(from, to);
+        }
+
+        @Override
+        public void unlink(Pid from, Pid to) {
+            node.unlink(from, to);
+        }
+
+        @Override
+        public void linkExit(Pid from, Pid to, ExitReason reason) {
+            node.linkExit(from, to, reason);
+        }
+
+        @Override
+        public void exit(Pid from, Pid to, ExitReason reason) {
+            node.exit(from, to, reason);
+        }
+
+        @Override
+        public void monitor(Pid from, Object target, Ref ref) {
+            node.monitor(from, target, ref);
+        }
+
+        @Override
+        public void demonitor(Pid from, Object target, Ref ref) {
+            node.demonitor(from, target, ref);
+        }
+
+        @Override
+        public void down(Object monitored, Pid watcher, Ref ref, ExitReason reason) {
+            node.down(monitored, watcher, ref, reason);
+        }
+    }
+}
