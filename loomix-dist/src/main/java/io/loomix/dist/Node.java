@@ -116,7 +116,7 @@ public final class Node {
             Kernel.get().installRemote(table);
             started = table;
             table.listen(listener);
-            services = Services.start(node);
+            services = Services.start(node, table);
             table.fallbackSender(services.netKernel());
             running = new Running(table, listener, reg, embedded, services, secret, options.setupTime());
             return node;

@@ -1,10 +1,10 @@
 package io.loomix.dist.net;
 
 import io.loomix.Atom;
-import io.loomix.Name;
 import io.loomix.Pid;
 import io.loomix.Process;
 import io.loomix.Tuple;
+import io.loomix.dist.global.GlobalServer;
 import io.loomix.otp.GenWire;
 
 import java.util.ArrayList;
@@ -12,17 +12,14 @@ import java.util.List;
 
 /**
  * The registered processes other nodes expect on a node: {@code net_kernel} answers
- * {@code net_adm:ping/1}; {@code global_name_server} takes part in {@code global}'s connect
- * exchange far enough that {@code global:sync()} on an Erlang peer returns; {@code rex} answers
+ * {@code net_adm:ping/1}; {@code global_name_server} is global's name server
+ * ({@link GlobalServer}); {@code rex} answers
  * rpc's features request (no erpc: part 2).
  */
 public final class Services {
     private static final Atom GEN_CALL = Atom.of("$gen_call");
-    private static final Atom GEN_CAST = Atom.of("$gen_cast");
     private static final Atom IS_AUTH = Atom.of("is_auth");
     private static final Atom YES = Atom.of("yes");
-    private static final Atom INIT_CONNECT = Atom.of("init_connect");
-    private static final Atom IN_SYNC = Atom.of("in_sync");
     private static final Atom FEATURES_REQUEST = Atom.of("features_request");
     private static final Atom FEATURES_REPLY = Atom.of("features_reply");
     private static final Atom STOP = Atom.of("$loomix_stop");
@@ -32,12 +29,15 @@ public final class Services {
 
     private Services() {}
 
-    /** Spawns and registers the three services. */
-    public static Services start(Atom self) {
+    /** Spawns and registers the three services; global's server hears of every visible node. */
+    public static Services start(Atom self, NodeTable table) {
         Services s = new Services();
         try {
             s.spawn("net_kernel", Services::netKernel, self);
-            s.spawn("global_name_server", Services::global, self);
+            GlobalServer global = GlobalServer.create(self, table);
+            Pid gns = s.spawn("global_name_server", global::handle, self);
+            global.started(gns);
+            table.watchAll(gns, true);
             s.spawn("rex", Services::rex, self);
         } catch (RuntimeException e) {
             s.stop(); // the ones started before the failure
@@ -69,7 +69,7 @@ public final class Services {
         boolean handle(Object message, Atom self);
     }
 
-    private void spawn(String name, Loop loop, Atom self) {
+    private Pid spawn(String name, Loop loop, Atom self) {
         Pid pid = Process.spawn(() -> {
             while (loop.handle(Process.receive(), self)) {
                 // one message at a time
@@ -86,6 +86,7 @@ public final class Services {
             throw new IllegalStateException("cannot start the distribution service " + name + ": " + taken.getMessage()
                     + " (a process of this JVM holds the name; unregister it before Node.start)", taken);
         }
+        return pid;
     }
 
     /**
@@ -100,20 +101,6 @@ public final class Services {
                 && t.get(1) instanceof Tuple from && from.size() == 2 && from.get(0) instanceof Pid caller
                 && t.get(2) instanceof Tuple req && req.size() == 2 && req.get(0) == IS_AUTH) {
             Process.send(caller, Tuple.of(from.get(1), YES));
-        }
-        return m != STOP;
-    }
-
-    /**
-     * global's connect exchange, as far as sync needs it: when a node's global_name_server sends
-     * init_connect, answer {@code in_sync} (what global itself sends a node it has synced with), so
-     * the peer counts this node as synced. No global names or locks are held here.
-     */
-    private static boolean global(Object m, Atom self) {
-        if (GenWire.parts(m) instanceof GenWire.Cast(Tuple c) && c.size() == 4 && c.get(0) == INIT_CONNECT
-                && c.get(2) instanceof Atom node) {
-            Process.send(new Name(Atom.of("global_name_server"), node),
-                    Tuple.of(GEN_CAST, Tuple.of(IN_SYNC, self, Atom.of("true"))));
         }
         return m != STOP;
     }
