@@ -8,11 +8,13 @@ import io.loomix.Ref;
 import io.loomix.Tuple;
 import io.loomix.dist.testing.Child;
 import io.loomix.dist.testing.Erl;
+import io.loomix.dist.testing.GlobalErl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Predicate;
 
 import static io.loomix.Process.*;
@@ -46,28 +48,8 @@ class GlobalErlTest {
         me = Node.start(name, "gcookie", NodeOptions.DEFAULT.withEpmdPort(epmdPort));
     }
 
-    /**
-     * erl that (optionally) registers {@code preName} before it connects, then connects, syncs, says
-     * {erl, Self, PrePid} to tester and serves requests: where, register, unregister, gone (waits,
-     * bounded, until a name is undefined: no message says when erl's name server saw a DOWN).
-     */
     private Child erl(String sname, String preName) {
-        String pre = preName == null ? "Pre = none, PreMon = none,"
-                : "Pre = spawn(fun() -> receive stop -> ok end end), PreMon = monitor(process, Pre),"
-                + " yes = global:register_name(" + preName + ", Pre),";
-        return Erl.start(epmdPort, sname, "gcookie", pre
-                + " L = '" + me.name() + "', pong = net_adm:ping(L), ok = global:sync(),"
-                + " Gone = fun G(N, 0) -> global:whereis_name(N); G(N, K) -> case global:whereis_name(N) of"
-                + "   undefined -> undefined; _ -> timer:sleep(20), G(N, K - 1) end end,"
-                + " Loop = fun Lp() -> receive"
-                + "   {F, where, N} -> F ! {where, N, global:whereis_name(N)}, Lp();"
-                + "   {F, gone, N} -> F ! {gone, N, Gone(N, 500)}, Lp();"
-                + "   {F, register, N} -> P = spawn(fun() -> receive stop -> ok end end),"
-                + "       F ! {registered, N, global:register_name(N, P), P}, Lp();"
-                + "   {F, unregister, N} -> global:unregister_name(N), F ! {unregistered, N}, Lp();"
-                + "   {F, pre_down, N} -> F ! {pre_down, N, receive {'DOWN', PreMon, _, _, R} -> R after 20000 -> alive end}, Lp()"
-                + " end end,"
-                + " {tester, L} ! {erl, self(), Pre}, Loop().");
+        return Erl.start(epmdPort, sname, "gcookie", GlobalErl.program(List.of(me.name()), preName));
     }
 
     private static Tuple await(Predicate<Tuple> p) {
@@ -99,7 +81,7 @@ class GlobalErlTest {
                 Pid ours = idle();
                 assertTrue(Global.register("from_loomix", ours));
                 assertEquals(ours, ask(e, "where", "from_loomix").get(2));
-                assertTrue(Global.registeredNames().containsAll(java.util.List.of(Atom.of("from_erl"), Atom.of("from_loomix"))));
+                assertTrue(Global.registeredNames().containsAll(List.of(Atom.of("from_erl"), Atom.of("from_loomix"))));
 
                 // taken on either side: no
                 assertEquals(Atom.of("no"), ask(e, "register", "from_loomix").get(2));

@@ -45,7 +45,6 @@ public final class GlobalServer {
     private static final Atom LOCK = Atom.of("lock");
     private static final Atom LOCK_IS_SET = Atom.of("lock_is_set");
     private static volatile GlobalServer current;
-    private static final boolean DEBUG = Boolean.getBoolean("loomix.global.debug");
 
     /** A registered name: the pid, its resolve method (an Erlang term), the monitor on the pid. */
     record Entry(Pid pid, Object method, Ref monitor) {}
@@ -190,7 +189,6 @@ public final class GlobalServer {
             return false;
         }
         Object msg = GenWire.parts(m) instanceof GenWire.Cast(Object request) ? request : m;
-        if (DEBUG) System.err.println("GNS " + self + " <- " + msg);
         try {
             dispatch(msg);
         } catch (RuntimeException e) {

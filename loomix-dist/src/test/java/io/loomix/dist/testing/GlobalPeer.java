@@ -20,7 +20,8 @@ import java.util.Optional;
  * Prints "ready NODE", then answers one command per stdin line with one line:
  * {@code register N} -> "registered N yes|no PID", {@code where N} -> "where N PID|undefined",
  * {@code gone N} -> "gone N PID|undefined" (after waiting up to 10 s for the name to go),
- * {@code sync} -> "synced true|false", {@code connect NODE} -> "connected true|false".
+ * {@code sync} -> "synced true|false", {@code connect NODE} -> "connected true|false",
+ * {@code alive N} -> "alive N true|false" (the process this peer spawned for {@code register N}).
  * Pids print as node/id/serial, the same in every JVM.
  */
 public final class GlobalPeer {
@@ -30,14 +31,17 @@ public final class GlobalPeer {
         Atom me = Node.start(args[0], args[1], NodeOptions.DEFAULT.withEpmdPort(Integer.parseInt(args[2])));
         System.out.println("ready " + me.name());
         System.out.flush();
+        var spawned = new java.util.HashMap<String, Pid>();
         var in = new BufferedReader(new InputStreamReader(System.in));
         for (String line; (line = in.readLine()) != null; ) {
             String[] w = line.trim().split(" ");
             String out = switch (w[0]) {
                 case "register" -> {
                     Pid p = Process.spawn(() -> Process.receive(m -> m == Atom.of("stop") ? m : null));
+                    spawned.put(w[1], p);
                     yield "registered " + w[1] + " " + (Global.register(w[1], p) ? "yes" : "no") + " " + show(Optional.of(p));
                 }
+                case "alive" -> "alive " + w[1] + " " + Process.alive(spawned.get(w[1]));
                 case "where" -> "where " + w[1] + " " + show(Global.whereis(w[1]));
                 case "gone" -> "gone " + w[1] + " " + show(gone(w[1]));
                 case "sync" -> "synced " + Global.sync(Duration.ofSeconds(30));
