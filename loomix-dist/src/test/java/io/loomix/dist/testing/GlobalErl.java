@@ -31,6 +31,8 @@ public final class GlobalErl {
                 + "   {F, register, N} -> P = spawn(fun() -> receive stop -> ok end end),"
                 + "       F ! {registered, N, global:register_name(N, P), P}, Lp();"
                 + "   {F, unregister, N} -> global:unregister_name(N), F ! {unregistered, N}, Lp();"
+                + "   {F, race, Ns} -> [spawn(fun() -> P = spawn(fun() -> receive stop -> ok end end),"
+                + "       F ! {raced, N, global:register_name(N, P), P} end) || N <- Ns], Lp();"
                 + "   {F, pre_down, N} -> F ! {pre_down, N, receive {'DOWN', PreMon, _, _, R} -> R after 20000 -> alive end}, Lp()"
                 + " end end,"
                 + " {tester, '" + nodes.getFirst() + "'} ! {erl, self(), Pre}, Loop().";

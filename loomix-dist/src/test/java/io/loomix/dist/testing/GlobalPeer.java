@@ -21,7 +21,8 @@ import java.util.Optional;
  * {@code register N} -> "registered N yes|no PID", {@code where N} -> "where N PID|undefined",
  * {@code gone N} -> "gone N PID|undefined" (after waiting up to 10 s for the name to go),
  * {@code sync} -> "synced true|false", {@code connect NODE} -> "connected true|false",
- * {@code alive N} -> "alive N true|false" (the process this peer spawned for {@code register N}).
+ * {@code alive N} -> "alive N true|false" (the process this peer spawned for {@code register N}),
+ * {@code race N1,N2,..} -> "raced N1 yes|no PID N2 ..." (each registered from its own process at once).
  * Pids print as node/id/serial, the same in every JVM.
  */
 public final class GlobalPeer {
@@ -41,6 +42,7 @@ public final class GlobalPeer {
                     spawned.put(w[1], p);
                     yield "registered " + w[1] + " " + (Global.register(w[1], p) ? "yes" : "no") + " " + show(Optional.of(p));
                 }
+                case "race" -> race(w[1].split(","));
                 case "alive" -> "alive " + w[1] + " " + Process.alive(spawned.get(w[1]));
                 case "where" -> "where " + w[1] + " " + show(Global.whereis(w[1]));
                 case "gone" -> "gone " + w[1] + " " + show(gone(w[1]));
@@ -53,6 +55,33 @@ public final class GlobalPeer {
         }
         Node.stop();
         System.exit(0);
+    }
+
+    /** Registers each name from its own process at once; "raced N1 yes|no PID N2 ..." in the given order. */
+    private static String race(String[] names) {
+        List<Pid> racers = new java.util.ArrayList<>();
+        java.util.concurrent.ConcurrentHashMap<String, String> results = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(names.length);
+        for (String n : names) {
+            racers.add(Process.spawn(() -> {
+                Pid p = Process.spawn(() -> Process.receive(m -> m == Atom.of("stop") ? m : null));
+                results.put(n, (Global.register(n, p) ? "yes " : "no ") + show(Optional.of(p)));
+                done.countDown();
+            }));
+        }
+        try {
+            if (!done.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                return "raced timeout";
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "raced interrupted";
+        }
+        StringBuilder out = new StringBuilder("raced");
+        for (String n : names) {
+            out.append(' ').append(n).append(' ').append(results.get(n));
+        }
+        return out.toString();
     }
 
     /** Waits (bounded) for a name to go: no message says when another node's name server saw a DOWN. */
