@@ -175,6 +175,39 @@ class GlobalClusterTest {
         }
     }
 
+    /**
+     * prevent_overlapping_partitions (OTP 25's default): when this node drops erl, the peer, still
+     * connected to both, hears of it from both (lost_connection) and asks each to disconnect it, as
+     * the middle node of three erl nodes does; so this node loses the peer too.
+     */
+    @Test
+    void aLostConnectionLeavesNoOverlappingPartitions() throws Exception {
+        Atom me = start("gp1");
+        try (Child peer = peer("gp2")) {
+            Atom other = Atom.of("gp2@" + HOST);
+            assertTrue(Node.connect(other.name()));
+            assertTrue(Global.sync(WAIT));
+            run(() -> {
+                register("tester", self());
+                try (Child erl = Erl.start(epmdPort, "gp3", "gc", GlobalErl.program(List.of(me.name(), other.name()), null))) {
+                    Pid e = (Pid) ((Tuple) receive(WAIT, m -> m instanceof Tuple t && t.get(0) == Atom.of("erl") ? t : null,
+                            () -> fail("erl did not start"))).get(1);
+                    assertTrue(Global.sync(WAIT));
+                    assertEquals("synced true", ask(peer, "sync"));
+                    Node.monitorAll();
+                    assertTrue(Node.disconnect(e.node()));
+                    NodeDown down = (NodeDown) receive(WAIT, m -> m instanceof NodeDown d && d.node() == other ? d : null,
+                            () -> fail("the peer, connected to both, did not ask us to disconnect"));
+                    assertEquals(other, down.node());
+                    assertFalse(Node.list().contains(other));
+                } catch (InterruptedException ex) {
+                    throw new IllegalStateException(ex);
+                }
+                return null;
+            });
+        }
+    }
+
     private static Tuple askErl(Pid erl, String op, String name) {
         send(erl, Tuple.of(self(), Atom.of(op), Atom.of(name)));
         return (Tuple) receive(WAIT, m -> m instanceof Tuple t && t.size() >= 3 && t.get(1) == Atom.of(name)

@@ -108,6 +108,7 @@ public final class GlobalServer {
     private final Map<Atom, Sync> syncs = new HashMap<>();
     private final Map<Atom, Tuple> preConnect = new HashMap<>();
     private final List<Waiter> waiters = new ArrayList<>();
+    private final Partitions partitions = new Partitions();
     private volatile Pid me;
     private Pid locker;
     private Pid registrar;
@@ -216,7 +217,7 @@ public final class GlobalServer {
     private void dispatch(Object msg) {
         switch (msg) {
             case NodeUp u -> nodeUp(u.node());
-            case NodeDown d -> nodeDown(d.node());
+            case NodeDown d -> nodeDown(d.node(), false);
             case Down d -> down(d.ref());
             case Trans t -> Process.send(registrar, t);
             case SyncRequest r -> {
@@ -284,15 +285,15 @@ public final class GlobalServer {
             case "remove_connection" -> {
                 Atom node = (Atom) t.get(1);
                 if (known.containsKey(node) || pending.containsKey(node)) {
+                    table.disconnect(node);
+                    nodeDown(node, true);
                     LOG.log(System.Logger.Level.WARNING, "'global' at node " + self + " disconnected node " + node
                             + " in order to prevent overlapping partitions");
-                    table.disconnect(node);
-                    nodeDown(node);
                 }
             }
-            // prevent_overlapping_partitions is not taken part in (see docs/notes/global.md); the old
-            // name and lock deletions are no-ops in global.erl too
-            case "lost_connection", "async_del_name", "async_del_lock" -> { }
+            case "lost_connection" -> lostConnection(t);
+            // the old name and lock deletions are no-ops in global.erl too
+            case "async_del_name", "async_del_lock" -> { }
             default -> LOG.log(System.Logger.Level.WARNING, "global_name_server got an unexpected message: " + t);
         }
     }
@@ -520,7 +521,59 @@ public final class GlobalServer {
         }
     }
 
-    private void nodeDown(Atom node) {
+    /**
+     * Another node lost {@code B} (or we are B and it lost us): pass the news on, and ask whichever
+     * of the two we are still connected to to disconnect from us.
+     */
+    private void lostConnection(Tuple report) {
+        if (report.size() != 5 || !partitions.fresh(report)) {
+            return;
+        }
+        Atom a = (Atom) report.get(1);
+        Atom b = (Atom) report.get(4);
+        multicast(report, a);
+        Atom gone = self == b ? a : b;
+        if (!known.containsKey(gone) && !pending.containsKey(gone)) {
+            return;
+        }
+        if (nodeVsn(gone) < 7) {
+            table.disconnect(gone);
+        } else if (table.nodes(true).contains(gone)) {
+            Gns.plain(gone, Tuple.of(Atom.of("remove_connection"), self));
+        }
+        LOG.log(System.Logger.Level.WARNING, "'global' at node " + self + " requested disconnect from node " + gone
+                + " in order to prevent overlapping partitions");
+        nodeDown(gone, true);
+    }
+
+    /** gns_volatile_multicast/5: to known and pending nodes of version 7 or later, connected now. */
+    private void multicast(Tuple msg, Atom except) {
+        Set<Atom> to = new HashSet<>();
+        known.forEach((n, v) -> {
+            if (v >= 7) {
+                to.add(n);
+            }
+        });
+        pending.forEach((n, v) -> {
+            if (v >= 7) {
+                to.add(n);
+            }
+        });
+        to.remove(except);
+        to.retainAll(table.nodes(true));
+        to.forEach(n -> Gns.plain(n, msg));
+    }
+
+    /** handle_nodedown/3; {@code removed}: the node was asked to go (remove_connection), not lost. */
+    private void nodeDown(Atom node, boolean removed) {
+        if (removed) {
+            partitions.removing(node);
+        } else {
+            Tuple report = partitions.lost(self, node);
+            if (report != null) {
+                multicast(report, node);
+            }
+        }
         Sync s = syncs.get(node);
         cancelLocker(node, s == null ? null : s.myTag, null);
         Process.send(locker, new Locker.RemoveFromKnown(node));
