@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -31,7 +30,7 @@ import java.util.function.Consumer;
  * make. It follows global.erl's handlers one by one; the state it keeps in the process dictionary
  * there is a {@link Sync} per node here.
  *
- * <p>One process owns the state. The name and lock tables are concurrent maps so that
+ * <p>One process owns the state. The name and lock tables ({@link Names}, {@link Locks}) are concurrent maps so that
  * {@code whereis} and the locker can read them, as erl reads its protected ets tables; only this
  * process writes them.
  */
@@ -42,17 +41,12 @@ public final class GlobalServer {
     private static final Atom OK = Atom.of("ok");
     private static final Atom INSERT = Atom.of("insert");
     private static final Atom DELETE = Atom.of("delete");
-    private static final Atom LOCK = Atom.of("lock");
+    static final Atom LOCK = Atom.of("lock");
     private static final Atom LOCK_IS_SET = Atom.of("lock_is_set");
     private static volatile GlobalServer current;
 
     /** A registered name: the pid, its resolve method (an Erlang term), the monitor on the pid. */
     record Entry(Pid pid, Object method, Ref monitor) {}
-
-    private record Holder(Pid pid, Ref ref) {}
-
-    /** A lock {ResourceId, LockRequesterId} and the processes that hold it. */
-    private record Lock(Object requester, List<Holder> holders) {}
 
     /** A name transaction for the registrar, from {@link io.loomix.dist.Global}. */
     public record Trans(Op op, Pid from, Ref tag) {}
@@ -95,12 +89,8 @@ public final class GlobalServer {
 
     private final Atom self;
     private final NodeTable table;
-    private final ConcurrentHashMap<Object, Entry> names = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Pid, Set<Object>> pidNames = new ConcurrentHashMap<>();
-    private final Map<Ref, Object> refNames = new HashMap<>();
-    private final ConcurrentHashMap<Object, Lock> locks = new ConcurrentHashMap<>();
-    private final Map<Ref, Object> refLocks = new HashMap<>();
-    private boolean globalLockDown;
+    private final Names names = new Names();
+    private final Locks locks = new Locks();
     private final Map<Atom, Integer> known = new LinkedHashMap<>();
     private volatile List<Atom> knownNodes = List.of();
     private final Map<Atom, Integer> pending = new HashMap<>();
@@ -150,34 +140,29 @@ public final class GlobalServer {
 
     /** where/1: the pid, or null; a local pid that has exited has no name. Any thread. */
     public Pid where(Object name) {
-        Entry e = names.get(name);
-        if (e == null || e.pid().isLocal() && !Process.alive(e.pid())) {
-            return null;
-        }
-        return e.pid();
+        return names.where(name);
     }
 
     Entry entry(Object name) {
-        return names.get(name);
+        return names.entry(name);
     }
 
     public List<Object> registeredNames() {
-        return List.copyOf(names.keySet());
+        return names.list();
     }
 
     /** Whether {@code pid} holds a global name (erl refuses a second name for it). Any thread. */
     public boolean hasName(Pid pid) {
-        return pidNames.containsKey(pid);
+        return names.hasName(pid);
     }
 
     boolean globalLockSet() {
-        return locks.containsKey(Gns.GLOBAL);
+        return locks.globalLockSet();
     }
 
     /** can_set_lock/1 != false: the lock is free here or held for the same requester. Any thread. */
     boolean canSetLock(Tuple id) {
-        Lock l = locks.get(id.get(0));
-        return l == null || Objects.equals(l.requester(), id.get(1));
+        return locks.canSet(id);
     }
 
     /** One message; false when the server stops. Runs in the server's process. */
@@ -312,9 +297,9 @@ public final class GlobalServer {
             return;
         }
         switch (op.name()) {
-            case "set_lock" -> reply.accept(Gns.bool(setLock((Tuple) r.get(1), from)));
+            case "set_lock" -> reply.accept(Gns.bool(locks.set((Tuple) r.get(1), from)));
             case "del_lock" -> {
-                delLock((Tuple) r.get(1), from);
+                locks.delete((Tuple) r.get(1), from);
                 reply.accept(Gns.TRUE);
             }
             case "register", "register_ext" -> {
@@ -322,7 +307,7 @@ public final class GlobalServer {
                 reply.accept(YES);
             }
             case "unregister" -> {
-                deleteName(r.get(1));
+                names.delete(r.get(1));
                 reply.accept(OK);
             }
             default -> LOG.log(System.Logger.Level.WARNING, "global_name_server got an unexpected call: " + request);
@@ -430,7 +415,7 @@ public final class GlobalServer {
             cancelLocker(node, tag, null);
             return;
         }
-        Gns.cast(node, Tuple.of(Atom.of("exchange"), self, namesList(), List.of(), s.hisTag));
+        Gns.cast(node, Tuple.of(Atom.of("exchange"), self, names.wireList(), List.of(), s.hisTag));
         s.lockId = lockId;
         Object waiting = s.waitLock;
         s.waitLock = LOCK_IS_SET;
@@ -647,12 +632,6 @@ public final class GlobalServer {
 
     // ---- names ----
 
-    private List<Tuple> namesList() {
-        List<Tuple> out = new ArrayList<>();
-        names.forEach((name, e) -> out.add(Tuple.of(name, e.pid(), e.method())));
-        return List.copyOf(out);
-    }
-
     private void doOps(List<?> ops, Object from, List<?> extraInfo) {
         for (Object o : ops) {
             if (o instanceof Tuple op && op.get(0) == INSERT && op.get(1) instanceof Tuple n) {
@@ -661,119 +640,21 @@ public final class GlobalServer {
         }
         for (Object o : ops) {
             if (o instanceof Tuple op && op.get(0) == DELETE) {
-                deleteName(op.get(1));
+                names.delete(op.get(1));
             }
         }
     }
 
     /** ins_name/6: the name goes again unless the registration still holds the global lock here. */
     private void insName(Object name, Pid pid, Object method, Object from, List<?> extraInfo) {
-        deleteName(name);
-        Ref ref = Process.monitor(pid);
-        names.put(name, new Entry(pid, method, ref));
-        refNames.put(ref, name);
-        pidNames.compute(pid, (p, s) -> {
-            Set<Object> set = s == null ? new HashSet<>() : new HashSet<>(s);
-            set.add(name);
-            return Set.copyOf(set);
-        });
-        if (!lockStillSet(from, extraInfo)) {
-            deleteName(name);
+        names.insert(name, pid, method);
+        if (!locks.stillSet(from, extraInfo)) {
+            names.delete(name);
         }
-    }
-
-    private boolean lockStillSet(Object from, List<?> extraInfo) {
-        Lock l = locks.get(Gns.GLOBAL);
-        if (l == null) {
-            return !globalLockDown;
-        }
-        if (from instanceof Pid p) {
-            return l.holders().stream().anyMatch(h -> h.pid().equals(p));
-        }
-        for (Object o : extraInfo) {
-            if (o instanceof Tuple t && t.size() == 2 && t.get(0) == LOCK && t.get(1) instanceof Tuple id && id.size() == 2) {
-                return Objects.equals(l.requester(), id.get(1));
-            }
-        }
-        return false;
-    }
-
-    private void deleteName(Object name) {
-        Entry e = names.remove(name);
-        if (e == null) {
-            return;
-        }
-        Process.demonitor(e.monitor(), true);
-        refNames.remove(e.monitor());
-        pidNames.computeIfPresent(e.pid(), (p, s) -> {
-            Set<Object> set = new HashSet<>(s);
-            set.remove(name);
-            return set.isEmpty() ? null : Set.copyOf(set);
-        });
     }
 
     private void down(Ref ref) {
-        Object resource = refLocks.get(ref);
-        if (resource != null) {
-            Lock l = locks.get(resource);
-            if (l != null) {
-                removeHolder(resource, l, ref, true);
-            }
-        }
-        Object name = refNames.get(ref);
-        if (name != null) {
-            Entry e = names.get(name);
-            if (e != null && e.monitor().equals(ref)) {
-                deleteName(name);
-            }
-        }
-    }
-
-    // ---- locks ----
-
-    private boolean setLock(Tuple id, Pid pid) {
-        Object resource = id.get(0);
-        Lock l = locks.get(resource);
-        if (l != null && !Objects.equals(l.requester(), id.get(1))) {
-            return false;
-        }
-        List<Holder> holders = l == null ? List.of() : l.holders();
-        if (holders.stream().anyMatch(h -> h.pid().equals(pid))) {
-            return true;
-        }
-        Ref ref = Process.monitor(pid);
-        refLocks.put(ref, resource);
-        List<Holder> more = new ArrayList<>(holders);
-        more.add(new Holder(pid, ref));
-        locks.put(resource, new Lock(id.get(1), List.copyOf(more)));
-        return true;
-    }
-
-    private void delLock(Tuple id, Pid pid) {
-        Lock l = locks.get(id.get(0));
-        if (l != null && Objects.equals(l.requester(), id.get(1))) {
-            for (Holder h : l.holders()) {
-                if (h.pid().equals(pid)) {
-                    removeHolder(id.get(0), l, h.ref(), false);
-                    return;
-                }
-            }
-        }
-    }
-
-    /** remove_lock/6: the last holder gone, the lock goes; {@code down}: its holder died. */
-    private void removeHolder(Object resource, Lock l, Ref ref, boolean down) {
-        Process.demonitor(ref, true);
-        refLocks.remove(ref);
-        List<Holder> rest = new ArrayList<>(l.holders());
-        rest.removeIf(h -> h.ref().equals(ref));
-        if (rest.isEmpty()) {
-            locks.remove(resource);
-            if (resource == Gns.GLOBAL) {
-                globalLockDown = down;
-            }
-        } else {
-            locks.put(resource, new Lock(l.requester(), List.copyOf(rest)));
-        }
+        locks.down(ref);
+        names.down(ref);
     }
 }
