@@ -4,6 +4,7 @@ import io.loomix.Atom;
 import io.loomix.Pid;
 import io.loomix.Process;
 import io.loomix.Tuple;
+import io.loomix.dist.NodeUp;
 import io.loomix.dist.global.GlobalServer;
 import io.loomix.otp.GenWire;
 
@@ -38,6 +39,9 @@ public final class Services {
             Pid gns = s.spawn("global_name_server", global::handle, self);
             global.started(gns);
             table.watchAll(gns, true);
+            for (Atom n : table.nodes(false)) {
+                Process.send(gns, new NodeUp(n)); // connected before it watched (nodeup twice is harmless)
+            }
             s.spawn("rex", Services::rex, self);
         } catch (RuntimeException e) {
             s.stop(); // the ones started before the failure
