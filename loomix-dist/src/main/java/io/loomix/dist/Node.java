@@ -122,7 +122,7 @@ public final class Node {
             RuntimeHooks.installRemote(table);
             started = table;
             table.listen(listener);
-            services = Services.start(node, Rex::handle);
+            services = Services.start(node, table, Rex::handle);
             table.fallbackSender(services.netKernel());
             table.groupLeader(services.groupLeader());
             table.spawnServer(new SpawnService(table));

@@ -1,10 +1,11 @@
 package io.loomix.dist.net;
 
 import io.loomix.Atom;
-import io.loomix.Name;
 import io.loomix.Pid;
 import io.loomix.Process;
 import io.loomix.Tuple;
+import io.loomix.dist.NodeUp;
+import io.loomix.dist.global.GlobalServer;
 import io.loomix.otp.GenWire;
 
 import java.util.ArrayList;
@@ -13,17 +14,13 @@ import java.util.function.BiConsumer;
 
 /**
  * The registered processes other nodes expect on a node: {@code net_kernel} answers
- * {@code net_adm:ping/1}; {@code global_name_server} takes part in {@code global}'s connect
- * exchange far enough that {@code global:sync()} on an Erlang peer returns; {@code rex} serves
- * rpc's calls and casts (the handler is given).
+ * {@code net_adm:ping/1}; {@code global_name_server} is global's name server
+ * ({@link GlobalServer}); {@code rex} serves rpc's calls and casts (the handler is given).
  */
 public final class Services {
     private static final Atom GEN_CALL = Atom.of("$gen_call");
-    private static final Atom GEN_CAST = Atom.of("$gen_cast");
     private static final Atom IS_AUTH = Atom.of("is_auth");
     private static final Atom YES = Atom.of("yes");
-    private static final Atom INIT_CONNECT = Atom.of("init_connect");
-    private static final Atom IN_SYNC = Atom.of("in_sync");
     private static final Atom IO_REQUEST = Atom.of("io_request");
     private static final Atom PUT_CHARS = Atom.of("put_chars");
     private static final Atom STOP = Atom.of("$loomix_stop");
@@ -36,13 +33,20 @@ public final class Services {
 
     /**
      * Spawns and registers the three services ({@code rex} handles what rpc sends to
-     * {@code {rex, Node}}) and the group leader spawn requests name.
+     * {@code {rex, Node}}; global's server hears of every visible node) and the group leader
+     * spawn requests name.
      */
-    public static Services start(Atom self, BiConsumer<Object, Atom> rex) {
+    public static Services start(Atom self, NodeTable table, BiConsumer<Object, Atom> rex) {
         Services s = new Services();
         try {
             s.spawn("net_kernel", Services::netKernel, self);
-            s.spawn("global_name_server", Services::global, self);
+            GlobalServer global = GlobalServer.create(self, table);
+            Pid gns = s.spawn("global_name_server", global::handle, self);
+            global.started(gns);
+            table.watchAll(gns, true);
+            for (Atom n : table.nodes(false)) {
+                Process.send(gns, new NodeUp(n)); // connected before it watched (nodeup twice is harmless)
+            }
             s.spawn("rex", (m, node) -> {
                 rex.accept(m, node);
                 return m != STOP;
@@ -94,7 +98,7 @@ public final class Services {
         boolean handle(Object message, Atom self);
     }
 
-    private void spawn(String name, Loop loop, Atom self) {
+    private Pid spawn(String name, Loop loop, Atom self) {
         Pid pid = Process.spawn(() -> {
             while (loop.handle(Process.receive(), self)) {
                 // one message at a time
@@ -111,6 +115,7 @@ public final class Services {
             throw new IllegalStateException("cannot start the distribution service " + name + ": " + taken.getMessage()
                     + " (a process of this JVM holds the name; unregister it before Node.start)", taken);
         }
+        return pid;
     }
 
     /**
@@ -125,20 +130,6 @@ public final class Services {
                 && t.get(1) instanceof Tuple from && from.size() == 2 && from.get(0) instanceof Pid caller
                 && t.get(2) instanceof Tuple req && req.size() == 2 && req.get(0) == IS_AUTH) {
             Process.send(caller, Tuple.of(from.get(1), YES));
-        }
-        return m != STOP;
-    }
-
-    /**
-     * global's connect exchange, as far as sync needs it: when a node's global_name_server sends
-     * init_connect, answer {@code in_sync} (what global itself sends a node it has synced with), so
-     * the peer counts this node as synced. No global names or locks are held here.
-     */
-    private static boolean global(Object m, Atom self) {
-        if (GenWire.parts(m) instanceof GenWire.Cast(Tuple c) && c.size() == 4 && c.get(0) == INIT_CONNECT
-                && c.get(2) instanceof Atom node) {
-            Process.send(new Name(Atom.of("global_name_server"), node),
-                    Tuple.of(GEN_CAST, Tuple.of(IN_SYNC, self, Atom.of("true"))));
         }
         return m != STOP;
     }
