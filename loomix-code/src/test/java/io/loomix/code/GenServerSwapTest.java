@@ -142,41 +142,39 @@ class GenServerSwapTest {
         GenServer.stop(counter); // started unlinked by the loaded module
     }
 
-    /** Calls until the test registers swap_done and this caller has seen v4; answers [calls, longest ns, saw v4]. */
     /**
      * A server with calls always queued never waits in a receive, so its stack cannot be read:
      * it is still found (by its initial call) and moved, its system call answered between two calls.
      */
     @Test
     void aServerTooBusyToBeSeenWaitingIsMovedAllTheSame() {
-        run(() -> {
-            Path file = Sources.write(dir, "Slow.java", slow("v1"));
-            code.c(file);
-            Pid slow = (Pid) code.mod("Slow").call("start");
-            Pid me = self();
-            List<Ref> refs = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                refs.add(spawnMonitor(() -> {
-                    send(me, GenServer.call(slow, "work"));
-                    while (whereis("slow_done").isEmpty()) {
-                        GenServer.call(slow, "work");
-                    }
-                }).ref());
-            }
-            for (int i = 0; i < 3; i++) {
-                assertEquals("v1", receive(m -> "v1".equals(m) ? m : null));
-            }
-            Sources.write(dir, "Slow.java", slow("v2"));
-            code.load(code.compile(file).get(0));
-            assertEquals(List.of(new Upgrade.Moved(slow, 1, 2)), code.upgradeServers("Slow", List.of()));
-            register("slow_done", self());
-            for (Ref r : refs) {
-                Object d = receive(m -> m instanceof Down x && x.ref().equals(r) ? x : null);
-                assertEquals(ExitReason.NORMAL, ((Down) d).reason(), "a caller failed: " + d);
-            }
-            unregister("slow_done");
-            assertEquals("v2", GenServer.call(slow, "work"));
-        });
+        Path file = Sources.write(dir, "Slow.java", slow("v1"));
+        code.c(file);
+        Pid slow = (Pid) code.mod("Slow").call("start");
+        Pid me = self();
+        List<Ref> refs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            refs.add(spawnMonitor(() -> {
+                send(me, GenServer.call(slow, "work"));
+                while (whereis("slow_done").isEmpty()) {
+                    GenServer.call(slow, "work");
+                }
+            }).ref());
+        }
+        for (int i = 0; i < 3; i++) {
+            assertEquals("v1", receive(m -> "v1".equals(m) ? m : null));
+        }
+        Sources.write(dir, "Slow.java", slow("v2"));
+        code.load(code.compile(file).get(0));
+        assertEquals(List.of(new Upgrade.Moved(slow, 1, 2)), code.upgradeServers("Slow", List.of()));
+        register("slow_done", self());
+        for (Ref r : refs) {
+            Object d = receive(m -> m instanceof Down x && x.ref().equals(r) ? x : null);
+            assertEquals(ExitReason.NORMAL, ((Down) d).reason(), "a caller failed: " + d);
+        }
+        unregister("slow_done");
+        assertEquals("v2", GenServer.call(slow, "work"));
+        GenServer.stop(slow);
     }
 
     /** A GenServer whose every call computes for 20 ms. */
@@ -203,6 +201,7 @@ class GenServerSwapTest {
                 """.formatted(version);
     }
 
+    /** Calls until the test registers swap_done and this caller has seen v4; answers [calls, longest ns, saw v4]. */
     private static void callUntilStopped(Pid counter, Pid test) {
         send(test, "calling");
         long calls = 0;
