@@ -27,13 +27,16 @@ import java.util.function.Supplier;
  * <p>Threads: the process's own thread receives and exits; any thread may enqueue, signal, link
  * and monitor. Links and monitors are guarded by this object's monitor; a process never holds two
  * processes' monitors at once, so there is no lock order to get wrong. The state goes
- * RUNNING ⇄ WAITING → EXITING → DEAD; once EXITING, links and monitors are frozen.
+ * RUNNING ⇄ WAITING → EXITING → DEAD; once EXITING, links and monitors are frozen. RUNNING ⇄
+ * HIBERNATED: the process's thread has ended (see {@link #hibernate}), and a message or exit signal
+ * starts a new one at the function it left.
  */
 final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
     static final int RUNNING = 0;
     static final int WAITING = 1;
-    static final int EXITING = 2;
-    static final int DEAD = 3;
+    static final int HIBERNATED = 2;
+    static final int EXITING = 3;
+    static final int DEAD = 4;
 
     private static final System.Logger LIMIT_LOG = System.getLogger("io.loomix.process");
     private static final VarHandle STATE;
@@ -59,6 +62,8 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
     /** An exit signal that will end this process at its next receive (or yield point). */
     private volatile ExitReason pendingExit;
     volatile Atom registeredName;
+    /** What a hibernated process runs when it wakes; written before HIBERNATED is published. */
+    private Runnable resume;
 
     // Guarded by this.
     private HashSet<Pid> links;
@@ -151,8 +156,11 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
         if (budget != null && budget.maxQueueLen > 0) {
             checkQueueLimit();
         }
-        if (state == WAITING) {
+        int s = state;
+        if (s == WAITING) {
             wake();
+        } else if (s == HIBERNATED) {
+            thaw();
         }
     }
 
@@ -196,6 +204,40 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
         }
     }
 
+    /** Any thread: the first to move a hibernated process back to RUNNING starts its new thread. */
+    private void thaw() {
+        if (STATE.compareAndSet(this, HIBERNATED, RUNNING)) {
+            Runnable r = resume;
+            resume = null;
+            kernel.thaw(this, r);
+        }
+    }
+
+    /**
+     * Own thread, as its body unwinds from {@code hibernate}: parks the process without a thread.
+     * True when the calling thread must end (a message or an exit signal will start a new one);
+     * false when one is there already, and the caller runs {@code resume} at once itself, as Erlang
+     * wakes a process that hibernates with messages queued. No wake-up is lost: the state is stored
+     * before the queue's count and the pending exit are read, and a sender counts its message (a
+     * killer sets the pending exit) before it reads the state, all volatile accesses, so one of the
+     * two sides sees the other.
+     */
+    boolean hibernate(Runnable resume) {
+        dropMarker();
+        this.resume = resume;
+        thread = null; // the ended thread and its stack must not stay reachable
+        STATE.setVolatile(this, HIBERNATED);
+        if (queueLength() == 0 && pendingExit == null) {
+            return true;
+        }
+        if (STATE.compareAndSet(this, HIBERNATED, RUNNING)) {
+            this.resume = null;
+            thread = Thread.currentThread();
+            return false;
+        }
+        return true; // a waker won the race and starts the new thread
+    }
+
     /**
      * Any thread: an exit signal from {@code from}. Erlang's rules: {@code kill} sent with
      * exit/2 cannot be trapped; a trapping process gets an {@link Exit} message; otherwise
@@ -217,11 +259,17 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
         if (state >= EXITING || !PENDING_EXIT.compareAndSet(this, null, reason)) {
             return;
         }
-        if (state == WAITING) {
+        int s = state;
+        if (s == WAITING) {
             wake();
-        } else if (thread != null && Thread.currentThread() != thread) {
-            // It may be blocked outside receive, in I/O or a sleep.
-            thread.interrupt();
+        } else if (s == HIBERNATED) {
+            thaw();
+        } else {
+            Thread t = thread; // read once: a process that hibernates clears it
+            if (t != null && Thread.currentThread() != t) {
+                // It may be blocked outside receive, in I/O or a sleep.
+                t.interrupt();
+            }
         }
     }
 
@@ -618,7 +666,7 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
 
     String status() {
         return switch (state) {
-            case WAITING -> "waiting";
+            case WAITING, HIBERNATED -> "waiting";
             case EXITING -> "exiting";
             case DEAD -> "exited";
             default -> "running";
