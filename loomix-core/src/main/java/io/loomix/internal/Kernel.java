@@ -803,7 +803,7 @@ public final class Kernel {
         Budget b = p.budget;
         boolean counted = b != null && b.accounted;
         return new ProcessInfo(p.pid, p.status(), p.queueLength(), p.links(), p.monitored(),
-                p.watcherPids(), p.registeredName, p.trapsExits(), initialCall(p.body), p.reductions,
+                p.watcherPids(), p.registeredName, p.trapsExits(), initialCall(p.bodyClass), p.reductions,
                 p.priority, counted ? b.memory() : -1, counted ? b.allocated() : -1);
     }
 
@@ -825,8 +825,8 @@ public final class Kernel {
         return List.of(t.getStackTrace());
     }
 
-    private static String initialCall(Object body) {
-        String name = body.getClass().getName();
+    private static String initialCall(Class<?> body) {
+        String name = body.getName();
         int lambda = name.indexOf("$$Lambda");
         return (lambda >= 0 ? name.substring(0, lambda) : name) + ".run/0";
     }

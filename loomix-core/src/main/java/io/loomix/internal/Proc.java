@@ -54,8 +54,11 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
 
     final Pid pid;
     final Kernel kernel;
-    /** The function the process runs; kept for {@code initial_call}. */
-    final Object body;
+    /**
+     * The class of the function the process runs, for {@code initial_call}: the class and not the
+     * function, which would keep what it captured alive for as long as the process lives.
+     */
+    final Class<?> bodyClass;
     Thread thread;
     private volatile int state;
     private volatile boolean trapExit;
@@ -107,7 +110,7 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
     Proc(Kernel kernel, Pid pid, Object body, Budget budget, Priority priority) {
         this.kernel = kernel;
         this.pid = pid;
-        this.body = body;
+        this.bodyClass = body.getClass();
         this.budget = budget;
         this.priority = priority;
     }
@@ -321,6 +324,9 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
      */
     synchronized void linkSignal(Pid from, ExitReason reason) {
         if (links != null && links.remove(from)) {
+            if (links.isEmpty()) {
+                links = null;
+            }
             exitSignal(from, reason, true);
         }
     }
@@ -333,6 +339,9 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
     synchronized void monitorDown(Ref ref, Object object, ExitReason reason) {
         Held held = monitors == null ? null : monitors.remove(ref);
         if (held != null) {
+            if (monitors.isEmpty()) {
+                monitors = null;
+            }
             monitorDown(ref, held, reason);
         }
     }
@@ -347,7 +356,13 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
     }
 
     synchronized boolean removeLink(Pid other) {
-        return links != null && links.remove(other);
+        if (links == null || !links.remove(other)) {
+            return false;
+        }
+        if (links.isEmpty()) {
+            links = null; // an empty set still costs about 80 bytes, in every process that ever had one
+        }
+        return true;
     }
 
     synchronized void addMonitor(Ref ref, Held held) {
@@ -358,7 +373,14 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
     }
 
     synchronized Held removeMonitor(Ref ref) {
-        return monitors == null ? null : monitors.remove(ref);
+        if (monitors == null) {
+            return null;
+        }
+        Held held = monitors.remove(ref);
+        if (monitors.isEmpty()) {
+            monitors = null;
+        }
+        return held;
     }
 
     /** Registers a watcher; false if this process is exiting or has an exit pending (the watcher gets noproc). */
@@ -374,7 +396,13 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
     }
 
     synchronized boolean removeWatcher(Ref ref) {
-        return watchers != null && watchers.remove(ref) != null;
+        if (watchers == null || watchers.remove(ref) == null) {
+            return false;
+        }
+        if (watchers.isEmpty()) {
+            watchers = null; // e.g. proc_lib's start monitor, gone once the server has started
+        }
+        return true;
     }
 
     synchronized List<Pid> links() {
