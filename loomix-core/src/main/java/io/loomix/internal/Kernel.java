@@ -83,7 +83,16 @@ public final class Kernel {
     }
 
     public static Kernel get() {
-        return Holder.INSTANCE;
+        return Primed.INSTANCE;
+    }
+
+    /** The kernel once its wake path is warm (see {@link WarmUp}); first use waits for it. */
+    private static final class Primed {
+        static final Kernel INSTANCE = Holder.INSTANCE;
+
+        static {
+            WarmUp.run(INSTANCE);
+        }
     }
 
     /**
