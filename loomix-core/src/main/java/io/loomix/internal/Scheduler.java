@@ -140,9 +140,19 @@ final class Scheduler implements Executor {
         if (carrier != null && carrier.scheduler == this) {
             if (Thread.currentThread() == carrier) {
                 if (carrier.preempted) {
+                    carrier.preempted = false;
+                    if (carrier.ranFromNext()) {
+                        // It ran from runNext: a chain of message hand-offs used up the slice, not this
+                        // task alone. At the back of the shared queue it would wait for every CPU-bound
+                        // process (100 spinners: 60 ms and more); at the back of this carrier's queue
+                        // it starts a new slice after the tasks queued here. A task that really is
+                        // CPU-bound comes back from that queue, not runNext, and goes to the shared one
+                        // at its next preemption.
+                        carrier.pushLocal(task);
+                        return;
+                    }
                     // A preempted task goes to the shared queue, so CPU-bound processes spread over
                     // all carriers instead of staying where they were spawned (the busy do not steal).
-                    carrier.preempted = false;
                     RuntimeFaults.offer(global, task);
                     wakeIdle();
                     return;
