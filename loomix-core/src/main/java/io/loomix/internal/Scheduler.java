@@ -282,11 +282,19 @@ final class Scheduler implements Executor {
         return false;
     }
 
-    /** Takes a task from another carrier's run queue. */
+    /**
+     * Takes a task from another carrier's run queue. A spare looks at every carrier: a process
+     * preempted from runNext waits in its carrier's own queue, and that carrier may be the one
+     * blocked (see {@link #addSpare}).
+     */
     Runnable steal(Carrier thief) {
         int n = carriers.length;
-        for (int i = 1; i < n; i++) {
-            Runnable task = carriers[(thief.index + i) % n].stealLocal();
+        for (int i = 1; i <= n; i++) {
+            Carrier victim = carriers[(thief.index + i) % n];
+            if (victim == thief) {
+                continue;
+            }
+            Runnable task = victim.stealLocal();
             if (task != null) {
                 return task;
             }
