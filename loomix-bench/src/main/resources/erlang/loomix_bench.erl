@@ -256,7 +256,8 @@ gencall_loop(N, Server) ->
     pong = gen_server:call(Server, ping),
     gencall_loop(N - 1, Server).
 
-init([]) -> {ok, no_state}.
+init([]) -> {ok, no_state};
+init([hibernate]) -> {ok, no_state, hibernate}.
 handle_call(ping, _From, State) -> {reply, pong, State}.
 handle_cast(_Msg, State) -> {noreply, State}.
 
@@ -285,7 +286,7 @@ idle_genserver_run(N) ->
     BaseCount = erlang:system_info(process_count),
     garbage_collect(),
     Before = erlang:memory(total),
-    Pids = [begin {ok, Pid} = gen_server:start(?MODULE, [], []), Pid end || _ <- lists:seq(1, N)],
+    Pids = [begin {ok, Pid} = gen_server:start(?MODULE, [hibernate], []), Pid end || _ <- lists:seq(1, N)],
     garbage_collect(),
     After = erlang:memory(total),
     lists:foreach(fun(Pid) -> exit(Pid, kill) end, Pids),

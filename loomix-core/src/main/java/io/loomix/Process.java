@@ -109,6 +109,11 @@ public sealed class Process permits Loomix {
         Pid pid = spawn(() -> {
             try {
                 result.complete(body.call());
+            } catch (io.loomix.internal.Hibernation h) {
+                IllegalStateException e = new IllegalStateException("hibernate was called in the body of"
+                        + " Process.run, which waits for the body's value: spawn the process that hibernates");
+                result.completeExceptionally(e);
+                throw e;
             } catch (RuntimeException | Error e) {
                 result.completeExceptionally(e);
                 throw e;
@@ -296,6 +301,35 @@ public sealed class Process permits Loomix {
     /** Removes and returns every message in the mailbox, oldest first (IEx's {@code flush}). */
     public static List<Object> flush() {
         return K.flush();
+    }
+
+    /**
+     * Erlang's {@code erlang:hibernate/3}: the calling process waits for its next message without a
+     * thread, holding only its mailbox, links, monitors, name, flags and what {@code resume}
+     * captures. Its stack is discarded (unwound: {@code finally} blocks run on the way, which
+     * Erlang's {@code after} clauses do not); when a message arrives, or at once if one is queued
+     * already, a new thread runs {@code resume}, which takes the message with {@link #receive}
+     * like any code. When {@code resume} returns the process exits {@code normal}, as when its
+     * body returns. An exit signal that reaches it while hibernated ends it as it would a
+     * waiting one. Never returns: write {@code throw hibernate(...)} where the compiler needs it.
+     *
+     * {@snippet :
+     * static void loop(int count) {               // counts messages, idles without a thread
+     *     if (receive() instanceof Pid from) {
+     *         send(from, count);
+     *     }
+     *     throw hibernate(() -> loop(count + 1));
+     * }
+     * }
+     *
+     * <p>Code that catches {@code Throwable} between the call and the body must rethrow it: it is
+     * an {@link Error} that carries the hibernation down the stack. Costs a new virtual thread per
+     * wake-up (about a spawn), so hibernate processes that idle long, not busy ones.
+     *
+     * @throws IllegalStateException inside a receive clause
+     */
+    public static RuntimeException hibernate(Runnable resume) {
+        throw K.hibernate(resume);
     }
 
     /**
@@ -535,7 +569,7 @@ public sealed class Process permits Loomix {
 
     /**
      * Erlang's {@code process_info(Pid, current_stacktrace)}: where the process waits, innermost
-     * frame first. Empty when it is not alive, and also while it is not waiting in a receive
+     * frame first; an empty list while it is hibernated. Empty when it is not alive, and also while it is not waiting in a receive
      * (running or runnable): the JDK can only read the stack of an unmounted virtual thread by
      * suspending it, which for a runnable one would hand the scheduler its task twice; ask again
      * later for a busy process. Each frame's

@@ -360,10 +360,11 @@ public final class LoomixBench {
 
     // ---- idle_genserver: heap per idle GenServer ----
 
+    /** Hibernates at once, as OTP's {@code {ok, State, hibernate}}: the BEAM peer's server does the same. */
     static final class IdleServer extends GenServer<Atom> {
         @Override
         protected Init<Atom> init() {
-            return ok(READY);
+            return ok(READY).hibernate();
         }
     }
 

@@ -99,6 +99,11 @@ final class Carrier extends Thread {
         setDaemon(true);
     }
 
+    /** Carrier thread only: the running task was taken from runNext, inside another's slice. */
+    boolean ranFromNext() {
+        return fromNext;
+    }
+
     void pushNext(Runnable task) {
         Runnable displaced = (Runnable) NEXT.getAndSet(this, task);
         if (displaced != null) {

@@ -91,7 +91,16 @@ public final class Kernel {
     }
 
     public static Kernel get() {
-        return Holder.INSTANCE;
+        return Primed.INSTANCE;
+    }
+
+    /** The kernel once its wake path is warm (see {@link WarmUp}); first use waits for it. */
+    private static final class Primed {
+        static final Kernel INSTANCE = Holder.INSTANCE;
+
+        static {
+            WarmUp.run(INSTANCE);
+        }
     }
 
     /**
@@ -259,14 +268,24 @@ public final class Kernel {
     private static void runBody(Proc proc, Runnable body) {
         ExitReason reason;
         boolean ownExit = false;
-        try {
-            body.run();
-            reason = ExitReason.NORMAL;
-        } catch (ProcessExit e) {
-            reason = e.reason();
-            ownExit = true;
-        } catch (Throwable t) {
-            reason = proc.pendingExit() == null ? RuntimeFaults.crash(proc.pid, t) : new ExitReason.Crash(t);
+        Runnable next = body;
+        for (;;) {
+            try {
+                next.run();
+                reason = ExitReason.NORMAL;
+            } catch (Hibernation h) {
+                if (proc.hibernate(h.resume())) {
+                    return; // the thread ends; the next message starts a new one (thaw)
+                }
+                next = h.resume();
+                continue;
+            } catch (ProcessExit e) {
+                reason = e.reason();
+                ownExit = true;
+            } catch (Throwable t) {
+                reason = proc.pendingExit() == null ? RuntimeFaults.crash(proc.pid, t) : new ExitReason.Crash(t);
+            }
+            break;
         }
         ExitReason pending = proc.pendingExit();
         try {
@@ -275,6 +294,31 @@ public final class Kernel {
             // Half exited, its links and monitors would wait for good: the node stops instead.
             RuntimeFaults.halt("a process ran out of memory while it exited", proc.pid);
         }
+    }
+
+    /**
+     * erlang:hibernate/3: unwinds the calling process's stack to its body and ends its thread; the
+     * next message (or exit signal) starts a new thread running {@code resume}. Never returns.
+     */
+    public RuntimeException hibernate(Runnable resume) {
+        notNull(resume, "hibernate: the function to resume with");
+        Proc me = self("hibernate");
+        if (me.matching()) {
+            throw me.nestedReceive("hibernate");
+        }
+        me.checkExit();
+        throw new Hibernation(resume);
+    }
+
+    /** A hibernated process was woken (see Proc.thaw): a new thread runs it from {@code resume}. */
+    void thaw(Proc proc, Runnable resume) {
+        Thread t = scheduler.newThread(() -> run(proc, () -> {
+            proc.checkExit(); // killed while hibernated: it dies before running any of its code
+            resume.run();
+        }));
+        t.setUncaughtExceptionHandler(proc);
+        proc.thread = t;
+        t.start();
     }
 
     // ---- send ----
@@ -785,18 +829,21 @@ public final class Kernel {
         Budget b = p.budget;
         boolean counted = b != null && b.accounted;
         return new ProcessInfo(p.pid, p.status(), p.queueLength(), p.links(), p.monitored(),
-                p.watcherPids(), p.registeredName, p.trapsExits(), initialCall(p.body), p.reductions,
+                p.watcherPids(), p.registeredName, p.trapsExits(), initialCall(p.bodyClass), p.reductions,
                 p.priority, counted ? b.memory() : -1, counted ? b.allocated() : -1);
     }
 
     /**
-     * The stack of a process waiting in receive; null for any other. The JDK takes the stack of an
+     * The stack of a process waiting in receive (empty for a hibernated one); null for any other. The JDK takes the stack of an
      * unmounted virtual thread by suspending it, and one that is runnable (queued on a carrier)
      * it then submits to the scheduler a second time; a parked one it only resubmits if it was
      * unparked meanwhile, which is the ordinary single wake-up.
      */
     public List<StackTraceElement> stacktrace(Pid pid) {
         Proc p = lookup(pid);
+        if (p != null && p.state() == Proc.HIBERNATED) {
+            return List.of(); // hibernate discarded the stack
+        }
         Thread t = p == null ? null : p.thread;
         if (t == null || p.state() != Proc.WAITING) {
             return null;
@@ -804,8 +851,8 @@ public final class Kernel {
         return List.of(t.getStackTrace());
     }
 
-    private static String initialCall(Object body) {
-        String name = body.getClass().getName();
+    private static String initialCall(Class<?> body) {
+        String name = body.getName();
         int lambda = name.indexOf("$$Lambda");
         return (lambda >= 0 ? name.substring(0, lambda) : name) + ".run/0";
     }

@@ -27,13 +27,16 @@ import java.util.function.Supplier;
  * <p>Threads: the process's own thread receives and exits; any thread may enqueue, signal, link
  * and monitor. Links and monitors are guarded by this object's monitor; a process never holds two
  * processes' monitors at once, so there is no lock order to get wrong. The state goes
- * RUNNING ⇄ WAITING → EXITING → DEAD; once EXITING, links and monitors are frozen.
+ * RUNNING ⇄ WAITING → EXITING → DEAD; once EXITING, links and monitors are frozen. RUNNING ⇄
+ * HIBERNATED: the process's thread has ended (see {@link #hibernate}), and a message or exit signal
+ * starts a new one at the function it left.
  */
 final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
     static final int RUNNING = 0;
     static final int WAITING = 1;
-    static final int EXITING = 2;
-    static final int DEAD = 3;
+    static final int HIBERNATED = 2;
+    static final int EXITING = 3;
+    static final int DEAD = 4;
 
     private static final System.Logger LIMIT_LOG = System.getLogger("io.loomix.process");
     private static final VarHandle STATE;
@@ -51,14 +54,19 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
 
     final Pid pid;
     final Kernel kernel;
-    /** The function the process runs; kept for {@code initial_call}. */
-    final Object body;
+    /**
+     * The class of the function the process runs, for {@code initial_call}: the class and not the
+     * function, which would keep what it captured alive for as long as the process lives.
+     */
+    final Class<?> bodyClass;
     Thread thread;
     private volatile int state;
     private volatile boolean trapExit;
     /** An exit signal that will end this process at its next receive (or yield point). */
     private volatile ExitReason pendingExit;
     volatile Atom registeredName;
+    /** What a hibernated process runs when it wakes; written before HIBERNATED is published. */
+    private Runnable resume;
 
     // Guarded by this.
     private HashSet<Pid> links;
@@ -102,7 +110,7 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
     Proc(Kernel kernel, Pid pid, Object body, Budget budget, Priority priority) {
         this.kernel = kernel;
         this.pid = pid;
-        this.body = body;
+        this.bodyClass = body.getClass();
         this.budget = budget;
         this.priority = priority;
     }
@@ -151,8 +159,11 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
         if (budget != null && budget.maxQueueLen > 0) {
             checkQueueLimit();
         }
-        if (state == WAITING) {
+        int s = state;
+        if (s == WAITING) {
             wake();
+        } else if (s == HIBERNATED) {
+            thaw();
         }
     }
 
@@ -196,6 +207,40 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
         }
     }
 
+    /** Any thread: the first to move a hibernated process back to RUNNING starts its new thread. */
+    private void thaw() {
+        if (STATE.compareAndSet(this, HIBERNATED, RUNNING)) {
+            Runnable r = resume;
+            resume = null;
+            kernel.thaw(this, r);
+        }
+    }
+
+    /**
+     * Own thread, as its body unwinds from {@code hibernate}: parks the process without a thread.
+     * True when the calling thread must end (a message or an exit signal will start a new one);
+     * false when one is there already, and the caller runs {@code resume} at once itself, as Erlang
+     * wakes a process that hibernates with messages queued. No wake-up is lost: the state is stored
+     * before the queue's count and the pending exit are read, and a sender counts its message (a
+     * killer sets the pending exit) before it reads the state, all volatile accesses, so one of the
+     * two sides sees the other.
+     */
+    boolean hibernate(Runnable resume) {
+        dropMarker();
+        this.resume = resume;
+        thread = null; // the ended thread and its stack must not stay reachable
+        STATE.setVolatile(this, HIBERNATED);
+        if (queueLength() == 0 && pendingExit == null) {
+            return true;
+        }
+        if (STATE.compareAndSet(this, HIBERNATED, RUNNING)) {
+            this.resume = null;
+            thread = Thread.currentThread();
+            return false;
+        }
+        return true; // a waker won the race and starts the new thread
+    }
+
     /**
      * Any thread: an exit signal from {@code from}. Erlang's rules: {@code kill} sent with
      * exit/2 cannot be trapped; a trapping process gets an {@link Exit} message; otherwise
@@ -217,11 +262,17 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
         if (state >= EXITING || !PENDING_EXIT.compareAndSet(this, null, reason)) {
             return;
         }
-        if (state == WAITING) {
+        int s = state;
+        if (s == WAITING) {
             wake();
-        } else if (thread != null && Thread.currentThread() != thread) {
-            // It may be blocked outside receive, in I/O or a sleep.
-            thread.interrupt();
+        } else if (s == HIBERNATED) {
+            thaw();
+        } else {
+            Thread t = thread; // read once: a process that hibernates clears it
+            if (t != null && Thread.currentThread() != t) {
+                // It may be blocked outside receive, in I/O or a sleep.
+                t.interrupt();
+            }
         }
     }
 
@@ -273,6 +324,9 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
      */
     synchronized void linkSignal(Pid from, ExitReason reason) {
         if (links != null && links.remove(from)) {
+            if (links.isEmpty()) {
+                links = null;
+            }
             exitSignal(from, reason, true);
         }
     }
@@ -285,6 +339,9 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
     synchronized void monitorDown(Ref ref, Object object, ExitReason reason) {
         Held held = monitors == null ? null : monitors.remove(ref);
         if (held != null) {
+            if (monitors.isEmpty()) {
+                monitors = null;
+            }
             monitorDown(ref, held, reason);
         }
     }
@@ -299,7 +356,13 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
     }
 
     synchronized boolean removeLink(Pid other) {
-        return links != null && links.remove(other);
+        if (links == null || !links.remove(other)) {
+            return false;
+        }
+        if (links.isEmpty()) {
+            links = null; // an empty set still costs about 80 bytes, in every process that ever had one
+        }
+        return true;
     }
 
     synchronized void addMonitor(Ref ref, Held held) {
@@ -310,7 +373,14 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
     }
 
     synchronized Held removeMonitor(Ref ref) {
-        return monitors == null ? null : monitors.remove(ref);
+        if (monitors == null) {
+            return null;
+        }
+        Held held = monitors.remove(ref);
+        if (monitors.isEmpty()) {
+            monitors = null;
+        }
+        return held;
     }
 
     /** Registers a watcher; false if this process is exiting or has an exit pending (the watcher gets noproc). */
@@ -326,7 +396,13 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
     }
 
     synchronized boolean removeWatcher(Ref ref) {
-        return watchers != null && watchers.remove(ref) != null;
+        if (watchers == null || watchers.remove(ref) == null) {
+            return false;
+        }
+        if (watchers.isEmpty()) {
+            watchers = null; // e.g. proc_lib's start monitor, gone once the server has started
+        }
+        return true;
     }
 
     synchronized List<Pid> links() {
@@ -632,7 +708,7 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
 
     String status() {
         return switch (state) {
-            case WAITING -> "waiting";
+            case WAITING, HIBERNATED -> "waiting";
             case EXITING -> "exiting";
             case DEAD -> "exited";
             default -> "running";

@@ -140,9 +140,20 @@ final class Scheduler implements Executor {
         if (carrier != null && carrier.scheduler == this) {
             if (Thread.currentThread() == carrier) {
                 if (carrier.preempted) {
+                    carrier.preempted = false;
+                    if (carrier.ranFromNext() && !carrier.spare) {
+                        // It ran from runNext: a chain of message hand-offs used up the slice, not this
+                        // task alone. At the back of the shared queue it would wait for every CPU-bound
+                        // process (100 spinners: 60 ms and more); at the back of this carrier's queue
+                        // it starts a new slice after the tasks queued here. A task that really is
+                        // CPU-bound comes back from that queue, not runNext, and goes to the shared one
+                        // at its next preemption. Not on a spare: nobody steals from a spare's queue,
+                        // and a spare that blocks next would strand the task (a preempted lock holder).
+                        carrier.pushLocal(task);
+                        return;
+                    }
                     // A preempted task goes to the shared queue, so CPU-bound processes spread over
                     // all carriers instead of staying where they were spawned (the busy do not steal).
-                    carrier.preempted = false;
                     RuntimeFaults.offer(global, task);
                     wakeIdle();
                     return;
@@ -271,11 +282,19 @@ final class Scheduler implements Executor {
         return false;
     }
 
-    /** Takes a task from another carrier's run queue. */
+    /**
+     * Takes a task from another carrier's run queue. A spare looks at every carrier: a process
+     * preempted from runNext waits in its carrier's own queue, and that carrier may be the one
+     * blocked (see {@link #addSpare}).
+     */
     Runnable steal(Carrier thief) {
         int n = carriers.length;
-        for (int i = 1; i < n; i++) {
-            Runnable task = carriers[(thief.index + i) % n].stealLocal();
+        for (int i = 1; i <= n; i++) {
+            Carrier victim = carriers[(thief.index + i) % n];
+            if (victim == thief) {
+                continue;
+            }
+            Runnable task = victim.stealLocal();
             if (task != null) {
                 return task;
             }

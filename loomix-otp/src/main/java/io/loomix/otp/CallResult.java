@@ -25,6 +25,11 @@ public sealed interface CallResult<S> permits CallResult.Reply, CallResult.StopR
         public Reply<S> withTimeout(Duration timeout) {
             return new Reply<>(value, state, new Next.Timeout(timeout));
         }
+
+        /** OTP's {@code {reply, Value, State, hibernate}}: see {@link Next.Hibernate}. */
+        public Reply<S> hibernate() {
+            return new Reply<>(value, state, Next.HIBERNATE);
+        }
     }
 
     /** Stop with {@code reason}: terminate runs, then the caller gets {@code reply}. */

@@ -26,6 +26,11 @@ public sealed interface Init<S> {
         public Ok<S> withTimeout(Duration timeout) {
             return new Ok<>(state, new Next.Timeout(timeout));
         }
+
+        /** OTP's {@code {ok, State, hibernate}}: start hibernated, see {@link Next.Hibernate}. */
+        public Ok<S> hibernate() {
+            return new Ok<>(state, Next.HIBERNATE);
+        }
     }
 
     /** Do not start; the process exits {@code normal}. */

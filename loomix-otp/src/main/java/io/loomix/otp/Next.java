@@ -5,9 +5,8 @@ import java.util.Objects;
 
 /**
  * What a GenServer does after a callback, besides waiting for its next message: Erlang's
- * {@code timeout} and {@code {continue, Arg}} in callback results. Set with
- * {@code withTimeout}/{@code withContinue} on a result. (Erlang's {@code hibernate} has no
- * counterpart: a waiting virtual thread already holds no carrier and only a small stack.)
+ * {@code timeout}, {@code {continue, Arg}} and {@code hibernate} in callback results. Set with
+ * {@code withTimeout}/{@code withContinue}/{@code hibernate} on a result.
  */
 public sealed interface Next {
     /** Just wait for the next message. */
@@ -26,5 +25,13 @@ public sealed interface Next {
     /** Run {@code handleContinue(arg, state)} before looking at any message. */
     record Continue(Object arg) implements Next {}
 
+    /**
+     * Wait for the next message hibernated ({@link io.loomix.Process#hibernate}): the server's
+     * thread and stack go, and it keeps only its state, mailbox, links and monitors until a message
+     * comes. For servers that idle long; each wake-up costs about a spawn.
+     */
+    record Hibernate() implements Next {}
+
     None NONE = new None();
+    Hibernate HIBERNATE = new Hibernate();
 }

@@ -24,6 +24,11 @@ public sealed interface Result<S> extends CallResult<S> permits Result.NoReply, 
         public NoReply<S> withTimeout(Duration timeout) {
             return new NoReply<>(state, new Next.Timeout(timeout));
         }
+
+        /** OTP's {@code {noreply, State, hibernate}}: see {@link Next.Hibernate}. */
+        public NoReply<S> hibernate() {
+            return new NoReply<>(state, Next.HIBERNATE);
+        }
     }
 
     /**

@@ -110,11 +110,25 @@ final class ServerLoop<S> implements Sys.Target {
                     next = result("handleContinue", () -> mod.handleContinue(arg, state));
                     yield null;
                 }
+                // The stack below here is only enter's frames, which a resumed server needs no more.
+                case Next.Hibernate h -> {
+                    last = null; // the last message need not outlive the stack
+                    throw hibernate(this::awake);
+                }
             };
             if (message != null) {
                 next = dispatch(message, next);
             }
         }
+    }
+
+    /**
+     * A hibernated server's first code on its new thread. The message is dispatched as one that
+     * came while hibernating, so a system message (which keeps the current Next) leaves the server
+     * hibernating again, as OTP's does.
+     */
+    private void awake() {
+        loop(dispatch(receive(), Next.HIBERNATE));
     }
 
     private Next dispatch(Object message, Next current) {
