@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code ./loomix shell [--sname NAME | --name NAME@HOST] [--cookie C] [--eval 'snippets']}: the
@@ -12,6 +13,12 @@ import java.util.ServiceLoader;
  * snippet failed).
  */
 public final class ShellMain {
+    /**
+     * Set by {@code ./loomix shell} when its input and output are a terminal: print the banner and
+     * the first prompt as soon as the JVM runs, before the node and the line reader are ready.
+     */
+    static final String EARLY_PROMPT = "loomix.shell.earlyPrompt";
+
     private ShellMain() {}
 
     record Options(String name, boolean longNames, String cookie, String eval) {}
@@ -30,6 +37,21 @@ public final class ShellMain {
             System.out.println(USAGE);
             return;
         }
+        // Interactive: the banner and the first prompt go out now, and the terminal is built while
+        // the node starts; the line reader takes the prompt over when both are ready (Console.run).
+        boolean promptShown = false;
+        CompletableFuture<Shell> started = new CompletableFuture<>();
+        CompletableFuture<Console.Line> line = null;
+        if (options.eval() == null) {
+            if (Boolean.getBoolean(EARLY_PROMPT)) {
+                System.out.print(Console.banner() + System.lineSeparator() + Console.prompt(1));
+                System.out.flush();
+                promptShown = true;
+            }
+            String home = System.getProperty("user.home", ".");
+            String history = System.getenv().getOrDefault("LOOMIX_HISTORY", Path.of(home, ".loomix_history").toString());
+            line = Console.open(Path.of(history), started::join);
+        }
         Optional<Distribution> dist = ServiceLoader.load(Distribution.class).findFirst();
         String node = "nonode@nohost";
         if (options.name() != null) {
@@ -43,14 +65,13 @@ public final class ShellMain {
         } else if (options.cookie() != null) {
             System.err.println("loomix shell: --cookie without --sname or --name: the node is not distributed, the cookie is unused");
         }
-        Shell shell = Shell.start(line -> System.out.println(line), options.name() != null ? dist : Optional.empty());
+        Shell shell = Shell.start(notice -> System.out.println(notice), options.name() != null ? dist : Optional.empty());
+        started.complete(shell);
         int status = 0;
-        if (options.eval() != null) {
+        if (line == null) {
             status = evalAndPrint(shell, options.eval());
         } else {
-            String home = System.getProperty("user.home", ".");
-            String history = System.getenv().getOrDefault("LOOMIX_HISTORY", Path.of(home, ".loomix_history").toString());
-            Console.run(shell, node, Path.of(history));
+            Console.run(shell, node, line.join(), promptShown);
         }
         System.out.flush();
         Runtime.getRuntime().halt(status); // halts the node: its processes go with it, as q() does in Erlang
