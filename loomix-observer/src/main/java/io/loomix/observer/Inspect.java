@@ -25,6 +25,12 @@ import java.util.regex.Pattern;
  */
 final class Inspect {
     private static final Pattern PID = Pattern.compile("<(\\d+)\\.(\\d+)\\.(\\d+)>");
+    /**
+     * Above this many processes the table shows each one's initial call instead of reading its
+     * stack: a stack read suspends the virtual thread, which a table refreshed every few seconds
+     * would do to every process.
+     */
+    static final int STACKS_UP_TO = 5_000;
 
     private final Supplier<List<String>> connectedNodes;
 
@@ -91,7 +97,9 @@ final class Inspect {
     /** The Processes tab: one row per live process. */
     List<Map<String, Object>> processes() {
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (Pid pid : Process.list()) {
+        List<Pid> pids = Process.list();
+        boolean stacks = pids.size() <= STACKS_UP_TO;
+        for (Pid pid : pids) {
             Optional<ProcessInfo> info = Process.info(pid);
             if (info.isEmpty()) {
                 continue;
@@ -100,7 +108,8 @@ final class Inspect {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("pid", pid);
             row.put("name", p.registeredName());
-            row.put("current", Stacks.current(Process.stacktrace(pid).orElse(List.of())).orElse(p.initialCall()));
+            List<StackTraceElement> stack = stacks ? Process.stacktrace(pid).orElse(List.of()) : List.of();
+            row.put("current", Stacks.current(stack).orElse(p.initialCall()));
             row.put("status", p.status());
             row.put("messageQueueLen", p.messageQueueLen());
             row.put("reductions", p.reductions());
