@@ -62,6 +62,17 @@ final class Behaviours {
         });
     }
 
+    /** The callback class of a process idle in the GenServer loop (see the class comment), or null if it does not answer. */
+    static String module(Pid pid) {
+        return Process.run(() -> {
+            try {
+                return Sys.module(pid).getName();
+            } catch (Exited | RuntimeException busyOrGone) {
+                return null;
+            }
+        });
+    }
+
     /** Every supervision tree on this node, each from a supervisor that no supervisor lists as a child. */
     static List<Map<String, Object>> trees() {
         return Process.run(() -> {

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,6 +34,12 @@ final class Inspect {
     static final int STACKS_UP_TO = 5_000;
 
     private final Supplier<List<String>> connectedNodes;
+    /**
+     * The callback class of each GenServer seen idle, asked once ({@code Sys.module}) and kept
+     * while the process lives: the table is refreshed every few seconds. A hot swap keeps the
+     * class's name, so the cached name stays right.
+     */
+    private final Map<Pid, String> modules = new ConcurrentHashMap<>();
 
     Inspect(Supplier<List<String>> connectedNodes) {
         this.connectedNodes = connectedNodes;
@@ -109,7 +116,16 @@ final class Inspect {
             row.put("pid", pid);
             row.put("name", p.registeredName());
             List<StackTraceElement> stack = stacks ? Process.stacktrace(pid).orElse(List.of()) : List.of();
-            row.put("current", Stacks.current(stack).orElse(p.initialCall()));
+            String current = Stacks.current(stack).orElse(p.initialCall());
+            row.put("current", current);
+            String module = modules.get(pid);
+            if (module == null && current.equals(Stacks.GEN_LOOP)) {
+                module = Behaviours.module(pid);
+                if (module != null) {
+                    modules.put(pid, module);
+                }
+            }
+            row.put("module", module);
             row.put("status", p.status());
             row.put("messageQueueLen", p.messageQueueLen());
             row.put("reductions", p.reductions());
@@ -117,6 +133,7 @@ final class Inspect {
             row.put("allocated", p.allocatedBytes());
             rows.add(row);
         }
+        modules.keySet().retainAll(new java.util.HashSet<>(pids));
         return rows;
     }
 

@@ -121,6 +121,8 @@ class ObserverHttpTest {
         assertEquals("gen_server", b.get("kind"));
         assertEquals(Holder.class.getName(), b.get("module"));
         assertEquals("4242", b.get("state"));
+        Map<String, Object> row = awaitRow(server, r -> r.get("module") != null);
+        assertEquals(Holder.class.getName(), row.get("module"), "the table names an idle GenServer's callback class");
     }
 
     @Test
