@@ -56,7 +56,16 @@ public final class ShellMain {
         String node = "nonode@nohost";
         if (options.name() != null) {
             if (dist.isPresent()) {
-                node = dist.get().start(options.name(), options.longNames(), options.cookie());
+                try {
+                    node = dist.get().start(options.name(), options.longNames(), options.cookie());
+                } catch (RuntimeException e) {
+                    if (promptShown) {
+                        System.out.println(); // below the early prompt
+                    }
+                    System.err.println("loomix shell: the node could not start as " + options.name() + ": " + e.getMessage());
+                    System.err.flush();
+                    Runtime.getRuntime().halt(1);
+                }
             } else {
                 System.err.println("loomix shell: distribution is not available in this build (loomix-dist is missing),"
                         + " so " + (options.longNames() ? "--name " : "--sname ") + options.name()
