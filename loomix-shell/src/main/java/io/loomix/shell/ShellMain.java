@@ -52,7 +52,9 @@ public final class ShellMain {
             String history = System.getenv().getOrDefault("LOOMIX_HISTORY", Path.of(home, ".loomix_history").toString());
             line = Console.open(Path.of(history), started::join);
         }
-        Optional<Distribution> dist = ServiceLoader.load(Distribution.class).findFirst();
+        // Looked for only when asked: loading the provider loads distribution's classes, on the start's path.
+        Optional<Distribution> dist = options.name() == null ? Optional.empty()
+                : ServiceLoader.load(Distribution.class).findFirst();
         String node = "nonode@nohost";
         if (options.name() != null) {
             if (dist.isPresent()) {
@@ -74,7 +76,7 @@ public final class ShellMain {
         } else if (options.cookie() != null) {
             System.err.println("loomix shell: --cookie without --sname or --name: the node is not distributed, the cookie is unused");
         }
-        Shell shell = Shell.start(notice -> System.out.println(notice), options.name() != null ? dist : Optional.empty());
+        Shell shell = Shell.start(notice -> System.out.println(notice), dist);
         started.complete(shell);
         int status = 0;
         if (line == null) {
