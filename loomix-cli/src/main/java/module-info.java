@@ -2,4 +2,5 @@
 module io.loomix.cli {
     requires io.loomix.core;
     requires io.loomix.dist;
+    requires io.loomix.observer;
 }

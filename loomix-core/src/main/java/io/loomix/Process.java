@@ -591,6 +591,15 @@ public sealed class Process permits Loomix {
     }
 
     /**
+     * Erlang's {@code erlang:system_info(schedulers)}: how many carrier threads run processes
+     * ({@code -Dloomix.schedulers}, default the number of cores); 0 when processes run on the JDK's
+     * default scheduler instead (a warning at start says why).
+     */
+    public static int schedulers() {
+        return K.schedulers();
+    }
+
+    /**
      * A receive timeout in nanoseconds; -1 waits forever. Erlang refuses 2^32 ms and more
      * ({@code timeout_value}: its timer word is 32 bits); a Duration of weeks is ordinary Java,
      * so Loomix accepts any timeout, and one beyond what a long counts in nanoseconds (about 292

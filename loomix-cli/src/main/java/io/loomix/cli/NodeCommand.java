@@ -3,20 +3,24 @@ package io.loomix.cli;
 import io.loomix.Atom;
 import io.loomix.dist.Node;
 import io.loomix.dist.NodeOptions;
+import io.loomix.observer.Observer;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code ./loomix node --sname NAME | --name NAME@HOST [--cookie C] [--hidden] [--main CLASS args...]}:
- * a node that stays up until the JVM is halted or gets SIGTERM, when it unregisters from epmd.
+ * {@code ./loomix node --sname NAME | --name NAME@HOST [--cookie C] [--hidden] [--observer PORT] [--main CLASS args...]}:
+ * a node that stays up until the JVM is halted or gets SIGTERM, when it unregisters from epmd;
+ * {@code --observer PORT} serves its observer on that port of the loopback interface (0: any free one).
  */
 final class NodeCommand {
     private static final String USAGE = "usage: ./loomix node --sname NAME | --name NAME[@HOST] [--cookie C] [--hidden]"
-            + " [--cp PATH] [--main CLASS args...]";
+            + " [--observer PORT] [--cp PATH] [--main CLASS args...]";
 
     private NodeCommand() {}
 
@@ -26,6 +30,7 @@ final class NodeCommand {
         boolean longNames = false;
         boolean hidden = false;
         String main = null;
+        Integer observerPort = null;
         String[] mainArgs = new String[0];
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -36,6 +41,7 @@ final class NodeCommand {
                 }
                 case "--cookie" -> cookie = value(args, i++, a);
                 case "--hidden" -> hidden = true;
+                case "--observer" -> observerPort = port(value(args, i++, a));
                 case "--main" -> {
                     main = value(args, i++, a);
                     mainArgs = Arrays.copyOfRange(args, i + 1, args.length);
@@ -61,6 +67,9 @@ final class NodeCommand {
             halted.countDown();
         }, "loomix-node-stop"));
         System.out.println("loomix node " + node + " is up (stop it with Ctrl-C or SIGTERM)");
+        if (observerPort != null) {
+            startObserver(observerPort);
+        }
         System.out.flush();
         if (main != null) {
             runMain(main, mainArgs);
@@ -89,6 +98,29 @@ final class NodeCommand {
         } catch (IllegalAccessException e) {
             fail(className + ".main is not public");
         }
+    }
+
+    private static void startObserver(int port) {
+        try {
+            Observer o = Observer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+                    () -> Node.list().stream().map(Atom::toString).toList());
+            System.out.println("observer at " + o.uri());
+        } catch (RuntimeException e) {
+            System.err.println("loomix node: " + e.getMessage() + "; the node runs without its observer");
+        }
+    }
+
+    private static int port(String text) {
+        try {
+            int port = Integer.parseInt(text);
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException notANumber) {
+            // told below
+        }
+        fail("--observer needs a port from 0 to 65535 (0: any free port), got '" + text + "'");
+        return -1;
     }
 
     private static String value(String[] args, int i, String option) {

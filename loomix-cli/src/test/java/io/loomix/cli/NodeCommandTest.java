@@ -7,6 +7,10 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code loomix node} in a JVM of its own: up and registered with epmd, gone from it after SIGTERM. */
+/** {@code loomix node} in a JVM of its own: up and registered with epmd, its observer answering, gone from epmd after SIGTERM. */
 class NodeCommandTest {
     @Test
     void aNodeRegistersAndUnregistersOnSigterm() throws Exception {
@@ -32,7 +36,7 @@ class NodeCommandTest {
             var builder = new ProcessBuilder(List.of(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED",
                     "--add-opens", "java.management/sun.management=ALL-UNNAMED",
                     "-cp", classPath(), Main.class.getName(),
-                    "node", "--sname", "clinode", "--cookie", "c")).redirectErrorStream(true);
+                    "node", "--sname", "clinode", "--cookie", "c", "--observer", "0")).redirectErrorStream(true);
             builder.environment().put("ERL_EPMD_PORT", Integer.toString(epmdPort));
             node = builder.start();
             var out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
@@ -42,6 +46,13 @@ class NodeCommandTest {
             }
             assertTrue(line != null && line.startsWith("loomix node clinode@") && line.endsWith("is up (stop it with Ctrl-C or SIGTERM)"),
                     String.valueOf(line));
+            String observed = out.readLine();
+            assertTrue(observed != null && observed.startsWith("observer at http://127.0.0.1:"), String.valueOf(observed));
+            var system = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(observed.substring("observer at ".length()) + "api/system")).timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, system.statusCode());
+            assertTrue(system.body().contains("\"node\":\"clinode@"), "the observer shows the node's name: " + system.body());
             var client = EpmdClient.local(epmdPort);
             assertTrue(client.lookup("clinode").isPresent(), "registered with epmd");
             node.destroy(); // SIGTERM

@@ -10,7 +10,11 @@ import io.loomix.Ref;
 import io.loomix.code.Code;
 import io.loomix.code.Loaded;
 import io.loomix.code.NlResult;
+import io.loomix.observer.Observer;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -168,6 +172,31 @@ public final class Helpers {
         System.out.println(rows.isEmpty() ? "(no registered processes)" : String.join(System.lineSeparator(), rows));
     }
 
+    /**
+     * Erlang's {@code observer()}: starts this node's observer (a web page; once per node) on a free
+     * port of the loopback interface and prints its address; open it in a browser.
+     */
+    public static URI observer() {
+        return observer(0);
+    }
+
+    /** {@link #observer()} on {@code port} (0: any free one); an observer already running stays where it is. */
+    public static URI observer(int port) {
+        Optional<Observer> running = Observer.running();
+        Observer o;
+        if (running.isPresent()) {
+            o = running.get();
+        } else {
+            Optional<Distribution> dist = Shell.current().distribution();
+            o = Observer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+                    () -> dist.map(Distribution::nodes).orElse(List.of()));
+        }
+        System.out.println("observer: open " + o.uri() + " in a browser"
+                + (running.isPresent() && port != 0 && port != o.uri().getPort()
+                        ? " (it was already running there, so not on port " + port + ")" : ""));
+        return o.uri();
+    }
+
     /** What the shell offers. */
     public static void help() {
         System.out.print("""
@@ -182,6 +211,7 @@ public final class Helpers {
                   nl("Spin")  nl(Spin.class) load Spin's current version on every connected node
                   Code.which("Spin")  Code.allLoaded()  Code.purge("Spin")  Code.softPurge("Spin")
                   i()  i(pid)  regs()     processes, one process, registered names
+                  observer()  observer(port)  the node's observer, a web page: prints its address
                   Node.self()  Node.list()  Node.ping("b@host")  Node.spawn("b@host", "Spin", "start")
                   help()  q()             this text; halt the node (as Ctrl-D)
                 Tab completes; an unfinished statement continues on the next line; Ctrl-C stops the

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code ./loomix shell [--sname NAME | --name NAME@HOST] [--cookie C] [--eval 'snippets']}: the
@@ -12,6 +13,12 @@ import java.util.ServiceLoader;
  * snippet failed).
  */
 public final class ShellMain {
+    /**
+     * Set by {@code ./loomix shell} when its input and output are a terminal: print the banner and
+     * the first prompt as soon as the JVM runs, before the node and the line reader are ready.
+     */
+    static final String EARLY_PROMPT = "loomix.shell.earlyPrompt";
+
     private ShellMain() {}
 
     record Options(String name, boolean longNames, String cookie, String eval) {}
@@ -30,11 +37,37 @@ public final class ShellMain {
             System.out.println(USAGE);
             return;
         }
-        Optional<Distribution> dist = ServiceLoader.load(Distribution.class).findFirst();
+        // Interactive: the banner and the first prompt go out now, and the terminal is built while
+        // the node starts; the line reader takes the prompt over when both are ready (Console.run).
+        boolean promptShown = false;
+        CompletableFuture<Shell> started = new CompletableFuture<>();
+        CompletableFuture<Console.Line> line = null;
+        if (options.eval() == null) {
+            if (Boolean.getBoolean(EARLY_PROMPT)) {
+                System.out.print(Console.banner() + System.lineSeparator() + Console.prompt(1));
+                System.out.flush();
+                promptShown = true;
+            }
+            String home = System.getProperty("user.home", ".");
+            String history = System.getenv().getOrDefault("LOOMIX_HISTORY", Path.of(home, ".loomix_history").toString());
+            line = Console.open(Path.of(history), started::join);
+        }
+        // Looked for only when asked: loading the provider loads distribution's classes, on the start's path.
+        Optional<Distribution> dist = options.name() == null ? Optional.empty()
+                : ServiceLoader.load(Distribution.class).findFirst();
         String node = "nonode@nohost";
         if (options.name() != null) {
             if (dist.isPresent()) {
-                node = dist.get().start(options.name(), options.longNames(), options.cookie());
+                try {
+                    node = dist.get().start(options.name(), options.longNames(), options.cookie());
+                } catch (RuntimeException e) {
+                    if (promptShown) {
+                        System.out.println(); // below the early prompt
+                    }
+                    System.err.println("loomix shell: the node could not start as " + options.name() + ": " + e.getMessage());
+                    System.err.flush();
+                    Runtime.getRuntime().halt(1);
+                }
             } else {
                 System.err.println("loomix shell: distribution is not available in this build (loomix-dist is missing),"
                         + " so " + (options.longNames() ? "--name " : "--sname ") + options.name()
@@ -43,14 +76,13 @@ public final class ShellMain {
         } else if (options.cookie() != null) {
             System.err.println("loomix shell: --cookie without --sname or --name: the node is not distributed, the cookie is unused");
         }
-        Shell shell = Shell.start(line -> System.out.println(line), options.name() != null ? dist : Optional.empty());
+        Shell shell = Shell.start(notice -> System.out.println(notice), dist);
+        started.complete(shell);
         int status = 0;
-        if (options.eval() != null) {
+        if (line == null) {
             status = evalAndPrint(shell, options.eval());
         } else {
-            String home = System.getProperty("user.home", ".");
-            String history = System.getenv().getOrDefault("LOOMIX_HISTORY", Path.of(home, ".loomix_history").toString());
-            Console.run(shell, node, Path.of(history));
+            Console.run(shell, node, line.join(), promptShown);
         }
         System.out.flush();
         Runtime.getRuntime().halt(status); // halts the node: its processes go with it, as q() does in Erlang

@@ -7,6 +7,7 @@ import org.jline.reader.ParsedLine;
 import org.jline.reader.Parser;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * JLine's view of Java input, from JShell's source analysis: Enter on an unfinished statement or
@@ -14,11 +15,12 @@ import java.util.List;
  * JShell completes (from its anchor to the cursor).
  */
 final class SnippetParser implements Parser {
-    private final Shell shell;
+    private final Supplier<Shell> shell;
     /** The suggestions of the last completion parse, for {@link SnippetCompleter}. */
     volatile List<SourceCodeAnalysis.Suggestion> suggestions = List.of();
 
-    SnippetParser(Shell shell) {
+    /** @param shell the shell, asked for when a line is completed or ended (it may still be starting when this is made) */
+    SnippetParser(Supplier<Shell> shell) {
         this.shell = shell;
     }
 
@@ -32,7 +34,7 @@ final class SnippetParser implements Parser {
         }
         if (context == ParseContext.COMPLETE) {
             int[] anchor = new int[1];
-            suggestions = shell.analysis().completionSuggestions(line, cursor, anchor);
+            suggestions = shell.get().analysis().completionSuggestions(line, cursor, anchor);
             return new Line(line, cursor, anchor[0], cursor);
         }
         return new Line(line, cursor, cursor, cursor);
@@ -41,7 +43,7 @@ final class SnippetParser implements Parser {
     private boolean incomplete(String input) {
         String rest = input;
         while (!rest.isBlank()) {
-            SourceCodeAnalysis.CompletionInfo info = shell.analysis().analyzeCompletion(rest);
+            SourceCodeAnalysis.CompletionInfo info = shell.get().analysis().analyzeCompletion(rest);
             switch (info.completeness()) {
                 case DEFINITELY_INCOMPLETE, CONSIDERED_INCOMPLETE -> {
                     return true;

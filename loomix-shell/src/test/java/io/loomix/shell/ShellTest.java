@@ -71,6 +71,23 @@ class ShellTest {
     }
 
     @Test
+    void observerStartsTheNodesObserverWhichListsTheShellProcess() throws Exception {
+        try {
+            String uri = value("observer()");
+            assertTrue(uri.matches("http://127\\.0\\.0\\.1:\\d+/"), uri);
+            assertEquals(uri, value("observer()"), "a second observer() finds the one running");
+            var http = java.net.http.HttpClient.newHttpClient();
+            var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(uri + "api/processes"))
+                    .timeout(java.time.Duration.ofSeconds(30)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode());
+            assertTrue(response.body().contains("\"pid\":\"" + shell().pid() + "\""),
+                    "the table lists the shell process " + shell().pid() + ": " + response.body());
+        } finally {
+            io.loomix.observer.Observer.running().ifPresent(io.loomix.observer.Observer::stop);
+        }
+    }
+
+    @Test
     void theShellProcessIsTheSameFromOneSnippetToTheNextAndKeepsItsMailbox() {
         String pid = value("self()");
         assertEquals(pid, value("self()"));

@@ -40,6 +40,9 @@ class TerminalTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of("env", "LOOMIX_HISTORY=" + history, java,
                 "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
+                // as ./loomix shell on a terminal: the first prompt before the line reader is ready, so
+                // the first keys below are typed ahead and must reach the reader once it takes over
+                "-D" + ShellMain.EARLY_PROMPT + "=true",
                 "-cp", System.getProperty("java.class.path"), ShellMain.class.getName()));
         List<String> start = new ArrayList<>(List.of("new-session", "-d", "-s", "t", "-x", "150", "-y", "50"));
         start.add(String.join(" ", command.stream().map(TerminalTest::quote).toList()));
@@ -139,10 +142,34 @@ class TerminalTest {
         String s = screen();
         while (!condition.test(s)) {
             if (System.nanoTime() > deadline) {
-                fail("waited 120 s for " + what + "; the screen:\n" + s);
+                fail("waited 120 s for " + what + "; the screen:\n" + s + "\nthe shell's threads:\n" + shellThreads());
             }
             Thread.sleep(100);
             s = screen();
+        }
+    }
+
+    /**
+     * The threads of the shell's JVM (the pane's process: env execs java), for a failure that
+     * happens once in many runs: it says where the shell waits.
+     */
+    private static String shellThreads() {
+        try {
+            java.lang.Process pane = new ProcessBuilder("tmux", "-L", TMUX_SOCKET, "display", "-p", "-t", "t", "#{pane_pid}")
+                    .redirectErrorStream(true).start();
+            String pid = new String(pane.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            pane.waitFor();
+            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            Path file = Files.createTempFile("loomix-shell-threads", ".txt");
+            Files.delete(file); // the JVM writes it, and will not overwrite one
+            java.lang.Process dump = new ProcessBuilder(jcmd.toString(), pid, "Thread.dump_to_file", "-format=text", file.toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            dump.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+            String out = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "(no dump written)";
+            Files.deleteIfExists(file);
+            return out;
+        } catch (Exception e) {
+            return "(could not read them: " + e + ")";
         }
     }
 

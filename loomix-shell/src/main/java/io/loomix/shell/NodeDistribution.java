@@ -1,0 +1,52 @@
+package io.loomix.shell;
+
+import io.loomix.Atom;
+import io.loomix.Pid;
+import io.loomix.code.NlServer;
+import io.loomix.code.Peer;
+import io.loomix.dist.Node;
+import io.loomix.dist.NodeOptions;
+
+import java.util.List;
+
+/**
+ * The shell's {@link Distribution} through loomix-dist's {@link Node}: {@code --sname/--name}
+ * start the node and its {@link NlServer}, so that {@code nl} from any shell reaches this one and
+ * this one's {@code nl} reaches every connected node that runs it.
+ */
+public final class NodeDistribution implements Distribution {
+    private static final Atom PONG = Atom.of("pong");
+
+    @Override
+    public String start(String name, boolean longNames, String cookie) {
+        Atom node = Node.start(name, cookie, NodeOptions.DEFAULT.withLongNames(longNames));
+        NlServer.start();
+        return node.toString();
+    }
+
+    @Override
+    public String node() {
+        return Node.self().toString();
+    }
+
+    @Override
+    public boolean ping(String node) {
+        return Node.ping(node) == PONG;
+    }
+
+    @Override
+    public List<String> nodes() {
+        return Node.list().stream().map(Atom::toString).toList();
+    }
+
+    @Override
+    public Pid spawn(String node, String module, String function, List<Object> args) {
+        throw new UnsupportedOperationException("Node.spawn: spawning on another node is not in this build yet"
+                + " (remote spawn is being added to loomix-dist); nl(\"" + module + "\") already puts the module there");
+    }
+
+    @Override
+    public List<Peer> peers() {
+        return Node.list().stream().map(n -> NlServer.peer(n.toString())).toList();
+    }
+}
