@@ -2,6 +2,7 @@ package io.loomix.shell;
 
 import io.loomix.Atom;
 import io.loomix.Pid;
+import io.loomix.code.Code;
 import io.loomix.code.NlServer;
 import io.loomix.code.Peer;
 import io.loomix.dist.Node;
@@ -21,6 +22,8 @@ public final class NodeDistribution implements Distribution {
     public String start(String name, boolean longNames, String cookie) {
         Atom node = Node.start(name, cookie, NodeOptions.DEFAULT.withLongNames(longNames));
         NlServer.start();
+        // Spawn requests and rpc from other nodes find the modules c() and nl loaded here first.
+        Node.classResolver(module -> Code.server().currentClass(module).orElse(null));
         return node.toString();
     }
 
@@ -41,8 +44,7 @@ public final class NodeDistribution implements Distribution {
 
     @Override
     public Pid spawn(String node, String module, String function, List<Object> args) {
-        throw new UnsupportedOperationException("Node.spawn: spawning on another node is not in this build yet"
-                + " (remote spawn is being added to loomix-dist); nl(\"" + module + "\") already puts the module there");
+        return Node.spawn(Atom.of(node), Atom.of(module), Atom.of(function), args);
     }
 
     @Override

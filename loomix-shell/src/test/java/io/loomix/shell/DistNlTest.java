@@ -28,9 +28,10 @@ class DistNlTest {
     Path dir;
 
     @Test
-    void nlLoadsAModuleInAnotherJvmsShellWhichThenRunsIt() throws Exception {
+    void nlLoadsAModuleInAnotherJvmsShellWhichThenRunsItAndSpawnsIt() throws Exception {
         Path greeter = dir.resolve("Greeter.java");
-        Files.writeString(greeter, "public class Greeter { public static String hi() { return \"hello from nl\"; } }\n");
+        Files.writeString(greeter, "public class Greeter { public static String hi() { return \"hello from nl\"; }\n"
+                + " public static void tell(io.loomix.Pid to) { io.loomix.Process.send(to, \"spawned on \" + io.loomix.Process.node()); } }\n");
         int epmdPort;
         try (var s = new ServerSocket(0)) {
             epmdPort = s.getLocalPort();
@@ -49,13 +50,16 @@ class DistNlTest {
                             + " c(\"" + path + "\");"
                             + " List<NlResult> loaded = nl(\"Greeter\");"
                             + " send(Name.of(\"nlb_shell\", other), Tuple.of(self(), \"go\"));"
-                            + " Object answer = receive(30000)");
+                            + " Object answer = receive(30000);"
+                            + " Pid spawned = Node.spawn(other, \"Greeter\", \"tell\", self());"
+                            + " Object told = receive(30000)");
             started.add(a);
             assertTrue(a.waitFor(180, TimeUnit.SECONDS), "shell A finished");
             String outA = Files.readString(dir.resolve("a.out"), StandardCharsets.UTF_8);
             assertEquals(0, a.exitValue(), outA);
             assertTrue(outA.contains("loaded ==> [Done[node=nlb@") && outA.contains("module=Greeter, vsn=1"), outA);
             assertTrue(outA.contains("answer ==> \"hello from nl\""), "shell B ran the module nl brought: " + outA);
+            assertTrue(outA.contains("told ==> \"spawned on nlb@"), "Node.spawn ran the module nl brought on B: " + outA);
             assertTrue(b.waitFor(60, TimeUnit.SECONDS), "shell B finished");
             assertEquals(0, b.exitValue(), Files.readString(dir.resolve("b.out"), StandardCharsets.UTF_8));
         } finally {
