@@ -41,7 +41,8 @@ class DistNlTest {
             started.add(new ProcessBuilder("epmd", "-port", Integer.toString(epmdPort)).redirectErrorStream(true).start());
             awaitListening(epmdPort);
             java.lang.Process b = shell(epmdPort, "nlb", dir.resolve("b.out"),
-                    "register(\"nlb_shell\", self()); var go = (Tuple) receive(); send((Pid) go.get(0), Code.mod(\"Greeter\").call(\"hi\"))");
+                    "register(\"nlb_shell\", self()); var go = (Tuple) receive(); send((Pid) go.get(0), Code.mod(\"Greeter\").call(\"hi\"));"
+                            + " Object bye = receive(60000)"); // stays up for A's spawn
             started.add(b);
             String path = greeter.toString().replace("\\", "\\\\");
             java.lang.Process a = shell(epmdPort, "nla", dir.resolve("a.out"),
@@ -52,7 +53,8 @@ class DistNlTest {
                             + " send(Name.of(\"nlb_shell\", other), Tuple.of(self(), \"go\"));"
                             + " Object answer = receive(30000);"
                             + " Pid spawned = Node.spawn(other, \"Greeter\", \"tell\", self());"
-                            + " Object told = receive(30000)");
+                            + " Object told = receive(30000);"
+                            + " send(Name.of(\"nlb_shell\", other), \"bye\")");
             started.add(a);
             assertTrue(a.waitFor(180, TimeUnit.SECONDS), "shell A finished");
             String outA = Files.readString(dir.resolve("a.out"), StandardCharsets.UTF_8);
