@@ -25,14 +25,20 @@ final class ServerLoop<S> implements Sys.Target {
     private final Pid parent;
     private S state;
     private Object last;
-    private final Debug debug;
+    /** Null until a debug option is set: most servers never have one, and an idle server is worth its bytes. */
+    private Debug debug;
 
     @SuppressWarnings("unchecked")
     private ServerLoop(GenServer<S> mod, Object name, Pid parent, DebugOptions debug) {
         this.mod = mod;
         this.name = name;
         this.parent = parent;
-        this.debug = new Debug(debug, s -> this.mod.formatState((S) s));
+        this.debug = debug.equals(DebugOptions.NONE) ? null : newDebug(debug);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Debug newDebug(DebugOptions options) {
+        return new Debug(options, s -> this.mod.formatState((S) s));
     }
 
     static <S> ProcLib.Spawned start(GenServer<S> mod, StartOptions options, ProcLib.Tie tie) {
@@ -49,7 +55,10 @@ final class ServerLoop<S> implements Sys.Target {
         try {
             initAndLoop(acker);
         } finally {
-            debug.closeFile(); // however the process ends, a kill included: the kill is thrown through here
+            // however the process ends, a kill included: the kill is thrown through here
+            if (debug != null) {
+                debug.closeFile();
+            }
         }
     }
 
@@ -133,7 +142,7 @@ final class ServerLoop<S> implements Sys.Target {
 
     private Next dispatch(Object message, Next current) {
         last = message;
-        if (debug.on() && !(message instanceof Gen.SystemMessage) && !(message instanceof Exit e && e.from().equals(parent))) {
+        if (debug != null && debug.on() && !(message instanceof Gen.SystemMessage) && !(message instanceof Exit e && e.from().equals(parent))) {
             debug.event(switch (message) {
                 case Gen.Call(From from, Object request) -> new SysEvent.Call(request, from);
                 case Gen.Cast(Object request) -> new SysEvent.Cast(request);
@@ -155,7 +164,7 @@ final class ServerLoop<S> implements Sys.Target {
                     case CallResult.Reply<S>(Object value, S s, Next n) -> {
                         state = s;
                         Gen.reply(from, value);
-                        if (debug.on()) {
+                        if (debug != null && debug.on()) {
                             debug.event(new SysEvent.Out(value, from, s), who());
                         }
                         yield n;
@@ -199,7 +208,7 @@ final class ServerLoop<S> implements Sys.Target {
         return switch (r) {
             case Result.NoReply<S>(S s, Next n) -> {
                 state = s;
-                if (debug.on()) {
+                if (debug != null && debug.on()) {
                     debug.event(new SysEvent.NoReply(s), who());
                 }
                 yield n;
@@ -271,6 +280,9 @@ final class ServerLoop<S> implements Sys.Target {
      * trace lines so that states go through {@code formatState}.
      */
     private String logText() {
+        if (debug == null) {
+            return "";
+        }
         var events = debug.logged();
         if (events.isEmpty()) {
             return "";
@@ -305,6 +317,9 @@ final class ServerLoop<S> implements Sys.Target {
 
     @Override
     public Object debug(Sys.DebugCommand command) {
+        if (debug == null) {
+            debug = newDebug(DebugOptions.NONE);
+        }
         return debug.command(command, who());
     }
 
