@@ -308,8 +308,13 @@ final class Scheduler implements Executor {
      */
     Runnable stealStale(Carrier thief) {
         int n = carriers.length;
-        for (int i = 1; i < n; i++) {
-            Runnable task = carriers[(thief.index + i) % n].stealStaleNext(thief);
+        // Up to i == n, as in steal: a spare's index is past the carriers', so i < n would skip one.
+        for (int i = 1; i <= n; i++) {
+            Carrier victim = carriers[(thief.index + i) % n];
+            if (victim == thief) {
+                continue;
+            }
+            Runnable task = victim.stealStaleNext(thief);
             if (task != null) {
                 return task;
             }
