@@ -7,9 +7,10 @@ import io.loomix.Process;
 import io.loomix.Tuple;
 import io.loomix.dist.testing.Child;
 import io.loomix.dist.testing.Erl;
-import org.junit.jupiter.api.AfterEach;
+import io.loomix.dist.testing.PrivateEpmd;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,20 +25,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class DistStressTest {
     private static final String HOST = Erl.shortHost();
-    private Child epmd;
-    private int epmdPort;
+    @RegisterExtension
+    final PrivateEpmd epmd = new PrivateEpmd();
 
     @BeforeEach
     void start() throws Exception {
-        epmdPort = Child.freePort();
-        epmd = Child.epmd(epmdPort);
-        Node.start("loomix", "cookie1", NodeOptions.DEFAULT.withEpmdPort(epmdPort));
-    }
-
-    @AfterEach
-    void stop() {
-        Node.stop();
-        epmd.close();
+        Node.start("loomix", "cookie1", NodeOptions.DEFAULT.withEpmdPort(epmd.port()));
     }
 
     @Test
@@ -50,7 +43,7 @@ class DistStressTest {
                 + " L(M, N) -> receive {S, I} -> case maps:get(S, M, 0) of I -> L(M#{S => I + 1}, N - 1);"
                 + " Want -> io:format(\"out of order: ~p sent ~p, expected ~p~n\", [S, I, Want]), halt() end end end,"
                 + " Loop(#{}, " + senders * each + ").";
-        try (Child erl = Erl.start(epmdPort, "sink", "cookie1", code)) {
+        try (Child erl = Erl.start(epmd.port(), "sink", "cookie1", code)) {
             erl.await("ready");
             Atom sink = Atom.of("sink@" + HOST);
             for (int round = 0; round < 5; round++) {

@@ -8,9 +8,10 @@ import io.loomix.Tuple;
 import io.loomix.dist.term.TermRegistry;
 import io.loomix.dist.testing.Child;
 import io.loomix.dist.testing.Erl;
-import org.junit.jupiter.api.AfterEach;
+import io.loomix.dist.testing.PrivateEpmd;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.lang.invoke.MethodHandles;
 import java.time.Duration;
@@ -26,22 +27,14 @@ class ElixirInteropTest {
     /** %MyApp.User{name: "ann", age: 7} on the Elixir side. */
     public record User(String name, long age) {}
 
-    private Child epmd;
-    private int epmdPort;
+    @RegisterExtension
+    final PrivateEpmd epmd = new PrivateEpmd();
     private Atom me;
 
     @BeforeEach
     void start() throws Exception {
-        epmdPort = Child.freePort();
-        epmd = Child.epmd(epmdPort);
         TermRegistry types = TermRegistry.builder().struct(User.class, "MyApp.User", MethodHandles.lookup()).build();
-        me = Node.start("loomix", "cookie1", NodeOptions.DEFAULT.withEpmdPort(epmdPort).withRegistry(types));
-    }
-
-    @AfterEach
-    void stop() {
-        Node.stop();
-        epmd.close();
+        me = Node.start("loomix", "cookie1", NodeOptions.DEFAULT.withEpmdPort(epmd.port()).withRegistry(types));
     }
 
     @Test
@@ -56,7 +49,7 @@ class ElixirInteropTest {
         });
         Process.register("inbox", inbox);
         String node = ":\"" + me.name() + "\"";
-        try (Child ex = Erl.elixir(epmdPort, "ex", "cookie1",
+        try (Child ex = Erl.elixir(epmd.port(), "ex", "cookie1",
                 "defmodule MyApp.User do defstruct [:name, :age] end;"
                         + "IO.puts(\"ping #{Node.ping(" + node + ")}\");"
                         + "IO.puts(\"list #{inspect(Node.list())}\");"

@@ -6,15 +6,16 @@ import io.loomix.Pid;
 import io.loomix.Tuple;
 import io.loomix.dist.testing.Child;
 import io.loomix.dist.testing.Erl;
+import io.loomix.dist.testing.PrivateEpmd;
 import io.loomix.otp.CallFailed;
 import io.loomix.otp.CallResult;
 import io.loomix.otp.From;
 import io.loomix.otp.GenServer;
 import io.loomix.otp.Init;
 import io.loomix.otp.Result;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -29,25 +30,17 @@ import static org.junit.jupiter.api.Assertions.*;
 class ErlGenServerTest {
     private static final String HOST = Erl.shortHost();
     private static final Atom ERL = Atom.of("gen@" + HOST);
-    private Child epmd;
-    private int epmdPort;
+    @RegisterExtension
+    final PrivateEpmd epmd = new PrivateEpmd();
     private Atom me;
 
     @BeforeEach
     void start() throws Exception {
-        epmdPort = Child.freePort();
-        epmd = Child.epmd(epmdPort);
-        me = Node.start("loomixgen", "cookie1", NodeOptions.DEFAULT.withEpmdPort(epmdPort));
-    }
-
-    @AfterEach
-    void stop() {
-        Node.stop();
-        epmd.close();
+        me = Node.start("loomixgen", "cookie1", NodeOptions.DEFAULT.withEpmdPort(epmd.port()));
     }
 
     private Child erl(String code) {
-        return Erl.start(epmdPort, "gen", "cookie1", code);
+        return Erl.start(epmd.port(), "gen", "cookie1", code);
     }
 
     /** Counts casts; answers a call with {count, request}. */
@@ -111,7 +104,7 @@ class ErlGenServerTest {
     void elixirAndLoomixGenServersCallEachOther() throws Exception {
         Pid counter = run(() -> GenServer.start(new Counter(), "counter"));
         String node = ":\"" + me.name() + "\"";
-        try (Child ex = Erl.elixir(epmdPort, "exgen", "cookie1",
+        try (Child ex = Erl.elixir(epmd.port(), "exgen", "cookie1",
                 "defmodule Counter do use GenServer;"
                         + " def init(n), do: {:ok, n};"
                         + " def handle_call(:get, _from, n), do: {:reply, n, n};"

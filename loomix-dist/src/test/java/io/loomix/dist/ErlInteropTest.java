@@ -9,9 +9,10 @@ import io.loomix.Tuple;
 import io.loomix.dist.testing.Child;
 import io.loomix.dist.testing.Erl;
 import io.loomix.dist.testing.LogCapture;
-import org.junit.jupiter.api.AfterEach;
+import io.loomix.dist.testing.PrivateEpmd;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 
@@ -23,26 +24,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ErlInteropTest {
     private static final String HOST = Erl.shortHost();
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private Child epmd;
-    private int epmdPort;
+    @RegisterExtension
+    final PrivateEpmd epmd = new PrivateEpmd();
     private Atom me;
 
     @BeforeEach
     void start() throws Exception {
-        epmdPort = Child.freePort();
-        epmd = Child.epmd(epmdPort);
         // Erlang's tick time (60 s), as the erl peers have: a node with a shorter one drops them
-        me = Node.start("loomix", "cookie1", NodeOptions.DEFAULT.withEpmdPort(epmdPort));
-    }
-
-    @AfterEach
-    void stop() {
-        Node.stop();
-        epmd.close();
+        me = Node.start("loomix", "cookie1", NodeOptions.DEFAULT.withEpmdPort(epmd.port()));
     }
 
     private Child erl(String name, String cookie, String code, String... extra) {
-        return Erl.start(epmdPort, name, cookie, code, extra);
+        return Erl.start(epmd.port(), name, cookie, code, extra);
     }
 
     /** A registered process that answers {From, Msg} with {reply, Msg}. */
@@ -148,7 +141,7 @@ class ErlInteropTest {
     void aStoppedPeerIsDownAfterTheTickTime() throws Exception {
         Node.stop();
         // another name: epmd may not have noticed yet that the first one went
-        me = Node.start("loomixtick", "cookie1", NodeOptions.DEFAULT.withEpmdPort(epmdPort).withTickTime(Duration.ofSeconds(2)));
+        me = Node.start("loomixtick", "cookie1", NodeOptions.DEFAULT.withEpmdPort(epmd.port()).withTickTime(Duration.ofSeconds(2)));
         try (Child erl = erl("u", "cookie1", "io:format(\"ready~n\"), timer:sleep(infinity).",
                 "-kernel", "net_ticktime", "2")) {
             erl.await("ready");
@@ -220,7 +213,7 @@ class ErlInteropTest {
     @Test
     void hiddenNodesAreNotListed() throws Exception {
         Node.stop();
-        me = Node.start("loomixh", "cookie1", NodeOptions.DEFAULT.withEpmdPort(epmdPort).withHidden(true));
+        me = Node.start("loomixh", "cookie1", NodeOptions.DEFAULT.withEpmdPort(epmd.port()).withHidden(true));
         try (Child erl = erl("r", "cookie1", "io:format(\"ping ~p~n\", [net_adm:ping('" + me.name() + "')]),"
                 + " io:format(\"nodes ~p ~p~n\", [nodes(), nodes(hidden)]), timer:sleep(infinity).")) {
             assertEquals("nodes [] [" + me.name() + "]", erl.await("nodes"));
@@ -237,7 +230,7 @@ class ErlInteropTest {
             Atom q = Atom.of("q@" + HOST);
             assertEquals(Atom.of("pong"), Node.ping(q));
             // a fake node that completes the handshake, then sends a frame no node would send
-            int port = io.loomix.dist.epmd.EpmdClient.local(epmdPort).lookup("loomix").orElseThrow().port();
+            int port = io.loomix.dist.epmd.EpmdClient.local(epmd.port()).lookup("loomix").orElseThrow().port();
             try (var s = new java.net.Socket("127.0.0.1", port)) {
                 var id = new io.loomix.dist.handshake.Handshake.Identity("fake@" + HOST,
                         io.loomix.dist.handshake.DistFlags.LOOMIX, 5, "cookie1");

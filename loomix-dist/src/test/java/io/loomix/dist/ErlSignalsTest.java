@@ -11,10 +11,11 @@ import io.loomix.Ref;
 import io.loomix.Tuple;
 import io.loomix.dist.testing.Child;
 import io.loomix.dist.testing.Erl;
+import io.loomix.dist.testing.PrivateEpmd;
 import io.loomix.testkit.Probe;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -30,27 +31,19 @@ class ErlSignalsTest {
     private static final String HOST = Erl.shortHost();
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Atom ERL = Atom.of("sig@" + HOST);
-    private Child epmd;
-    private int epmdPort;
+    @RegisterExtension
+    final PrivateEpmd epmd = new PrivateEpmd();
     private Atom me;
 
     @BeforeEach
     void start() throws Exception {
-        epmdPort = Child.freePort();
-        epmd = Child.epmd(epmdPort);
-        me = Node.start("loomixsig", "cookie1", NodeOptions.DEFAULT.withEpmdPort(epmdPort)
+        me = Node.start("loomixsig", "cookie1", NodeOptions.DEFAULT.withEpmdPort(epmd.port())
                 .withTickTime(Duration.ofSeconds(2)));
-    }
-
-    @AfterEach
-    void stop() {
-        Node.stop();
-        epmd.close();
     }
 
     /** erl on the test's epmd, with the same short tick time as this node. */
     private Child erl(String code) {
-        return Erl.start(epmdPort, "sig", "cookie1", code, "-kernel", "net_ticktime", "2");
+        return Erl.start(epmd.port(), "sig", "cookie1", code, "-kernel", "net_ticktime", "2");
     }
 
     /** Waits for a message {@code p} accepts (other messages stay queued). */

@@ -9,9 +9,10 @@ import io.loomix.Tuple;
 import io.loomix.dist.term.ExitReasons;
 import io.loomix.dist.testing.Child;
 import io.loomix.dist.testing.Erl;
-import org.junit.jupiter.api.AfterEach;
+import io.loomix.dist.testing.PrivateEpmd;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,26 +29,18 @@ class ErlSpawnRpcTest {
     private static final String HOST = Erl.shortHost();
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Atom ERL = Atom.of("sr@" + HOST);
-    private Child epmd;
-    private int epmdPort;
+    @RegisterExtension
+    final PrivateEpmd epmd = new PrivateEpmd();
     private Atom me;
 
     @BeforeEach
     void start() throws Exception {
-        epmdPort = Child.freePort();
-        epmd = Child.epmd(epmdPort);
-        me = Node.start("loomixsr", "cookie1", NodeOptions.DEFAULT.withEpmdPort(epmdPort)
+        me = Node.start("loomixsr", "cookie1", NodeOptions.DEFAULT.withEpmdPort(epmd.port())
                 .withTickTime(Duration.ofSeconds(4)));
     }
 
-    @AfterEach
-    void stop() {
-        Node.stop();
-        epmd.close();
-    }
-
     private Child erl(String code) {
-        return Erl.start(epmdPort, "sr", "cookie1", code, "-kernel", "net_ticktime", "4");
+        return Erl.start(epmd.port(), "sr", "cookie1", code, "-kernel", "net_ticktime", "4");
     }
 
     private static Object await(java.util.function.Predicate<Object> p) {

@@ -10,9 +10,9 @@ import io.loomix.dist.testing.Child;
 import io.loomix.dist.testing.Erl;
 import io.loomix.dist.testing.GlobalErl;
 import io.loomix.dist.testing.GlobalPeer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.loomix.dist.testing.PrivateEpmd;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -29,27 +29,15 @@ import static org.junit.jupiter.api.Assertions.*;
 class GlobalClusterTest {
     private static final String HOST = Erl.shortHost();
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private Child epmd;
-    private int epmdPort;
-
-    @BeforeEach
-    void epmd() throws Exception {
-        epmdPort = Child.freePort();
-        epmd = Child.epmd(epmdPort);
-    }
-
-    @AfterEach
-    void stop() {
-        Node.stop();
-        epmd.close();
-    }
+    @RegisterExtension
+    final PrivateEpmd epmd = new PrivateEpmd();
 
     private Atom start(String name) {
-        return Node.start(name, "gc", NodeOptions.DEFAULT.withEpmdPort(epmdPort));
+        return Node.start(name, "gc", NodeOptions.DEFAULT.withEpmdPort(epmd.port()));
     }
 
     private Child peer(String name) throws InterruptedException {
-        Child c = Child.start(Map.of(), GlobalPeer.command(name, "gc", epmdPort));
+        Child c = Child.start(Map.of(), GlobalPeer.command(name, "gc", epmd.port()));
         c.await(l -> l.startsWith("ready"), Duration.ofSeconds(60));
         return c;
     }
@@ -146,7 +134,7 @@ class GlobalClusterTest {
             assertTrue(Global.sync(WAIT));
             run(() -> {
                 register("tester", self());
-                try (Child erl = Erl.start(epmdPort, "gt3", "gc", GlobalErl.program(List.of(me.name(), other.name()), null))) {
+                try (Child erl = Erl.start(epmd.port(), "gt3", "gc", GlobalErl.program(List.of(me.name(), other.name()), null))) {
                     Pid e = (Pid) ((Tuple) receive(WAIT, m -> m instanceof Tuple t && t.get(0) == Atom.of("erl") ? t : null,
                             () -> fail("erl did not start"))).get(1);
                     assertTrue(Global.sync(WAIT));
@@ -189,7 +177,7 @@ class GlobalClusterTest {
             assertTrue(Global.sync(WAIT));
             run(() -> {
                 register("tester", self());
-                try (Child erl = Erl.start(epmdPort, "gp3", "gc", GlobalErl.program(List.of(me.name(), other.name()), null))) {
+                try (Child erl = Erl.start(epmd.port(), "gp3", "gc", GlobalErl.program(List.of(me.name(), other.name()), null))) {
                     Pid e = (Pid) ((Tuple) receive(WAIT, m -> m instanceof Tuple t && t.get(0) == Atom.of("erl") ? t : null,
                             () -> fail("erl did not start"))).get(1);
                     assertTrue(Global.sync(WAIT));

@@ -9,9 +9,9 @@ import io.loomix.Tuple;
 import io.loomix.dist.testing.Child;
 import io.loomix.dist.testing.Erl;
 import io.loomix.dist.testing.GlobalErl;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.loomix.dist.testing.PrivateEpmd;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -28,28 +28,16 @@ import static org.junit.jupiter.api.Assertions.*;
 class GlobalErlTest {
     private static final String HOST = Erl.shortHost();
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private Child epmd;
-    private int epmdPort;
+    @RegisterExtension
+    final PrivateEpmd epmd = new PrivateEpmd();
     private Atom me;
 
-    @BeforeEach
-    void epmd() throws Exception {
-        epmdPort = Child.freePort();
-        epmd = Child.epmd(epmdPort);
-    }
-
-    @AfterEach
-    void stop() {
-        Node.stop();
-        epmd.close();
-    }
-
     private void start(String name) {
-        me = Node.start(name, "gcookie", NodeOptions.DEFAULT.withEpmdPort(epmdPort));
+        me = Node.start(name, "gcookie", NodeOptions.DEFAULT.withEpmdPort(epmd.port()));
     }
 
     private Child erl(String sname, String preName) {
-        return Erl.start(epmdPort, sname, "gcookie", GlobalErl.program(List.of(me.name()), preName));
+        return Erl.start(epmd.port(), sname, "gcookie", GlobalErl.program(List.of(me.name()), preName));
     }
 
     private static Tuple await(Predicate<Tuple> p) {

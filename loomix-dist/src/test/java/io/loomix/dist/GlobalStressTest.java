@@ -7,9 +7,9 @@ import io.loomix.dist.testing.Child;
 import io.loomix.dist.testing.Erl;
 import io.loomix.dist.testing.GlobalErl;
 import io.loomix.dist.testing.GlobalPeer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.loomix.dist.testing.PrivateEpmd;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,20 +31,8 @@ class GlobalStressTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final int ROUNDS = 5;
     private static final int NAMES = 12;
-    private Child epmd;
-    private int epmdPort;
-
-    @BeforeEach
-    void epmd() throws Exception {
-        epmdPort = Child.freePort();
-        epmd = Child.epmd(epmdPort);
-    }
-
-    @AfterEach
-    void stop() {
-        Node.stop();
-        epmd.close();
-    }
+    @RegisterExtension
+    final PrivateEpmd epmd = new PrivateEpmd();
 
     /** Our racers: name -> (yes?, pid), each from its own process. */
     private static Map<String, Object[]> raceHere(List<String> names) {
@@ -66,10 +54,10 @@ class GlobalStressTest {
 
     @Test
     void racingRegistrationsWithErlHaveOneWinnerEach() {
-        Atom me = Node.start("gsx", "gs", NodeOptions.DEFAULT.withEpmdPort(epmdPort));
+        Atom me = Node.start("gsx", "gs", NodeOptions.DEFAULT.withEpmdPort(epmd.port()));
         run(() -> {
             register("tester", self());
-            try (Child erl = Erl.start(epmdPort, "gserl", "gs", GlobalErl.program(List.of(me.name()), null))) {
+            try (Child erl = Erl.start(epmd.port(), "gserl", "gs", GlobalErl.program(List.of(me.name()), null))) {
                 Pid e = (Pid) ((Tuple) receive(WAIT, m -> m instanceof Tuple t && t.get(0) == Atom.of("erl") ? t : null,
                         () -> fail("erl did not start"))).get(1);
                 assertTrue(Global.sync(WAIT));
@@ -101,8 +89,8 @@ class GlobalStressTest {
 
     @Test
     void racingRegistrationsBetweenLoomixNodesHaveOneWinnerEach() throws Exception {
-        Node.start("gsa", "gs", NodeOptions.DEFAULT.withEpmdPort(epmdPort));
-        try (Child peer = Child.start(Map.of(), GlobalPeer.command("gsb", "gs", epmdPort))) {
+        Node.start("gsa", "gs", NodeOptions.DEFAULT.withEpmdPort(epmd.port()));
+        try (Child peer = Child.start(Map.of(), GlobalPeer.command("gsb", "gs", epmd.port()))) {
             peer.await(l -> l.startsWith("ready"), WAIT);
             assertTrue(Node.connect("gsb@" + HOST));
             assertTrue(Global.sync(WAIT));
