@@ -63,6 +63,14 @@ public final class ManualClock implements BeforeEachCallback, AfterEachCallback,
     private static final Duration INSTALL_GRACE = Duration.ofSeconds(1);
     /** How long {@link #awaitTimers} waits, as a probe does. */
     private static final Duration AWAIT_LIMIT = Probe.DEFAULT_TIMEOUT;
+    private static final String HOOKS = "io.loomix.internal.clock";
+
+    /**
+     * Whether a ManualClock of this kit is installed: manual time can be installed through the kit
+     * only, and the probe asks this rather than the runtime, so that tests without manual time
+     * never touch the runtime's hooks (which a class-path kit may not be allowed to reach).
+     */
+    private static volatile boolean anyInstalled;
 
     private volatile boolean installed;
     private volatile long start;
@@ -83,6 +91,10 @@ public final class ManualClock implements BeforeEachCallback, AfterEachCallback,
         ManualClock clock = new ManualClock();
         clock.installNow();
         return clock;
+    }
+
+    static boolean anyInstalled() {
+        return anyInstalled;
     }
 
     @Override
@@ -148,6 +160,7 @@ public final class ManualClock implements BeforeEachCallback, AfterEachCallback,
     public void close() {
         if (installed) {
             installed = false;
+            anyInstalled = false;
             ClockHooks.restoreReal();
         }
     }
@@ -156,6 +169,7 @@ public final class ManualClock implements BeforeEachCallback, AfterEachCallback,
         if (installed) {
             throw new IllegalStateException("this ManualClock is installed already");
         }
+        requireHooks();
         long deadline = System.nanoTime() + INSTALL_GRACE.toNanos();
         long pauseMillis = 1;
         while (!ClockHooks.isManual() && ClockHooks.pendingTimers() > 0 && System.nanoTime() - deadline < 0) {
@@ -165,6 +179,21 @@ public final class ManualClock implements BeforeEachCallback, AfterEachCallback,
         ClockHooks.installManual();
         start = ClockHooks.manualNow();
         installed = true;
+        anyInstalled = true;
+    }
+
+    /**
+     * Core exports its clock's hooks to {@code io.loomix.testkit} alone. A kit on the class path
+     * (unnamed) beside a core on the module path is not that module: say what to add.
+     */
+    private static void requireHooks() {
+        Module core = io.loomix.Process.class.getModule();
+        if (core.isNamed() && !core.isExported(HOOKS, ManualClock.class.getModule())) {
+            throw new IllegalStateException("ManualClock cannot reach the runtime's clock: io.loomix.core exports "
+                    + HOOKS + " to the module io.loomix.testkit only, and the kit runs here in "
+                    + ManualClock.class.getModule() + ". Run the kit on the module path, or add"
+                    + " --add-exports io.loomix.core/" + HOOKS + "=ALL-UNNAMED to the test JVM (surefire's argLine)");
+        }
     }
 
     private void requireInstalled(String what) {

@@ -4,7 +4,6 @@ import io.loomix.Clauses;
 import io.loomix.Pid;
 import io.loomix.Process;
 import io.loomix.Ref;
-import io.loomix.internal.clock.ClockHooks;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -30,7 +29,7 @@ final class RealTime {
 
     /** Process.receive with a timeout in real time; null when it passes. */
     static <R> R receive(Duration within, Clauses<? extends R> clauses) {
-        if (!ClockHooks.isManual() || within.isZero()) {
+        if (!ManualClock.anyInstalled() || within.isZero()) {
             // A zero timeout only looks at the mailbox, which manual time does not change.
             return Process.receive(within, clauses, () -> null);
         }
@@ -62,7 +61,7 @@ final class RealTime {
 
     /** Process.sleep in real time. */
     static void sleep(Duration duration) {
-        if (ClockHooks.isManual()) {
+        if (ManualClock.anyInstalled()) {
             receive(duration, m -> null);
         } else {
             Process.sleep(duration);
