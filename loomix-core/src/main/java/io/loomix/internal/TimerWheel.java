@@ -100,6 +100,13 @@ final class TimerWheel {
     private long filed;
     /** Wheel thread only: the start order given to the next timer filed. */
     private long nextSeq;
+    /**
+     * Wheel thread only, manual time: the now of the last sweep, and whether a timer filed since
+     * is due already (a zero delay). Without either, nothing can be due: the turns that starting
+     * timers cause need not look through every bucket.
+     */
+    private long sweptAt;
+    private boolean dueOnFiling;
     /** Turns asked for by {@link #pendingAfterTurn}; a turn answers the requests made before it began. */
     private final AtomicLong turnsAsked = new AtomicLong();
     private final Object turnLock = new Object();
@@ -209,11 +216,13 @@ final class TimerWheel {
         retryFailed();
         fileAdded(now);
         unlinkCancelled();
-        if (manualTime) {
+        if (manualTime && (now != sweptAt || dueOnFiling)) {
+            sweptAt = now;
+            dueOnFiling = false;
             fireDue(now);
             // Filed deadlines are all past now, so their ticks are past nowTick: real time resumes from here.
             currentTick = Math.max(currentTick, nowTick);
-        } else {
+        } else if (!manualTime) {
             while (currentTick < nowTick) {
                 currentTick++;
                 fireBucket(currentTick);
@@ -281,6 +290,7 @@ final class TimerWheel {
             t.nextAdded = null;
             t.seq = --seq;
             if (t.state == PENDING) {
+                dueOnFiling |= t.deadline - now <= 0;
                 // Even an overdue timer is only filed: the tick-ordered sweep that follows fires it,
                 // so it cannot overtake an older overdue timer (timers fire in deadline order, to
                 // the tick). A tick at or before nowTick holds only deadlines that have passed.
