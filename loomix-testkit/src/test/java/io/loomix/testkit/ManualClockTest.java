@@ -3,6 +3,7 @@ package io.loomix.testkit;
 import io.loomix.Pid;
 import io.loomix.Ref;
 
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -116,7 +117,8 @@ class ManualClockTest {
 
     record Received(Pid from, List<Object> ticks) {}
 
-    @Test
+    /** Stress: timers started from 100 processes at once, on every carrier, swept by one advance. */
+    @RepeatedTest(10)
     void manyProcessesWithManyTimersGetEachTimerOnceAndInOrderFromOneAdvance() {
         int processes = 100;
         int timersEach = 100;
