@@ -161,4 +161,35 @@ class ManualClockTest {
         }
         assertEquals(0, clock.pendingTimers());
     }
+
+    record Outcome(int index, String how) {}
+
+    /**
+     * Stress: a message sent before the advance that ends a receive's timeout wins, as in real time
+     * (the receive looks at its mailbox before its deadline), on every carrier and every repetition.
+     */
+    @RepeatedTest(5)
+    void aMessageSentBeforeTheAdvanceWinsOverTheTimeoutItEnds() {
+        int processes = 200;
+        Pid me = self();
+        var pids = new ArrayList<Pid>();
+        for (int p = 0; p < processes; p++) {
+            int index = p;
+            pids.add(spawnLink(() -> send(me, new Outcome(index, receive(Duration.ofSeconds(1), m -> "got", () -> "timed out")))));
+        }
+        clock.awaitTimers(processes);
+        for (int p = 0; p < processes; p += 2) {
+            send(pids.get(p), "wake");
+        }
+        clock.advance(Duration.ofSeconds(1));
+        var outcomes = new String[processes];
+        for (int p = 0; p < processes; p++) {
+            Outcome o = probe.expectMessage(Outcome.class);
+            assertNull(outcomes[o.index()], "two outcomes from one receive");
+            outcomes[o.index()] = o.how();
+        }
+        for (int p = 0; p < processes; p++) {
+            assertEquals(p % 2 == 0 ? "got" : "timed out", outcomes[p], "process " + p);
+        }
+    }
 }
