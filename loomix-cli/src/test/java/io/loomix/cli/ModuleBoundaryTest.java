@@ -33,13 +33,16 @@ class ModuleBoundaryTest {
         assertEquals(Set.of("io.loomix"), exported);
         assertTrue(core.getPackages().contains("io.loomix.internal"));
         assertFalse(core.isExported("io.loomix.internal", getClass().getModule()));
-        // the one qualified export: distribution's hooks, to distribution alone, never the runtime itself
+        // two qualified exports: distribution's hooks to distribution alone, the clock's hooks to the
+        // test kit alone, never the runtime itself
         Set<String> qualified = core.getDescriptor().exports().stream()
                 .filter(ModuleDescriptor.Exports::isQualified)
                 .map(e -> e.source() + " to " + e.targets())
                 .collect(Collectors.toSet());
-        assertEquals(Set.of("io.loomix.internal.remote to [io.loomix.dist]"), qualified);
+        assertEquals(Set.of("io.loomix.internal.remote to [io.loomix.dist]",
+                "io.loomix.internal.clock to [io.loomix.testkit]"), qualified);
         assertFalse(core.isExported("io.loomix.internal.remote", getClass().getModule()));
+        assertFalse(core.isExported("io.loomix.internal.clock", getClass().getModule()));
     }
 
     @Test

@@ -551,9 +551,9 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
         return matching;
     }
 
-    /** A deadline that wraps around like nanoTime and never equals the "forever" mark. */
+    /** A deadline on the runtime's {@link Clock}: wraps like nanoTime, never equals the "forever" mark. */
     private static long deadline(long timeoutNanos) {
-        long d = System.nanoTime() + timeoutNanos;
+        long d = Clock.now() + timeoutNanos;
         return d == Long.MAX_VALUE ? d - 1 : d;
     }
 
@@ -603,12 +603,12 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
                 return true;
             }
             checkExit();
-            if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
+            if (deadline != Long.MAX_VALUE && Clock.passed(deadline)) {
                 return false;
             }
             STATE.setVolatile(this, WAITING);
             if (currentTail() != last || pendingExit != null
-                    || (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0)) {
+                    || (deadline != Long.MAX_VALUE && Clock.passed(deadline))) {
                 STATE.setVolatile(this, RUNNING);
                 awaitLink(last);
                 continue;

@@ -97,12 +97,27 @@ public final class SendTimers {
     private Ref start(Object dest, Object message, long delayNanos) {
         kernel.check(message);
         Ref ref = kernel.newRef();
-        TimerWheel.Timer timer = kernel.timers.start(System.nanoTime() + delayNanos, () -> {
+        TimerWheel.Timer timer = kernel.timers.start(Clock.now() + delayNanos, () -> {
             pending.remove(ref);
             deliver(dest, message);
         });
         pending.put(ref, timer);
         return ref;
+    }
+
+    /**
+     * Cancels every pending message timer; returns how many. For the end of a test's manual time:
+     * what is left of its timers would fire into a test that is over.
+     */
+    long cancelAll() {
+        long cancelled = 0;
+        for (Ref ref : pending.keySet()) {
+            TimerWheel.Timer timer = pending.remove(ref);
+            if (timer != null && timer.cancel()) {
+                cancelled++;
+            }
+        }
+        return cancelled;
     }
 
     /** On the timer thread: a name is looked up now, and a message to a name no one holds is dropped. */

@@ -2,7 +2,10 @@ package io.loomix.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
@@ -12,6 +15,11 @@ import java.util.concurrent.locks.LockSupport;
  * onto an intrusive stack); the wheel thread files, unlinks and fires them. A timer never fires
  * before its deadline. Cancelled timers are unlinked at once, so timed receives that are answered
  * early (a call's reply) leave nothing behind.
+ *
+ * <p>Time is the runtime's {@link Clock}. Under manual time the thread does not tick: each turn
+ * (one when a timer is started or cancelled, one for each {@link #pendingAfterTurn} that
+ * {@code Clock.advance} asks for) fires every timer whose deadline has come, in deadline order and,
+ * for equal deadlines, in the order they were started.
  */
 final class TimerWheel {
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -22,6 +30,13 @@ final class TimerWheel {
     /** The tick of a timer too far away to fire while this JVM runs: filed, never swept. */
     private static final long NEVER = Long.MAX_VALUE;
     private static final VarHandle TIMER_STATE;
+    /** How long a caller waits for a turn of the wheel thread before saying it is stuck. */
+    private static final long TURN_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** Deadlines compared by difference, as they wrap like nanoTime; then start order. */
+    private static final Comparator<Timer> BY_DUE = (a, b) -> {
+        int byDeadline = Long.signum(a.deadline - b.deadline);
+        return byDeadline != 0 ? byDeadline : Long.compare(a.seq, b.seq);
+    };
 
     static {
         try {
@@ -53,6 +68,8 @@ final class TimerWheel {
         private Timer nextCancelled;
         /** Wheel thread only: the next timer whose action is to be retried (see fireAction). */
         private Timer nextRetry;
+        /** Wheel thread only: start order, for timers with equal deadlines under manual time. */
+        private long seq;
 
         Timer(long deadline, Action action) {
             this.deadline = deadline;
@@ -76,11 +93,26 @@ final class TimerWheel {
     private final Timer[] buckets = new Timer[WHEEL_SIZE];
     private final AtomicReference<Timer> added = new AtomicReference<>();
     private final AtomicReference<Timer> cancelled = new AtomicReference<>();
-    private final long origin = System.nanoTime();
+    private final long origin = Clock.now();
     private final Thread thread;
     private volatile boolean sleeping;
     private long currentTick;
     private long filed;
+    /** Wheel thread only: the start order given to the next timer filed. */
+    private long nextSeq;
+    /**
+     * Wheel thread only, manual time: the now of the last sweep, and whether a timer filed since
+     * is due already (a zero delay). Without either, nothing can be due: the turns that starting
+     * timers cause need not look through every bucket.
+     */
+    private long sweptAt;
+    private boolean dueOnFiling;
+    /** Turns asked for by {@link #pendingAfterTurn}; a turn answers the requests made before it began. */
+    private final AtomicLong turnsAsked = new AtomicLong();
+    private final Object turnLock = new Object();
+    /** Guarded by turnLock (written by the wheel thread only): the last request answered, and the pending count then. */
+    private long answered;
+    private long answeredPending;
     /** Wheel thread only: timers fired whose action ran out of memory, retried at the next turn. */
     private Timer retries;
     /** Wheel thread only: the last of {@link #retries}, so that they fire again in the order they failed. */
@@ -119,7 +151,7 @@ final class TimerWheel {
 
     /** Nanoseconds until {@code timer} fires (negative if overdue); exact for any delay below 2^63 ns. */
     static long remaining(Timer timer) {
-        return timer.deadline - System.nanoTime();
+        return timer.deadline - Clock.now();
     }
 
     /** Whether {@code timer} has neither fired nor been cancelled. */
@@ -130,6 +162,37 @@ final class TimerWheel {
     /** Timers filed and not yet fired or cancelled, as the wheel thread last counted. */
     long pending() {
         return filed;
+    }
+
+    /**
+     * Waits for a turn of the wheel thread that begins after this call (it files and unlinks what
+     * callers started and cancelled before, and fires what is due by the clock's now), and
+     * returns the number of timers pending at its end. Not on the wheel thread.
+     */
+    long pendingAfterTurn() {
+        long ticket = turnsAsked.incrementAndGet();
+        LockSupport.unpark(thread);
+        long limit = System.nanoTime() + TURN_LIMIT_NANOS;
+        synchronized (turnLock) {
+            while (answered - ticket < 0) {
+                long left = limit - System.nanoTime();
+                if (left <= 0) {
+                    throw new IllegalStateException("the timer thread did not finish a turn within 10 s;"
+                            + " a thread dump shows where loomix-timers is");
+                }
+                try {
+                    turnLock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for the timer thread's turn", e);
+                }
+            }
+            return answeredPending;
+        }
+    }
+
+    boolean isTimerThread() {
+        return Thread.currentThread() == thread;
     }
 
     private void run() {
@@ -145,36 +208,89 @@ final class TimerWheel {
 
     /** Files and unlinks what callers pushed, fires what is due, and sleeps until the next tick. */
     private void turn() {
-        long now = System.nanoTime();
+        long request = turnsAsked.get(); // before the clock: a request's advance is seen
+        boolean manualTime = Clock.manual();
+        long now = Clock.now();
         long nowTick = (now - origin) / TICK_NANOS;
         shortOfMemory = null;
         retryFailed();
         fileAdded(now);
         unlinkCancelled();
-        while (currentTick < nowTick) {
-            currentTick++;
-            fireBucket(currentTick);
+        if (manualTime && (now != sweptAt || dueOnFiling)) {
+            sweptAt = now;
+            dueOnFiling = false;
+            fireDue(now);
+            // Filed deadlines are all past now, so their ticks are past nowTick: real time resumes from here.
+            currentTick = Math.max(currentTick, nowTick);
+        } else if (!manualTime) {
+            while (currentTick < nowTick) {
+                currentTick++;
+                fireBucket(currentTick);
+            }
         }
         if (shortOfMemory != null) {
             RuntimeFaults.survive("loomix-timers", shortOfMemory);
         }
-        if (filed == 0 && retries == null) {
+        if (request != answered) {
+            answer(request);
+        }
+        if ((filed == 0 || manualTime) && retries == null) {
+            // Manual time does not tick: only a new timer, a cancel or a request for a turn wakes it.
             sleeping = true;
-            if (added.get() == null && cancelled.get() == null) {
+            if (added.get() == null && cancelled.get() == null && turnsAsked.get() == request) {
                 LockSupport.park(this);
             }
             sleeping = false;
         } else {
             long nextTickAt = origin + (currentTick + 1) * TICK_NANOS;
-            LockSupport.parkNanos(this, Math.max(1, nextTickAt - System.nanoTime()));
+            LockSupport.parkNanos(this, Math.max(1, nextTickAt - Clock.now()));
+        }
+    }
+
+    private void answer(long request) {
+        long pending = filed;
+        for (Timer t = retries; t != null; t = t.nextRetry) {
+            pending++;
+        }
+        synchronized (turnLock) {
+            answered = request;
+            answeredPending = pending;
+            turnLock.notifyAll();
+        }
+    }
+
+    /** Manual time: fires every filed timer whose deadline has come, in deadline and then start order. */
+    private void fireDue(long now) {
+        ArrayList<Timer> due = new ArrayList<>();
+        for (Timer head : buckets) {
+            for (Timer t = head; t != null; t = t.next) {
+                if (t.deadline - now <= 0) {
+                    due.add(t);
+                }
+            }
+        }
+        due.sort(BY_DUE);
+        for (Timer t : due) {
+            unlink(t);
+            fire(t);
         }
     }
 
     private void fileAdded(long now) {
-        for (Timer t = added.getAndSet(null); t != null; ) {
+        Timer newest = added.getAndSet(null);
+        long count = 0;
+        for (Timer t = newest; t != null; t = t.nextAdded) {
+            count++;
+        }
+        // The stack holds the newest first: number them back to front, so that seq is start order.
+        long seq = nextSeq + count;
+        nextSeq = seq;
+        for (Timer t = newest; t != null; ) {
             Timer next = t.nextAdded;
             t.nextAdded = null;
+            t.seq = --seq;
             if (t.state == PENDING) {
+                dueOnFiling |= t.deadline - now <= 0;
                 // Even an overdue timer is only filed: the tick-ordered sweep that follows fires it,
                 // so it cannot overtake an older overdue timer (timers fire in deadline order, to
                 // the tick). A tick at or before nowTick holds only deadlines that have passed.

@@ -19,9 +19,9 @@ class TimerWheelTest {
     void firesNoEarlierThanTheDeadline() throws Exception {
         CountDownLatch fired = new CountDownLatch(1);
         AtomicLong firedAt = new AtomicLong();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(7);
+        long deadline = Clock.now() + TimeUnit.MILLISECONDS.toNanos(7);
         wheel.start(deadline, () -> {
-            firedAt.set(System.nanoTime());
+            firedAt.set(Clock.now());
             fired.countDown();
         });
         fired.await();
@@ -36,11 +36,11 @@ class TimerWheelTest {
         // fired, cancel says so, and the race is run again with a fresh counter.
         do {
             fires = new AtomicInteger();
-            t = wheel.start(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5), fires::incrementAndGet);
+            t = wheel.start(Clock.now() + TimeUnit.MILLISECONDS.toNanos(5), fires::incrementAndGet);
         } while (!t.cancel());
         assertFalse(t.cancel());
         CountDownLatch later = new CountDownLatch(1);
-        wheel.start(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20), later::countDown);
+        wheel.start(Clock.now() + TimeUnit.MILLISECONDS.toNanos(20), later::countDown);
         later.await();
         assertEquals(0, fires.get());
     }
@@ -49,9 +49,9 @@ class TimerWheelTest {
     void timersPastTheWheelsRevolutionWaitTheirTurn() throws Exception {
         // 4096 ticks make one revolution: a 5 s timer must not fire after 5 s mod 4.096 s.
         AtomicInteger early = new AtomicInteger();
-        TimerWheel.Timer far = wheel.start(System.nanoTime() + TimeUnit.SECONDS.toNanos(5), early::incrementAndGet);
+        TimerWheel.Timer far = wheel.start(Clock.now() + TimeUnit.SECONDS.toNanos(5), early::incrementAndGet);
         CountDownLatch probe = new CountDownLatch(1);
-        wheel.start(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(950), probe::countDown);
+        wheel.start(Clock.now() + TimeUnit.MILLISECONDS.toNanos(950), probe::countDown);
         probe.await();
         assertEquals(0, early.get());
         assertTrue(far.cancel());
@@ -67,7 +67,7 @@ class TimerWheelTest {
         for (int t = 0; t < threads; t++) {
             ts.add(Thread.ofPlatform().start(() -> {
                 for (int i = 0; i < each; i++) {
-                    TimerWheel.Timer timer = wheel.start(System.nanoTime() + (i % 3) * 1_000_000L, fired::incrementAndGet);
+                    TimerWheel.Timer timer = wheel.start(Clock.now() + (i % 3) * 1_000_000L, fired::incrementAndGet);
                     if (i % 2 == 0 && timer.cancel()) {
                         cancelled.incrementAndGet();
                     }
@@ -78,7 +78,7 @@ class TimerWheelTest {
             t.join();
         }
         CountDownLatch drained = new CountDownLatch(1);
-        wheel.start(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10), drained::countDown);
+        wheel.start(Clock.now() + TimeUnit.MILLISECONDS.toNanos(10), drained::countDown);
         drained.await();
         assertEquals(threads * each, fired.get() + cancelled.get(), "every timer either fired or was cancelled, once");
         assertEquals(0, wheel.pending());

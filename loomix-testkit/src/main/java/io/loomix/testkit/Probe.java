@@ -38,6 +38,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * messages until one matches.
  *
  * <p>A probe is an immutable value: it holds only its timeout, so one can be kept in a field.
+ *
+ * <p>Its waits are in real time, also under {@link ManualClock}: manual time moves the code
+ * under test's timers, not the test's own patience.
  */
 public final class Probe {
     /** The default time to wait for a message: 3 seconds, as Pekko's test kit. */
@@ -114,7 +117,7 @@ public final class Probe {
      */
     public <R> R expectReceive(Clauses<? extends R> clauses) {
         Objects.requireNonNull(clauses, "expectReceive: clauses must not be null");
-        R r = Process.receive(timeout, clauses, () -> null);
+        R r = RealTime.receive(timeout, clauses);
         if (r == null) {
             fail("no matching message arrived within " + timeout + "; queued: " + describeAll(queued()));
         }
@@ -124,7 +127,7 @@ public final class Probe {
     /** The {@link Down} of the monitor {@code ref} (other messages stay queued). */
     public Down expectDown(Ref ref) {
         Objects.requireNonNull(ref, "expectDown: ref must not be null");
-        Down d = Process.receive(timeout, m -> m instanceof Down x && x.ref().equals(ref) ? x : null, () -> null);
+        Down d = RealTime.receive(timeout, m -> m instanceof Down x && x.ref().equals(ref) ? x : null);
         if (d == null) {
             fail("expected Down for monitor " + ref + " within " + timeout + ", but none arrived; queued: "
                     + describeAll(queued()));
@@ -151,7 +154,7 @@ public final class Probe {
         Objects.requireNonNull(reason, "expectExit: reason must not be null");
         Process.info(Process.self()).filter(ProcessInfo::trapExit).orElseThrow(() -> new IllegalStateException(
                 "expectExit needs a process that traps exits: call trapExit(true) before linking to " + pid));
-        Exit e = Process.receive(timeout, m -> m instanceof Exit x && x.from().equals(pid) ? x : null, () -> null);
+        Exit e = RealTime.receive(timeout, m -> m instanceof Exit x && x.from().equals(pid) ? x : null);
         if (e == null) {
             fail("expected Exit from " + pid + " within " + timeout + ", but none arrived; queued: " + describeAll(queued()));
         }
@@ -214,13 +217,13 @@ public final class Probe {
             if (System.nanoTime() - deadline > 0) {
                 fail("still waiting, after " + timeout + ", for " + what);
             }
-            Process.sleep(Duration.ofMillis(pauseMillis));
+            RealTime.sleep(Duration.ofMillis(pauseMillis));
             pauseMillis = Math.min(50, pauseMillis * 2);
         }
     }
 
     private static Optional<Object> next(Duration within) {
-        return Optional.ofNullable(Process.receive(within, m -> m, () -> null));
+        return Optional.ofNullable(RealTime.receive(within, m -> m));
     }
 
     /**
