@@ -102,7 +102,15 @@ public final class SendTimers {
             deliver(dest, message);
         });
         pending.put(ref, timer);
+        if (!TimerWheel.pending(timer)) {
+            pending.remove(ref, timer); // it fired before the put, so its own remove found nothing
+        }
         return ref;
+    }
+
+    /** How many timers this node still tracks: each one started, neither fired nor cancelled. */
+    int tracked() {
+        return pending.size();
     }
 
     /**
