@@ -161,18 +161,27 @@ public final class Connection {
         if (mayWrite && queue.isEmpty() && writeLock.tryLock()) {
             boolean written = false;
             try {
-                // the writer takes the lock before it drains, so an empty queue here means every
-                // frame queued before this one is already on the socket
-                if (queue.isEmpty()) {
-                    writeDirect(frame);
-                    written = true;
+                try {
+                    // the writer takes the lock before it drains, so an empty queue here means
+                    // every frame queued before this one is already on the socket
+                    if (queue.isEmpty()) {
+                        writeDirect(frame);
+                        written = true;
+                    }
+                } finally {
+                    writeLock.unlock();
                 }
-            } finally {
-                writeLock.unlock();
-            }
-            if (written) {
-                writeQueued();
-                return;
+                if (written) {
+                    writeQueued();
+                    return;
+                }
+            } catch (RuntimeException | Error e) {
+                // An exit raised at a yield point in a process writing here: what others queued
+                // meanwhile, counting on it to look again, goes to the writer thread.
+                if (!queue.isEmpty() && writerParked.get() && writerParked.compareAndSet(true, false)) {
+                    LockSupport.unpark(writer);
+                }
+                throw e;
             }
         }
         queue.offer(frame);
@@ -287,27 +296,40 @@ public final class Connection {
     private void drain(byte[] buf, long limit) throws IOException {
         int n = 0;
         long taken = 0;
-        for (byte[] frame; taken < limit && (frame = queue.poll()) != null; ) {
-            taken += frame.length;
-            writes++;
-            if (n + frame.length > buf.length) {
-                if (n > 0) {
-                    out.write(buf, 0, n);
-                    socketWrites++;
-                    n = 0;
+        try {
+            // The loop's only backward branch (where the agent puts a yield point, which may raise
+            // an exit in a process that drains) comes after the frame taken is in buf or written.
+            while (taken < limit) {
+                byte[] frame = queue.poll();
+                if (frame == null) {
+                    break;
                 }
-                if (frame.length > buf.length) {
-                    out.write(frame);
-                    socketWrites++;
-                    continue;
+                taken += frame.length;
+                writes++;
+                if (n + frame.length > buf.length) {
+                    if (n > 0) {
+                        out.write(buf, 0, n);
+                        socketWrites++;
+                        n = 0;
+                    }
+                    if (frame.length > buf.length) {
+                        out.write(frame);
+                        socketWrites++;
+                        continue;
+                    }
                 }
+                System.arraycopy(frame, 0, buf, n, frame.length);
+                n += frame.length;
             }
-            System.arraycopy(frame, 0, buf, n, frame.length);
-            n += frame.length;
-        }
-        if (n > 0) {
-            out.write(buf, 0, n);
-            socketWrites++;
+        } catch (IOException e) {
+            n = 0; // nothing more goes to a socket that failed
+            throw e;
+        } finally {
+            // Also when an exit was raised in the draining process: these are others' frames.
+            if (n > 0) {
+                out.write(buf, 0, n);
+                socketWrites++;
+            }
         }
         wrote();
     }
