@@ -342,7 +342,14 @@ final class Carrier extends Thread {
                 IDLE.compareAndSet(this, true, false);
                 return task;
             }
-            Thread.onSpinWait();
+            if (Scheduler.IDLE_SPIN_YIELDS && (spins & 63) == 63) {
+                // A thread that needs a CPU (a dist reader or writer, another JVM's carrier) gets
+                // ours: with more threads than cores, spinning through their time slice doubled
+                // dist_spawn's and dist_call's time (docs/notes/distperf.md).
+                Thread.yield();
+            } else {
+                Thread.onSpinWait();
+            }
         } while ((++spins & 63) != 0 || System.nanoTime() - spinUntil < 0);
         if (!scheduler.othersBusy(this)) {
             // Counted before the re-check, so a carrier that turns busy meanwhile sees us and wakes us.

@@ -34,6 +34,8 @@ final class Scheduler implements Executor {
     static final long WATCH_NANOS = 1_000_000;
     /** How long an idle carrier spins for work before it parks. */
     static final long IDLE_SPIN_NANOS = Long.getLong("loomix.idleSpinNanos", 50_000);
+    /** Whether an idle carrier's spin yields its CPU between looks (false: it only spins). */
+    static final boolean IDLE_SPIN_YIELDS = !"false".equals(System.getProperty("loomix.idleSpinYield"));
     /** Every this many new slices a carrier looks at the global queue first (fairness). */
     static final int GLOBAL_CHECK_INTERVAL = 61;
 

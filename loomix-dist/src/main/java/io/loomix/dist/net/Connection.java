@@ -74,6 +74,8 @@ public final class Connection {
     private final AtomicBoolean writerParked = new AtomicBoolean();
     /** Held by whoever writes to the socket: the writer thread for a batch, or a sender writing directly. */
     private final ReentrantLock writeLock = new ReentrantLock();
+    /** Where queued frames are gathered for one write; guarded by writeLock. */
+    private final byte[] batch = new byte[BUFFER];
     private volatile Thread writer;
     private volatile Thread reader;
     private OutputStream out;
@@ -86,6 +88,8 @@ public final class Connection {
     private volatile long socketWrites;
     /** Frames written by their senders rather than the writer thread. */
     private volatile long directWrites;
+    /** Frames a sender wrote after its own, for senders that had found the lock held. */
+    private volatile long writtenForOthers;
     private long readsAtLastTick;
     private long writesAtLastTick;
     private int silentTicks;
@@ -140,8 +144,12 @@ public final class Connection {
      * when nothing is queued, nobody is writing, and the connection is not streaming: something
      * was read since the last write (a request or a reply came) or nothing was written for
      * {@link #STREAM_GAP_NANOS}. A sender that streams queues instead, and the writer turns
-     * its burst into few writes. A direct write can block the caller while the peer's socket
-     * buffer is full, as BEAM suspends a process on a busy distribution port; the reader thread
+     * its burst into few writes. A sender that finds another one writing queues its frame and
+     * wakes nobody: the one writing writes what was queued meanwhile, in one system call, once
+     * it has let go of the lock (16 processes spawning or calling on a peer at once batch their
+     * frames this way, without a hand-over to the writer thread per frame). A direct write can
+     * block the caller while the peer's socket buffer is full, as BEAM suspends a process on a
+     * busy distribution port; the reader thread
      * (answering a signal) never writes itself, so two nodes whose buffers are full cannot both
      * stop reading.
      */
@@ -149,21 +157,63 @@ public final class Connection {
         if (closed.get()) {
             return;
         }
-        if (writer != null && queue.isEmpty() && !streaming() && Thread.currentThread() != reader
-                && writeLock.tryLock()) {
+        boolean mayWrite = writer != null && !streaming() && Thread.currentThread() != reader;
+        if (mayWrite && queue.isEmpty() && writeLock.tryLock()) {
+            boolean written = false;
             try {
-                // the writer takes the lock before it drains, so an empty queue here means every
-                // frame queued before this one is already on the socket
-                if (queue.isEmpty()) {
-                    writeDirect(frame);
+                try {
+                    // the writer takes the lock before it drains, so an empty queue here means
+                    // every frame queued before this one is already on the socket
+                    if (queue.isEmpty()) {
+                        writeDirect(frame);
+                        written = true;
+                    }
+                } finally {
+                    writeLock.unlock();
+                }
+                if (written) {
+                    writeQueued();
                     return;
                 }
-            } finally {
-                writeLock.unlock();
+            } catch (RuntimeException | Error e) {
+                // An exit raised at a yield point in a process writing here: what others queued
+                // meanwhile, counting on it to look again, goes to the writer thread.
+                if (!queue.isEmpty() && writerParked.get() && writerParked.compareAndSet(true, false)) {
+                    LockSupport.unpark(writer);
+                }
+                throw e;
             }
         }
         queue.offer(frame);
+        if (mayWrite && writeLock.isLocked()) {
+            // Whoever holds the lock looks at the queue again after letting go (writeQueued, the
+            // writer's loop) and writes this frame then: no wake-up of the writer thread.
+            return;
+        }
         if (writerParked.get() && writerParked.compareAndSet(true, false)) {
+            LockSupport.unpark(writer);
+        }
+    }
+
+    /**
+     * After a direct write: writes what senders queued meanwhile because they found the lock
+     * held, in one system call (several senders at once batch their frames this way, with no
+     * hand-over to the writer thread).
+     */
+    private void writeQueued() {
+        if (queue.isEmpty() || !writeLock.tryLock()) {
+            return; // nothing waits, or the holder will look after letting go
+        }
+        try {
+            long before = writes;
+            drain(batch, batch.length); // one buffer full at most: the caller is a process with work of its own
+            writtenForOthers += writes - before;
+        } catch (IOException e) {
+            close(closed.get() ? "closed" : "write failed: " + e.getMessage());
+        } finally {
+            writeLock.unlock();
+        }
+        if (!queue.isEmpty() && writerParked.get() && writerParked.compareAndSet(true, false)) {
             LockSupport.unpark(writer);
         }
     }
@@ -213,7 +263,7 @@ public final class Connection {
     }
 
     private void writeLoop() {
-        byte[] buf = new byte[BUFFER];
+        byte[] buf = batch;
         try {
             while (!closed.get()) {
                 if (queue.isEmpty()) {
@@ -229,7 +279,7 @@ public final class Connection {
                 }
                 writeLock.lock();
                 try {
-                    drain(buf);
+                    drain(buf, Long.MAX_VALUE);
                 } finally {
                     writeLock.unlock();
                 }
@@ -239,29 +289,47 @@ public final class Connection {
         }
     }
 
-    /** Writes everything queued, gathered into {@code buf}: one system call per buffer full. Holds writeLock. */
-    private void drain(byte[] buf) throws IOException {
+    /**
+     * Writes what is queued, gathered into {@code buf}: one system call per buffer full, until the
+     * queue is empty or about {@code limit} bytes are written. Holds writeLock.
+     */
+    private void drain(byte[] buf, long limit) throws IOException {
         int n = 0;
-        for (byte[] frame; (frame = queue.poll()) != null; ) {
-            writes++;
-            if (n + frame.length > buf.length) {
-                if (n > 0) {
-                    out.write(buf, 0, n);
-                    socketWrites++;
-                    n = 0;
+        long taken = 0;
+        try {
+            // The loop's only backward branch (where the agent puts a yield point, which may raise
+            // an exit in a process that drains) comes after the frame taken is in buf or written.
+            while (taken < limit) {
+                byte[] frame = queue.poll();
+                if (frame == null) {
+                    break;
                 }
-                if (frame.length > buf.length) {
-                    out.write(frame);
-                    socketWrites++;
-                    continue;
+                taken += frame.length;
+                writes++;
+                if (n + frame.length > buf.length) {
+                    if (n > 0) {
+                        out.write(buf, 0, n);
+                        socketWrites++;
+                        n = 0;
+                    }
+                    if (frame.length > buf.length) {
+                        out.write(frame);
+                        socketWrites++;
+                        continue;
+                    }
                 }
+                System.arraycopy(frame, 0, buf, n, frame.length);
+                n += frame.length;
             }
-            System.arraycopy(frame, 0, buf, n, frame.length);
-            n += frame.length;
-        }
-        if (n > 0) {
-            out.write(buf, 0, n);
-            socketWrites++;
+        } catch (IOException e) {
+            n = 0; // nothing more goes to a socket that failed
+            throw e;
+        } finally {
+            // Also when an exit was raised in the draining process: these are others' frames.
+            if (n > 0) {
+                out.write(buf, 0, n);
+                socketWrites++;
+            }
         }
         wrote();
     }
@@ -350,9 +418,12 @@ public final class Connection {
         }
     }
 
-    /** Frames written, socket writes made, and frames written by their senders so far (for tests). */
+    /**
+     * Frames written, socket writes made, frames written by their senders, and frames a sender
+     * wrote for others so far (for tests).
+     */
     long[] writeCounts() {
-        return new long[] {writes, socketWrites, directWrites};
+        return new long[] {writes, socketWrites, directWrites, writtenForOthers};
     }
 
     /** Ticker thread only. */

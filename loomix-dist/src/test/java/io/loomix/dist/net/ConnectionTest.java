@@ -408,4 +408,60 @@ class ConnectionTest {
         }
         return out.toByteArray();
     }
+
+    /**
+     * Senders that find another sender writing queue their frame and wake nobody: the writing one
+     * must write it after letting go of the lock. Each round waits for every thread's frame before
+     * the next is sent, so one left in the queue (the tick is a minute away) fails the round.
+     */
+    @RepeatedTest(3)
+    void framesQueuedWhileAnotherSenderWritesAreWrittenWithoutWaitingForMore() throws Exception {
+        start(Duration.ofSeconds(60));
+        int threads = 8;
+        int rounds = 400;
+        peer.setSoTimeout(5_000);
+        var go = new java.util.concurrent.CyclicBarrier(threads + 1);
+        Thread[] senders = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            senders[t] = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    for (int r = 0; r < rounds; r++) {
+                        go.await(10, TimeUnit.SECONDS);
+                        connection.send(new byte[] {0, 0, 0, 8, 0, 0, 0, (byte) id,
+                            (byte) (r >>> 24), (byte) (r >>> 16), (byte) (r >>> 8), (byte) r});
+                    }
+                } catch (Exception e) {
+                    // the test has failed already, or is over
+                }
+            });
+        }
+        for (int r = 0; r < rounds; r++) {
+            go.await(10, TimeUnit.SECONDS);
+            boolean[] seen = new boolean[threads];
+            for (int got = 0; got < threads; ) {
+                int len;
+                try {
+                    len = fromUs.readInt();
+                } catch (java.net.SocketTimeoutException e) {
+                    throw new AssertionError("round " + r + ": only " + got + " of " + threads
+                            + " frames arrived within 5 s; counts " + java.util.Arrays.toString(connection.writeCounts()));
+                }
+                if (len == 0) {
+                    continue;
+                }
+                int t = fromUs.readInt();
+                int round = fromUs.readInt();
+                assertEquals(r, round, "thread " + t + "'s frame of another round");
+                assertTrue(!seen[t], "thread " + t + " twice in round " + r);
+                seen[t] = true;
+                got++;
+            }
+            toUs.writeInt(0); // something read: the next round's frames are not a stream
+            toUs.flush();
+        }
+        for (Thread s : senders) {
+            s.join(10_000);
+        }
+    }
 }
