@@ -5,6 +5,9 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.loomix.Process.*;
@@ -113,5 +116,116 @@ class SchedulerTest {
             return (String) receive();
         });
         assertEquals("echo ran while the sender spun", reply);
+    }
+
+    /**
+     * A process woken by a message runs ahead of processes spawned on its carrier that have not
+     * run yet: those may each use a whole slice (100 CPU-bound spawns kept a ping-pong pair waiting
+     * 50 slices and more). Every carrier but one is held by a blocker with no yield point, so the
+     * order on the remaining one is the scheduler's alone.
+     */
+    @Test
+    void aWokenProcessRunsAheadOfProcessesSpawnedBeforeItsWakeUp() throws InterruptedException {
+        int carriers = io.loomix.internal.Kernel.get().schedulers();
+        AtomicBoolean release = new AtomicBoolean();
+        CountDownLatch holding = new CountDownLatch(carriers - 1);
+        try {
+            for (int i = 0; i < carriers - 1; i++) {
+                spawn(() -> {
+                    holding.countDown();
+                    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                    while (!release.get() && System.nanoTime() - deadline < 0) {
+                        Thread.onSpinWait();
+                    }
+                });
+            }
+            assertTrue(holding.await(30, TimeUnit.SECONDS), "the blockers did not start in 30 s");
+            for (int round = 0; round < 20; round++) {
+                List<String> order = run(() -> {
+                    Pid me = self();
+                    ConcurrentLinkedQueue<String> log = new ConcurrentLinkedQueue<>();
+                    Pid woken = spawn(() -> {
+                        send(me, "parked");
+                        receive();
+                        log.add("woken");
+                        send(me, "ran");
+                    });
+                    assertEquals("parked", receive());
+                    for (int i = 0; i < 20; i++) {
+                        spawn(() -> {
+                            log.add("spawned");
+                            send(me, "ran");
+                        });
+                    }
+                    send(woken, "go");
+                    // One more spawn takes runNext, so the woken process must wait in a queue.
+                    spawn(() -> {
+                        log.add("last spawned");
+                        send(me, "ran");
+                    });
+                    for (int i = 0; i < 22; i++) {
+                        receive();
+                    }
+                    return List.copyOf(log);
+                });
+                int at = order.indexOf("woken");
+                // The last spawn may run first (runNext), and a slice that ends or every
+                // FRESH_INTERVAL-th pick starts one new process: a few at most, not all 20.
+                assertTrue(at >= 0 && at <= 3, "the woken process ran after " + at + " others: " + order);
+            }
+        } finally {
+            release.set(true);
+        }
+    }
+
+    /**
+     * New processes still start while their carrier always has woken work: a ping-pong pair keeps
+     * one of them runnable at every pick, on the one carrier the blockers leave (or on all of them,
+     * in the rounds without blockers), and every spawn must run meanwhile.
+     */
+    @Test
+    void stressSpawnsStartWhileAPingPongPairKeepsTheCarrierBusy() throws InterruptedException {
+        int carriers = io.loomix.internal.Kernel.get().schedulers();
+        for (int round = 0; round < 10; round++) {
+            boolean hold = round % 2 == 0;
+            AtomicBoolean release = new AtomicBoolean();
+            CountDownLatch holding = new CountDownLatch(hold ? carriers - 1 : 0);
+            try {
+                for (int i = 0; hold && i < carriers - 1; i++) {
+                    spawn(() -> {
+                        holding.countDown();
+                        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                        while (!release.get() && System.nanoTime() - deadline < 0) {
+                            Thread.onSpinWait();
+                        }
+                    });
+                }
+                assertTrue(holding.await(30, TimeUnit.SECONDS), "the blockers did not start in 30 s");
+                int started = run(() -> {
+                    java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+                    Pid ponger = spawn(() -> {
+                        for (;;) {
+                            if (!(receive() instanceof Pid from)) {
+                                return;
+                            }
+                            send(from, "pong");
+                        }
+                    });
+                    for (int i = 0; i < 100; i++) {
+                        spawn(count::incrementAndGet);
+                    }
+                    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                    while (count.get() < 100 && System.nanoTime() - deadline < 0) {
+                        send(ponger, self());
+                        receive(m -> "pong".equals(m) ? m : null);
+                    }
+                    send(ponger, "stop");
+                    return count.get();
+                });
+                assertEquals(100, started, "spawns that started while the pair ran (10 s)");
+            } finally {
+                release.set(true);
+            }
+        }
     }
 }

@@ -53,6 +53,14 @@ final class Carrier extends Thread {
     /** Ticker only: how many ticks in a row found this carrier blocked on one task. */
     int blockedTicks;
     private final ConcurrentLinkedQueue<Runnable> local = new ConcurrentLinkedQueue<>();
+    /**
+     * New processes that have not run yet, looked at after {@link #local}: a process woken by a
+     * message must not wait behind a batch of processes just spawned, which may each use a whole
+     * slice (100 CPU-bound spawns put a ping-pong pair 50 slices back on two carriers). Spawns are
+     * not starved: every other slice that ends, and every {@link Scheduler#FRESH_INTERVAL}th pick,
+     * takes one from here first.
+     */
+    private final ConcurrentLinkedQueue<Runnable> fresh = new ConcurrentLinkedQueue<>();
     /** The task to run next; taken by thieves only when it has waited a whole watch period. */
     @SuppressWarnings("unused") // accessed through NEXT
     private volatile Runnable runNext;
@@ -86,6 +94,8 @@ final class Carrier extends Thread {
     private boolean fromNext;
     /** Carrier thread only: the running slice was preempted; its runNext task must not extend it. */
     private boolean sliceOver;
+    /** Carrier thread only: the last slice to end gave its turn to a new process from {@link #fresh}. */
+    private boolean freshTurn;
     private int tick;
     /** Per victim, the victim's tasksRun when this carrier last looked, to spot a stuck runNext. */
     private final long[] seenTasks;
@@ -107,7 +117,7 @@ final class Carrier extends Thread {
     void pushNext(Runnable task) {
         Runnable displaced = (Runnable) NEXT.getAndSet(this, task);
         if (displaced != null) {
-            RuntimeFaults.offer(local, displaced);
+            queueBehind(displaced);
             scheduler.wakeIdle();
         } else if (scheduler.deepSleepers() > 0) {
             // Nobody watches this carrier: wake one so the task cannot be stranded behind a busy one.
@@ -120,8 +130,15 @@ final class Carrier extends Thread {
         scheduler.wakeIdle();
     }
 
+    /** Carrier thread only: queues a task that leaves runNext, in {@link #fresh} if it has never run. */
+    private void queueBehind(Runnable task) {
+        Proc p = Scheduler.procOf(task);
+        RuntimeFaults.offer(p != null && !p.started ? fresh : local, task);
+    }
+
     Runnable stealLocal() {
-        return local.poll();
+        Runnable task = local.poll();
+        return task != null ? task : fresh.poll();
     }
 
     Runnable stealStaleNext(Carrier thief) {
@@ -209,6 +226,9 @@ final class Carrier extends Thread {
             SLICES.setOpaque(this, (long) SLICES.getOpaque(this) + 1);
         }
         Proc proc = Scheduler.procOf(task);
+        if (proc != null && !proc.started) {
+            proc.started = true;
+        }
         if (proc != null && proc.exitPending()) {
             // Killed while runnable: its first yield point in this slice ends it, even if
             // it yields so often that no ticker request would ever find it running.
@@ -271,6 +291,15 @@ final class Carrier extends Thread {
         if (tick % Scheduler.LOW_INTERVAL == 0 && (task = scheduler.pollLow()) != null) {
             return task;
         }
+        // A slice that ends starts one new process (not two in a row: the next one goes to the
+        // woken ones), so spawns wait a slice each at most while woken work keeps this carrier busy.
+        boolean turn = tick % Scheduler.FRESH_INTERVAL == 0 || (sliceOver || hasPreemptRequest()) && !freshTurn;
+        if (turn && (task = fresh.poll()) != null) {
+            freshTurn = true;
+            sliceOver = false;
+            return task;
+        }
+        freshTurn = false;
         if (runNext != null) {
             boolean over = sliceOver || hasPreemptRequest();
             if (!over || local.isEmpty()) {
@@ -285,12 +314,12 @@ final class Carrier extends Thread {
                 // The slice is over: the queue gets its turn, the runNext task waits at the back.
                 Runnable next = (Runnable) NEXT.getAndSet(this, null);
                 if (next != null) {
-                    RuntimeFaults.offer(local, next);
+                    queueBehind(next);
                 }
             }
         }
         sliceOver = false;
-        if ((task = local.poll()) != null) {
+        if ((task = local.poll()) != null || (task = fresh.poll()) != null) {
             return task;
         }
         if ((task = scheduler.pollGlobal()) != null) {

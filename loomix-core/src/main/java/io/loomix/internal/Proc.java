@@ -102,6 +102,11 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
     final Budget budget;
     /** Its scheduling priority, read by the scheduler whenever the process becomes ready to run. */
     volatile Priority priority;
+    /**
+     * Set by a carrier as it first runs the process (a plain field: a stale read only queues a
+     * task in the wrong one of a carrier's two queues); see {@link Carrier#queueBehind}.
+     */
+    boolean started;
 
     Proc(Kernel kernel, Pid pid, Object body) {
         this(kernel, pid, body, null, Priority.NORMAL);
