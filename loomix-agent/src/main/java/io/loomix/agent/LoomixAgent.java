@@ -81,23 +81,39 @@ public final class LoomixAgent {
                 || (internalName.startsWith("io/loomix/") && internalName.indexOf('/', "io/loomix/".length()) < 0);
     }
 
+    /**
+     * The class with yield points, or null to define it as it is: it is {@link #excluded(String)},
+     * has no code, already has them, or cannot be rewritten (then it runs without; logged under
+     * {@code -Dloomix.agent.verbose=true}). What the agent does to each class it sees; class loaders
+     * that define classes without the agent (the code server's, {@link YieldPointClassLoader}) call it
+     * for theirs, so the same classes get the same yield points either way.
+     *
+     * @param internalName the class's name with slashes ({@code com/example/Spin})
+     * @param loader the loader that will define it, which must see {@code io.loomix.YieldPoint}
+     */
+    public static byte[] rewrite(String internalName, byte[] classFile, ClassLoader loader) {
+        if (excluded(internalName)) {
+            return null;
+        }
+        try {
+            return YieldPoints.instrument(classFile, loader);
+        } catch (RuntimeException | LinkageError e) {
+            // A class we cannot rewrite still runs, only without yield points.
+            if (VERBOSE) {
+                System.err.println("loomix-agent: left " + internalName + " uninstrumented: " + e);
+            }
+            return null;
+        }
+    }
+
     private record Transformer(ClassLoader hookLoader) implements ClassFileTransformer {
         @Override
         public byte[] transform(Module module, ClassLoader loader, String className,
                                 Class<?> classBeingRedefined, ProtectionDomain domain, byte[] classfileBuffer) {
-            if (className == null || loader == null || loader == ClassLoader.getPlatformClassLoader()
-                    || excluded(className) || !sees(loader)) {
+            if (className == null || loader == null || loader == ClassLoader.getPlatformClassLoader() || !sees(loader)) {
                 return null;
             }
-            try {
-                return YieldPoints.instrument(classfileBuffer, loader);
-            } catch (RuntimeException | LinkageError e) {
-                // A class we cannot rewrite still runs, only without yield points.
-                if (VERBOSE) {
-                    System.err.println("loomix-agent: left " + className + " uninstrumented: " + e);
-                }
-                return null;
-            }
+            return rewrite(className, classfileBuffer, loader);
         }
 
         /** Whether classes of {@code loader} resolve io.loomix.YieldPoint to ours (parent-first delegation). */
