@@ -6,11 +6,17 @@ import java.net.JarURLConnection;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
+import java.net.URLClassLoader;
 import java.net.URLConnection;
+import java.nio.file.Path;
 import java.security.CodeSigner;
 import java.security.CodeSource;
 import java.security.SecureClassLoader;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.jar.Attributes;
 import java.util.jar.Manifest;
@@ -38,8 +44,9 @@ import java.util.jar.Manifest;
  * classes: the runtime looks up only JDK classes by name.
  *
  * <p>Not for the module path: {@code -m module/Main} loads the boot layer's modules with the JDK's
- * own loader whatever the system class loader is. Not with {@code -javaagent} either: the JVM needs
- * a custom system class loader to accept agent jars, which this one does not (use one or the other).
+ * own loader whatever the system class loader is. Other Java agents (a profiler's, say) still work:
+ * the JVM appends their jars here, and their classes are defined here like the class path's. But
+ * any agent brings the JVMTI reports back, which is what this loader exists to avoid.
  */
 public final class YieldPointClassLoader extends SecureClassLoader {
     static {
@@ -48,6 +55,9 @@ public final class YieldPointClassLoader extends SecureClassLoader {
 
     /** The packages of the boot layer's modules (the JDK's on the class path): the parent's. */
     private final Set<String> bootPackages = new HashSet<>();
+
+    /** Jars the JVM appended for {@code -javaagent} options, searched after the class path. */
+    private volatile URLClassLoader appended;
 
     /** Called by the JVM, with its class-path loader as {@code parent}. */
     public YieldPointClassLoader(ClassLoader parent) {
@@ -82,6 +92,32 @@ public final class YieldPointClassLoader extends SecureClassLoader {
         }
     }
 
+    /**
+     * Called by the JVM for each {@code -javaagent} jar before the agent starts: a custom system
+     * class loader without this method makes the JVM stop at start-up.
+     */
+    @SuppressWarnings("unused")
+    synchronized void appendToClassPathForInstrumentation(String path) throws MalformedURLException {
+        List<URL> urls = new ArrayList<>();
+        if (appended != null) {
+            urls.addAll(List.of(appended.getURLs()));
+        }
+        urls.add(Path.of(path).toUri().toURL());
+        appended = new URLClassLoader(urls.toArray(new URL[0]), null);
+    }
+
+    @Override
+    protected URL findResource(String name) {
+        URLClassLoader jars = appended;
+        return jars == null ? null : jars.findResource(name);
+    }
+
+    @Override
+    protected Enumeration<URL> findResources(String name) throws IOException {
+        URLClassLoader jars = appended;
+        return jars == null ? Collections.emptyEnumeration() : jars.findResources(name);
+    }
+
     @Override
     protected Class<?> findClass(String name) throws ClassNotFoundException {
         Class<?> c = defineFromClassPath(name);
@@ -100,6 +136,9 @@ public final class YieldPointClassLoader extends SecureClassLoader {
             return null;
         }
         URL url = getParent().getResource(internalName + ".class");
+        if (url == null) {
+            url = findResource(internalName + ".class");
+        }
         if (url == null) {
             return null;
         }

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ class NoAgentPreemptionTest {
 
     @Test
     void throughTheLoaderATightLoopIsPreemptedWithNoAgent() throws Exception {
-        Map<String, String> saw = runScenario(true);
+        Map<String, String> saw = runScenario(true, null);
         assertEquals("true", saw.get("preempted"), "the other process did not run beside the loop: " + saw);
         assertEquals(YieldPointClassLoader.class.getName(), saw.get("scenarioLoader"), saw.toString());
         assertNotEquals(YieldPointClassLoader.class.getName(), saw.get("runtimeLoader"),
@@ -39,13 +40,26 @@ class NoAgentPreemptionTest {
 
     @Test
     void withoutTheLoaderTheSameLoopKeepsTheCarrier() throws Exception {
-        Map<String, String> saw = runScenario(false);
+        Map<String, String> saw = runScenario(false, null);
         assertEquals("false", saw.get("preempted"), "with neither agent nor loader nothing inserts yield points: " + saw);
         assertNotEquals(YieldPointClassLoader.class.getName(), saw.get("scenarioLoader"), saw.toString());
         assertEquals("[]", saw.get("agents"), saw.toString());
     }
 
-    private static Map<String, String> runScenario(boolean loader) throws IOException, InterruptedException {
+    @Test
+    void aJavaAgentBesideTheLoaderStillStarts() throws Exception {
+        // The JVM appends an agent's jar to the system class loader, and stops at start-up if the
+        // loader cannot take it; a profiler's agent beside the loader must not do that.
+        String agent = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("-javaagent:")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the tests run under loomix-agent: see the pom's argLine"));
+        Map<String, String> saw = runScenario(true, agent);
+        assertEquals("true", saw.get("preempted"), saw.toString());
+        assertEquals(YieldPointClassLoader.class.getName(), saw.get("scenarioLoader"), saw.toString());
+        assertEquals("[" + agent + "]", saw.get("agents"), saw.toString());
+    }
+
+    private static Map<String, String> runScenario(boolean loader, String agent) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
@@ -53,6 +67,9 @@ class NoAgentPreemptionTest {
         command.add("-Dloomix.schedulers=1");
         if (loader) {
             command.add("-Djava.system.class.loader=" + YieldPointClassLoader.class.getName());
+        }
+        if (agent != null) {
+            command.add(agent);
         }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
