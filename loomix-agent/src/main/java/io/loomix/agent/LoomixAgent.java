@@ -7,7 +7,10 @@ import java.security.ProtectionDomain;
 /**
  * The Java agent that makes CPU-bound processes preemptible: it inserts yield points
  * ({@link YieldPoints}) into application classes as they load. Start the JVM with
- * {@code -javaagent:loomix-agent.jar} (the {@code ./loomix} launcher does).
+ * {@code -javaagent:loomix-agent.jar}: for applications that own their {@code main} and for the
+ * tests. Any agent makes the JVM report every virtual-thread mount and unmount to JVMTI, which
+ * costs message passing; {@link YieldPointClassLoader} inserts the same yield points with no agent
+ * (the {@code ./loomix} launcher's way, except for the shell).
  *
  * <p>Instrumented: every class whose loader can see {@code io.loomix.YieldPoint}, except the
  * JDK's ({@code java.*}, {@code javax.*}, {@code jdk.*}, {@code sun.*}, {@code com.sun.*} and
