@@ -79,7 +79,17 @@ public final class LoomixAgent {
                 || internalName.startsWith("jdk/")
                 || internalName.startsWith("sun/")
                 || internalName.startsWith("com/sun/")
-                || internalName.startsWith("io/loomix/internal/")
+                || runtime(internalName);
+    }
+
+    /**
+     * Whether the class named (internal form) is Loomix's runtime or this agent: {@code io.loomix}
+     * (top level), {@code io.loomix.internal*}, {@code io.loomix.agent}. Never rewritten (a yield
+     * inside the runtime's critical sections would stall the others), and
+     * {@link YieldPointClassLoader} leaves them to its parent, so there is one copy of them.
+     */
+    static boolean runtime(String internalName) {
+        return internalName.startsWith("io/loomix/internal/")
                 || internalName.startsWith("io/loomix/agent/")
                 || (internalName.startsWith("io/loomix/") && internalName.indexOf('/', "io/loomix/".length()) < 0);
     }

@@ -68,13 +68,6 @@ public final class YieldPointClassLoader extends SecureClassLoader {
         }
     }
 
-    /** Whether the class named (internal form) stays with the parent: the runtime and this agent. */
-    static boolean runtime(String internalName) {
-        return internalName.startsWith("io/loomix/internal/")
-                || internalName.startsWith("io/loomix/agent/")
-                || (internalName.startsWith("io/loomix/") && internalName.indexOf('/', "io/loomix/".length()) < 0);
-    }
-
     @Override
     protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
         synchronized (getClassLoadingLock(name)) {
@@ -132,7 +125,7 @@ public final class YieldPointClassLoader extends SecureClassLoader {
         String internalName = name.replace('.', '/');
         int dot = name.lastIndexOf('.');
         String pkg = dot < 0 ? "" : name.substring(0, dot);
-        if (runtime(internalName) || bootPackages.contains(pkg)) {
+        if (LoomixAgent.runtime(internalName) || bootPackages.contains(pkg)) {
             return null;
         }
         URL url = getParent().getResource(internalName + ".class");
