@@ -7,5 +7,6 @@ module io.loomix.code {
     requires transitive io.loomix.core;
     requires transitive io.loomix.otp;
     requires java.compiler;
+    requires io.loomix.agent; // the yield points of the classes it defines
     exports io.loomix.code;
 }

@@ -7,7 +7,10 @@ import java.security.ProtectionDomain;
 /**
  * The Java agent that makes CPU-bound processes preemptible: it inserts yield points
  * ({@link YieldPoints}) into application classes as they load. Start the JVM with
- * {@code -javaagent:loomix-agent.jar} (the {@code ./loomix} launcher does).
+ * {@code -javaagent:loomix-agent.jar}: for applications that own their {@code main} and for the
+ * tests. Any agent makes the JVM report every virtual-thread mount and unmount to JVMTI, which
+ * costs message passing; {@link YieldPointClassLoader} inserts the same yield points with no agent
+ * (the {@code ./loomix} launcher's way, except for the shell).
  *
  * <p>Instrumented: every class whose loader can see {@code io.loomix.YieldPoint}, except the
  * JDK's ({@code java.*}, {@code javax.*}, {@code jdk.*}, {@code sun.*}, {@code com.sun.*} and
@@ -76,28 +79,54 @@ public final class LoomixAgent {
                 || internalName.startsWith("jdk/")
                 || internalName.startsWith("sun/")
                 || internalName.startsWith("com/sun/")
-                || internalName.startsWith("io/loomix/internal/")
+                || runtime(internalName);
+    }
+
+    /**
+     * Whether the class named (internal form) is Loomix's runtime or this agent: {@code io.loomix}
+     * (top level), {@code io.loomix.internal*}, {@code io.loomix.agent}. Never rewritten (a yield
+     * inside the runtime's critical sections would stall the others), and
+     * {@link YieldPointClassLoader} leaves them to its parent, so there is one copy of them.
+     */
+    static boolean runtime(String internalName) {
+        return internalName.startsWith("io/loomix/internal/")
                 || internalName.startsWith("io/loomix/agent/")
                 || (internalName.startsWith("io/loomix/") && internalName.indexOf('/', "io/loomix/".length()) < 0);
+    }
+
+    /**
+     * The class with yield points, or null to define it as it is: it is {@link #excluded(String)},
+     * has no code, already has them, or cannot be rewritten (then it runs without; logged under
+     * {@code -Dloomix.agent.verbose=true}). What the agent does to each class it sees; class loaders
+     * that define classes without the agent (the code server's, {@link YieldPointClassLoader}) call it
+     * for theirs, so the same classes get the same yield points either way.
+     *
+     * @param internalName the class's name with slashes ({@code com/example/Spin})
+     * @param loader the loader that will define it, which must see {@code io.loomix.YieldPoint}
+     */
+    public static byte[] rewrite(String internalName, byte[] classFile, ClassLoader loader) {
+        if (excluded(internalName)) {
+            return null;
+        }
+        try {
+            return YieldPoints.instrument(classFile, loader);
+        } catch (RuntimeException | LinkageError e) {
+            // A class we cannot rewrite still runs, only without yield points.
+            if (VERBOSE) {
+                System.err.println("loomix-agent: left " + internalName + " uninstrumented: " + e);
+            }
+            return null;
+        }
     }
 
     private record Transformer(ClassLoader hookLoader) implements ClassFileTransformer {
         @Override
         public byte[] transform(Module module, ClassLoader loader, String className,
                                 Class<?> classBeingRedefined, ProtectionDomain domain, byte[] classfileBuffer) {
-            if (className == null || loader == null || loader == ClassLoader.getPlatformClassLoader()
-                    || excluded(className) || !sees(loader)) {
+            if (className == null || loader == null || loader == ClassLoader.getPlatformClassLoader() || !sees(loader)) {
                 return null;
             }
-            try {
-                return YieldPoints.instrument(classfileBuffer, loader);
-            } catch (RuntimeException | LinkageError e) {
-                // A class we cannot rewrite still runs, only without yield points.
-                if (VERBOSE) {
-                    System.err.println("loomix-agent: left " + className + " uninstrumented: " + e);
-                }
-                return null;
-            }
+            return rewrite(className, classfileBuffer, loader);
         }
 
         /** Whether classes of {@code loader} resolve io.loomix.YieldPoint to ours (parent-first delegation). */

@@ -3,8 +3,13 @@ package io.loomix.agent;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassHierarchyResolver;
 import java.lang.classfile.ClassModel;
+import java.lang.classfile.AttributeMapper;
+import java.lang.classfile.AttributedElement;
+import java.lang.classfile.BufWriter;
+import java.lang.classfile.ClassReader;
 import java.lang.classfile.ClassTransform;
 import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.CustomAttribute;
 import java.lang.classfile.CodeElement;
 import java.lang.classfile.CodeModel;
 import java.lang.classfile.CodeTransform;
@@ -65,6 +70,11 @@ import java.util.Set;
  * millisecond. Other loops ({@code long} counters, loops with calls, {@code while} loops) keep a
  * yield point per iteration.
  *
+ * <p>A rewritten class carries an empty class attribute, {@value #MARK}, and a class that has it is
+ * not rewritten again: the code server's loader and {@link YieldPointClassLoader} rewrite the
+ * classes they define themselves, and the agent, when it is there too, then leaves them alone.
+ * (Not a look for calls to the hook: code may call {@code YieldPoint.poll()} by hand.)
+ *
  * <p>Left alone: class initialisers (a process yielding inside {@code <clinit>} would hold the
  * class's initialisation lock across the yield) and backward targets of {@code switch}
  * instructions (compilers do not emit loops that way).
@@ -77,6 +87,8 @@ public final class YieldPoints {
     static final int MAX_STRIP = 1 << 14;
     /** A strip's budget in body instructions: long bodies get shorter strips. */
     private static final int STRIP_INSTRUCTIONS = 1 << 18;
+    /** The name of the attribute that marks a class as rewritten. */
+    public static final String MARK = "io.loomix.YieldPoints";
 
     private YieldPoints() {}
 
@@ -92,7 +104,7 @@ public final class YieldPoints {
         ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
                 ClassHierarchyResolver.ofResourceParsing(resolveWith).cached()));
         ClassModel model = cf.parse(classFile);
-        if (model.thisClass().asSymbol().equals(HOOK) || !hasCode(model)) {
+        if (model.thisClass().asSymbol().equals(HOOK) || !hasCode(model) || rewritten(model)) {
             return null;
         }
         MethodTransform perMethod = (builder, element) -> {
@@ -103,7 +115,52 @@ public final class YieldPoints {
                 builder.with(element);
             }
         };
-        return cf.transformClass(model, ClassTransform.transformingMethods(YieldPoints::wanted, perMethod));
+        return cf.transformClass(model, ClassTransform.transformingMethods(YieldPoints::wanted, perMethod)
+                .andThen(ClassTransform.endHandler(builder -> builder.with(new Mark()))));
+    }
+
+    /** Whether the class already has yield points of ours (see {@link #MARK}). */
+    public static boolean rewritten(byte[] classFile) {
+        return rewritten(ClassFile.of().parse(classFile));
+    }
+
+    private static boolean rewritten(ClassModel model) {
+        for (var attribute : model.attributes()) {
+            if (attribute.attributeName().equalsString(MARK)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The empty {@value #MARK} attribute. */
+    private static final class Mark extends CustomAttribute<Mark> {
+        private static final AttributeMapper<Mark> MAPPER = new AttributeMapper<>() {
+            @Override
+            public String name() {
+                return MARK;
+            }
+
+            @Override
+            public Mark readAttribute(AttributedElement enclosing, ClassReader reader, int at) {
+                return new Mark();
+            }
+
+            @Override
+            public void writeAttribute(BufWriter out, Mark mark) {
+                out.writeIndex(out.constantPool().utf8Entry(MARK));
+                out.writeInt(0);
+            }
+
+            @Override
+            public AttributeStability stability() {
+                return AttributeStability.STATELESS;
+            }
+        };
+
+        Mark() {
+            super(MAPPER);
+        }
     }
 
     private static boolean hasCode(ClassModel model) {

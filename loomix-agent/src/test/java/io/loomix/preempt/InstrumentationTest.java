@@ -166,6 +166,23 @@ class InstrumentationTest {
     }
 
     @Test
+    void aRewrittenClassIsMarkedAndNeverRewrittenTwice() throws Exception {
+        // The code server's loader and YieldPointClassLoader rewrite what they define; the agent,
+        // when it runs too, must then leave those classes alone rather than add a second set.
+        byte[] original = bytesOf(Sample.class);
+        assertFalse(YieldPoints.rewritten(original));
+        byte[] once = YieldPoints.instrument(original, getClass().getClassLoader());
+        assertTrue(YieldPoints.rewritten(once));
+        assertNull(YieldPoints.instrument(once, getClass().getClassLoader()));
+        assertNull(io.loomix.agent.LoomixAgent.rewrite("io/loomix/preempt/InstrumentationTest$Sample", once,
+                getClass().getClassLoader()));
+        // The mark is only an attribute: the marked class loads and runs.
+        Class<?> c = new OneClassLoader(getClass().getClassLoader(), Sample.class.getName(), once)
+                .loadClass(Sample.class.getName());
+        assertEquals(55L, c.getMethod("fib", int.class).invoke(null, 10));
+    }
+
+    @Test
     void anInstrumentedClassComputesTheSame() throws Exception {
         byte[] instrumented = YieldPoints.instrument(bytesOf(Sample.class), getClass().getClassLoader());
         Class<?> c = new OneClassLoader(getClass().getClassLoader(), Sample.class.getName(), instrumented)

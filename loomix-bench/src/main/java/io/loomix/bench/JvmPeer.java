@@ -16,19 +16,27 @@ record JvmPeer(String name, String mainClass, List<String> jvmOptions) implement
     private static final String IDLE_HEAP = "-Xmx16g";
 
     static JvmPeer loomix() {
-        // The flags ./loomix and the tests use (jvm.properties); 1 MiB stacks match the tests;
-        // the agent inserts the yield points that preempt CPU-bound processes, as ./loomix does.
+        // The flags ./loomix and the tests use (jvm.properties); 1 MiB stacks match the tests.
         var options = new ArrayList<>(loomixFlags());
         options.add("-Xss1m");
-        // Any agent makes the JVM report virtual-thread mounts to JVMTI, which costs message
-        // passing; the flag that turns the reports off breaks preemption in JDK 25 (see
-        // docs/notes/sched.md), so the bench runs as ./loomix does: with the reports.
-        agentJar().ifPresent(jar -> options.add("-javaagent:" + jar));
+        // The yield points that preempt CPU-bound processes, as ./loomix inserts them: by the class
+        // loader of jvm.properties' loomix.jvm.yieldPoints, with no agent. Any agent makes the JVM
+        // report every virtual-thread mount to JVMTI, which costs message passing;
+        // -Dloomix.bench.yieldPoints=agent runs the peer with the agent instead, to compare.
+        if ("agent".equals(System.getProperty("loomix.bench.yieldPoints"))) {
+            agentJar().ifPresent(jar -> options.add("-javaagent:" + jar));
+        } else if (onClassPath("io.loomix.agent.YieldPointClassLoader")) {
+            options.addAll(flags("loomix.jvm.yieldPoints"));
+        }
         return new JvmPeer("loomix", "io.loomix.bench.LoomixBench", List.copyOf(options));
     }
 
     /** The class-path flags of the root's jvm.properties, which the build copies beside this class. */
     static List<String> loomixFlags() {
+        return flags("loomix.jvm.flags");
+    }
+
+    private static List<String> flags(String key) {
         var properties = new Properties();
         try (InputStream in = JvmPeer.class.getResourceAsStream("jvm.properties")) {
             if (in == null) {
@@ -38,11 +46,20 @@ record JvmPeer(String name, String mainClass, List<String> jvmOptions) implement
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String flags = properties.getProperty("loomix.jvm.flags");
+        String flags = properties.getProperty(key);
         if (flags == null || flags.isBlank()) {
-            throw new IllegalStateException("jvm.properties has no loomix.jvm.flags line; see the root's jvm.properties");
+            throw new IllegalStateException("jvm.properties has no " + key + " line; see the root's jvm.properties");
         }
         return List.of(flags.trim().split("\\s+"));
+    }
+
+    private static boolean onClassPath(String className) {
+        try {
+            Class.forName(className, false, JvmPeer.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 
     /** loomix-agent's jar on this JVM's class path (a dependency of the bench, copied to target/lib). */

@@ -14,4 +14,11 @@ class JvmPeerTest {
         assertEquals("java.base/java.lang=ALL-UNNAMED", options.get(opens + 1), options.toString());
         assertTrue(options.contains("-Djdk.trackAllThreads=false"), options.toString());
     }
+
+    @Test
+    void loomixPeerInsertsYieldPointsWithTheClassLoaderNotAnAgent() {
+        var options = JvmPeer.loomix().jvmOptions();
+        assertTrue(options.contains("-Djava.system.class.loader=io.loomix.agent.YieldPointClassLoader"), options.toString());
+        assertTrue(options.stream().noneMatch(o -> o.startsWith("-javaagent")), options.toString());
+    }
 }

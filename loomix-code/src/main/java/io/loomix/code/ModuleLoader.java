@@ -1,5 +1,7 @@
 package io.loomix.code;
 
+import io.loomix.agent.LoomixAgent;
+
 /**
  * The class loader of one version of one module. Its name ({@code Spin#2@code-1}) is what stack
  * frames report as their class loader, so the code server can tell which version a process runs.
@@ -8,8 +10,9 @@ package io.loomix.code;
  * class path (child first for those names only); a class of another loaded module resolves to that
  * module's current version at the moment this version first uses it (Java links once: later
  * versions of the other module are reached through {@link Mod}); everything else goes to the
- * parent. Classes defined here pass through the Loomix agent like any class, so they get yield
- * points.
+ * parent. It inserts the yield points into the classes it defines itself ({@link LoomixAgent#rewrite},
+ * the agent's rules), so they get them with no agent too ({@code YieldPointClassLoader}); under
+ * the agent they are marked as rewritten, and the agent leaves them alone.
  */
 final class ModuleLoader extends ClassLoader {
     static {
@@ -40,7 +43,7 @@ final class ModuleLoader extends ClassLoader {
             if (c == null) {
                 byte[] bytes = binary.classFile(name);
                 if (bytes != null) {
-                    c = defineClass(name, bytes, 0, bytes.length);
+                    c = define(name, bytes);
                 } else {
                     ClassLoader other = server.loaderOfCurrent(name);
                     c = other != null && other != this ? other.loadClass(name) : getParent().loadClass(name);
@@ -59,6 +62,12 @@ final class ModuleLoader extends ClassLoader {
         if (bytes == null) {
             throw new ClassNotFoundException(name);
         }
-        return defineClass(name, bytes, 0, bytes.length);
+        return define(name, bytes);
+    }
+
+    private Class<?> define(String name, byte[] bytes) {
+        byte[] rewritten = LoomixAgent.rewrite(name.replace('.', '/'), bytes, this);
+        byte[] out = rewritten != null ? rewritten : bytes;
+        return defineClass(name, out, 0, out.length);
     }
 }
