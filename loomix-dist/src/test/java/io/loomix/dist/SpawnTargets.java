@@ -19,6 +19,19 @@ public final class SpawnTargets {
         throw Process.exit(Process.receive());
     }
 
+    /**
+     * Traps exits, sends {child, self()} to {@code to}, then {child_got, self(), What} for the first
+     * message it gets ({'EXIT', From, Reason} for an exit signal).
+     */
+    public static void trapAndReport(Pid to) {
+        Process.trapExit(true);
+        Process.send(to, Tuple.of(Atom.of("child"), Process.self()));
+        Object m = Process.receive();
+        Object what = m instanceof io.loomix.Exit e
+                ? Tuple.of(Atom.of("EXIT"), e.from(), io.loomix.dist.term.ExitReasons.toTerm(e.reason())) : m;
+        Process.send(to, Tuple.of(Atom.of("child_got"), Process.self(), what));
+    }
+
     /** This node's rpc of {@code erlang:node()} on {@code node}. */
     public static Object nodeOf(Atom node) {
         return Rpc.call(node, Atom.of("erlang"), Atom.of("node"), java.util.List.of(), java.time.Duration.ofSeconds(10));

@@ -1,0 +1,120 @@
+package io.loomix.dist;
+
+import io.loomix.Atom;
+import io.loomix.Exit;
+import io.loomix.ExitReason;
+import io.loomix.Pid;
+import io.loomix.Tuple;
+import io.loomix.dist.term.Fun;
+import io.loomix.dist.testing.Child;
+import io.loomix.dist.testing.Erl;
+import io.loomix.dist.testing.PrivateEpmd;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+
+import static io.loomix.Process.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Spawn requests whose requester is gone before the reply comes, and spawn_request's monitor
+ * options, between a Loomix node and a real erl node. What BEAM does was checked erl <-> erl: a
+ * linked child gets an exit signal with the dead requester's own exit reason, a monitored one
+ * gets nothing; {@code {monitor, [{tag, T}]}} makes the requester's DOWN {@code {T, Ref, process,
+ * Pid, Reason}} (the requester's node builds it; the spawning node sees a plain monitor).
+ *
+ * <p>Each child reports the first message it gets after a {@code ping} sent once the spawn reply
+ * has reached the requester's node: an exit signal for the child is sent when that node handles
+ * the reply, so it precedes the ping on the same connection, and {@code ping} first means none came.
+ */
+class ErlSpawnRequesterGoneTest {
+    private static final String HOST = Erl.shortHost();
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Atom ERL = Atom.of("srg@" + HOST);
+    private static final String TARGETS = "'io.loomix.dist.SpawnTargets'";
+    @RegisterExtension
+    final PrivateEpmd epmd = new PrivateEpmd();
+    private Atom me;
+
+    @BeforeEach
+    void start() {
+        me = Node.start("loomixsrg", "srgcookie", NodeOptions.DEFAULT.withEpmdPort(epmd.port()));
+    }
+
+    private Child erl(String code) {
+        return Erl.start(epmd.port(), "srg", "srgcookie", code);
+    }
+
+    private static Tuple await(Predicate<Tuple> p) {
+        return (Tuple) receive(WAIT, m -> m instanceof Tuple t && p.test(t) ? t : null, () -> fail("no such message within " + WAIT));
+    }
+
+    @Test
+    void anErlRequesterThatDiedBeforeOurReplyLeavesItsReasonToALinkedChildAndNothingToAMonitoredOne() throws Exception {
+        String run = "Run = fun(Opts) -> Me = self(),"
+                + "  R = spawn(fun() -> spawn_request(L, " + TARGETS + ", trapAndReport, [Me], Opts), exit(die) end),"
+                + "  receive {child, C} -> C ! ping, receive {child_got, C, G} -> {R, G} end end end,";
+        try (Child erl = erl("L = '" + me.name() + "', " + run
+                + " {RL, GL} = Run([link, monitor]), io:format(\"linked ~p~n\", [GL =:= {'EXIT', RL, die}]),"
+                + " {_, GM} = Run([monitor]), io:format(\"monitored ~p~n\", [GM]),"
+                + " receive after infinity -> ok end.")) {
+            assertEquals("linked true", erl.await(l -> l.startsWith("linked"), WAIT), "BEAM's rule, carried out by erl");
+            assertEquals("monitored ping", erl.await(l -> l.startsWith("monitored"), WAIT));
+        }
+    }
+
+    @Test
+    void ourRequesterThatDiedBeforeErlsReplyEndsItsLinkedChild() {
+        run(() -> {
+            register("tester", self());
+            try (Child erl = erl("Child = fun(To) -> process_flag(trap_exit, true), To ! {child, self()},"
+                    + "  receive M -> To ! {child_got, self(), M} end end,"
+                    + " {tester, '" + me.name() + "'} ! {ready, Child}, receive after infinity -> ok end.")) {
+                Fun child = (Fun) await(t -> t.get(0) == Atom.of("ready")).get(1);
+                Pid tester = self();
+                for (boolean link : new boolean[] {true, false}) {
+                    // sends the request and dies at once: the reply needs a round trip, so it finds the requester gone
+                    Pid requester = spawn(() -> {
+                        Node.table().spawnRequest(self(), ERL, makeRef(), Atom.of("erlang"), Atom.of("apply"),
+                                List.of(child, List.of(tester)), link, true);
+                        throw exit(Atom.of("die"));
+                    });
+                    Pid c = (Pid) await(t -> t.get(0) == Atom.of("child")).get(1);
+                    send(c, Atom.of("ping"));
+                    Object got = await(t -> t.get(0) == Atom.of("child_got") && t.get(1).equals(c)).get(2);
+                    if (link) {
+                        // BEAM would give the requester's own reason (die); this node no longer knows it and says noproc
+                        // (an {'EXIT', From, Reason} message from another node arrives as an Exit)
+                        Exit e = assertInstanceOf(Exit.class, got, "linked");
+                        assertEquals(requester, e.from());
+                        assertEquals(ExitReason.NOPROC, e.reason());
+                    } else {
+                        assertEquals(Atom.of("ping"), got, "monitored only: no signal");
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void aTaggedMonitorOfASpawnRequestGivesErlATaggedDown() throws Exception {
+        try (Child erl = erl("L = '" + me.name() + "',"
+                + " Ref = spawn_request(L, " + TARGETS + ", awaitExit, [], [{monitor, [{tag, mytag}]}]),"
+                + " receive {spawn_reply, Ref, ok, P} -> P ! bye end,"
+                + " receive {mytag, Ref, process, _, Why} -> io:format(\"tagged ~p~n\", [Why])"
+                + "   after 20000 -> io:format(\"tagged none~n\") end,"
+                + " Ref2 = spawn_request(L, " + TARGETS + ", awaitExit, [], [{monitor, [{alias, demonitor}]}]),"
+                + " receive {spawn_reply, Ref2, ok, P2} -> P2 ! bye2 end,"
+                + " receive {'DOWN', Ref2, process, _, Why2} -> io:format(\"alias ~p~n\", [Why2])"
+                + "   after 20000 -> io:format(\"alias none~n\") end,"
+                + " receive after infinity -> ok end.")) {
+            assertEquals("tagged bye", erl.await(l -> l.startsWith("tagged"), WAIT));
+            assertEquals("alias bye2", erl.await(l -> l.startsWith("alias"), WAIT));
+        }
+    }
+}
