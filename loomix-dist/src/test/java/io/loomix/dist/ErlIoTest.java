@@ -150,6 +150,40 @@ class ErlIoTest {
         });
     }
 
+    /**
+     * 20 erl processes (all with this node's group leader) each format 25 lines at once: every
+     * io:format returns ok, every line is printed whole and once, each writer's lines in its order.
+     */
+    @Test
+    void manyWritersAtOnceLoseNoLineAndKeepEachWritersOrder() {
+        int writers = 20;
+        int lines = 25;
+        Object results = run(() -> {
+            register("tester", self());
+            String fan = "Fan = fun(N, M) -> Me = self(),"
+                    + "  Ps = [spawn(fun() -> Me ! {self(), [io:format(\"w~w ~w~n\", [I, J]) || J <- lists:seq(1, M)]} end)"
+                    + "        || I <- lists:seq(1, N)],"
+                    + "  [receive {P, R} -> R end || P <- Ps] end,";
+            try (Child erl = Erl.start(epmd.port(), "io", "iocookie",
+                    fan + " {tester, '" + me.name() + "'} ! {ready, Fan}, receive after infinity -> ok end.")) {
+                Tuple ready = (Tuple) receive(WAIT, m -> m instanceof Tuple t && t.get(0) == Atom.of("ready") ? t : null,
+                        () -> fail("erl did not start"));
+                return Rpc.call(ERL, Atom.of("erlang"), Atom.of("apply"),
+                        List.of(ready.get(1), List.of((long) writers, (long) lines)), Duration.ofSeconds(60));
+            }
+        });
+        List<List<Atom>> oks = java.util.Collections.nCopies(writers, java.util.Collections.nCopies(lines, OK));
+        assertEquals(oks, results);
+        List<String> printed = List.of(output().split("\n", -1));
+        assertEquals(writers * lines + 1, printed.size(), "every line, each ended by a newline");
+        for (int i = 1; i <= writers; i++) {
+            String prefix = "w" + i + " ";
+            List<String> mine = printed.stream().filter(l -> l.startsWith(prefix)).toList();
+            List<String> want = java.util.stream.IntStream.rangeClosed(1, lines).mapToObj(j -> prefix + j).toList();
+            assertEquals(want, mine, "writer " + i);
+        }
+    }
+
     @Test
     void aProcessSpawnedOnErlWritesHere() {
         expect("spawned 7\n", () -> {

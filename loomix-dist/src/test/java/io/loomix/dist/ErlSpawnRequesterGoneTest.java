@@ -1,10 +1,13 @@
 package io.loomix.dist;
 
 import io.loomix.Atom;
+import io.loomix.Down;
 import io.loomix.Exit;
 import io.loomix.ExitReason;
 import io.loomix.Pid;
+import io.loomix.Ref;
 import io.loomix.Tuple;
+import io.loomix.dist.term.ExitReasons;
 import io.loomix.dist.term.Fun;
 import io.loomix.dist.testing.Child;
 import io.loomix.dist.testing.Erl;
@@ -15,6 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 
 import static io.loomix.Process.*;
@@ -27,9 +31,9 @@ import static org.junit.jupiter.api.Assertions.*;
  * gets nothing; {@code {monitor, [{tag, T}]}} makes the requester's DOWN {@code {T, Ref, process,
  * Pid, Reason}} (the requester's node builds it; the spawning node sees a plain monitor).
  *
- * <p>Each child reports the first message it gets after a {@code ping} sent once the spawn reply
- * has reached the requester's node: an exit signal for the child is sent when that node handles
- * the reply, so it precedes the ping on the same connection, and {@code ping} first means none came.
+ * <p>Whether a signal came is asked with a {@code ping} that the requester's node sends once it
+ * has handled the spawn reply: an exit signal it sends for the child precedes the ping on the same
+ * connection, so {@code ping} first means none came.
  */
 class ErlSpawnRequesterGoneTest {
     private static final String HOST = Erl.shortHost();
@@ -54,17 +58,48 @@ class ErlSpawnRequesterGoneTest {
     }
 
     @Test
-    void anErlRequesterThatDiedBeforeOurReplyLeavesItsReasonToALinkedChildAndNothingToAMonitoredOne() throws Exception {
-        String run = "Run = fun(Opts) -> Me = self(),"
-                + "  R = spawn(fun() -> spawn_request(L, " + TARGETS + ", trapAndReport, [Me], Opts), exit(die) end),"
-                + "  receive {child, C} -> C ! ping, receive {child_got, C, G} -> {R, G} end end end,";
-        try (Child erl = erl("L = '" + me.name() + "', " + run
-                + " {RL, GL} = Run([link, monitor]), io:format(\"linked ~p~n\", [GL =:= {'EXIT', RL, die}]),"
-                + " {_, GM} = Run([monitor]), io:format(\"monitored ~p~n\", [GM]),"
-                + " receive after infinity -> ok end.")) {
-            assertEquals("linked true", erl.await(l -> l.startsWith("linked"), WAIT), "BEAM's rule, carried out by erl");
-            assertEquals("monitored ping", erl.await(l -> l.startsWith("monitored"), WAIT));
-        }
+    void anErlRequesterThatDiedBeforeOurReplyLeavesItsReasonToALinkedChildAndNothingToAMonitoredOne() {
+        run(() -> {
+            register("tester", self());
+            try (Child erl = erl("L = '" + me.name() + "', Loop = fun Lp() -> receive"
+                    + "   {req, Opts} -> spawn(fun() -> spawn_request(L, " + TARGETS + ", trapAndReport, [tester], Opts),"
+                    + "       exit(die) end), Lp();"
+                    + "   {ping, C} -> C ! ping, Lp() end end,"
+                    + " {tester, L} ! {ready, self()}, Loop().")) {
+                Pid e = (Pid) await(t -> t.get(0) == Atom.of("ready")).get(1);
+
+                // The exit can reach the child before its first statement runs (it needs a round trip, but a
+                // loaded machine may hold the child back that long); it then dies unseen. Such a round is
+                // repeated; one where the child reports must show the requester's reason.
+                Object got = null;
+                for (int round = 0; round < 5 && got == null; round++) {
+                    send(e, Tuple.of(Atom.of("req"), List.of(Atom.of("link"), Atom.of("monitor"))));
+                    Object hello = receive(Duration.ofSeconds(5), m -> m instanceof Tuple t && t.get(0) == Atom.of("child") ? t : null,
+                            () -> null);
+                    if (hello instanceof Tuple t) {
+                        Pid linked = (Pid) t.get(1);
+                        Ref watch = monitor(linked);
+                        // trapped in time: it reports the exit; else the exit killed it and the monitor says why
+                        got = receive(WAIT, m -> m instanceof Tuple r && r.get(0) == Atom.of("child_got") && r.get(1).equals(linked)
+                                ? r.get(2) : m instanceof Down d && d.ref().equals(watch) ? d : null,
+                                () -> fail("the linked child neither reported nor ended"));
+                    }
+                }
+                assertNotNull(got, "in 5 rounds no linked child lived long enough to say who it was");
+                ExitReason reason = got instanceof Exit x ? x.reason() : ((Down) got).reason();
+                assertEquals(ExitReasons.fromTerm(Atom.of("die")), reason, "the requester's own reason, as BEAM gives it");
+                if (got instanceof Exit x) {
+                    assertEquals(ERL, x.from().node());
+                }
+
+                send(e, Tuple.of(Atom.of("req"), List.of(Atom.of("monitor"))));
+                Pid monitored = (Pid) await(t -> t.get(0) == Atom.of("child")).get(1);
+                send(e, Tuple.of(Atom.of("ping"), monitored)); // sent by erl after it handled the spawn reply
+                assertEquals(Atom.of("ping"), await(t -> t.get(0) == Atom.of("child_got") && t.get(1).equals(monitored)).get(2),
+                        "monitored only: no signal");
+            }
+            return null;
+        });
     }
 
     @Test
@@ -87,11 +122,14 @@ class ErlSpawnRequesterGoneTest {
                     send(c, Atom.of("ping"));
                     Object got = await(t -> t.get(0) == Atom.of("child_got") && t.get(1).equals(c)).get(2);
                     if (link) {
-                        // BEAM would give the requester's own reason (die); this node no longer knows it and says noproc
                         // (an {'EXIT', From, Reason} message from another node arrives as an Exit)
                         Exit e = assertInstanceOf(Exit.class, got, "linked");
                         assertEquals(requester, e.from());
-                        assertEquals(ExitReason.NOPROC, e.reason());
+                        // the reply found the requester gone: BEAM gives its reason (die), this node no longer knows
+                        // it and says noproc; on a loaded machine the reply may come first, and the link then
+                        // carries die as on BEAM
+                        assertTrue(Set.of(ExitReason.NOPROC, ExitReasons.fromTerm(Atom.of("die"))).contains(e.reason()),
+                                "linked: " + e.reason());
                     } else {
                         assertEquals(Atom.of("ping"), got, "monitored only: no signal");
                     }

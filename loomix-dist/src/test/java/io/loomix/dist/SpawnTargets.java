@@ -20,16 +20,14 @@ public final class SpawnTargets {
     }
 
     /**
-     * Traps exits, sends {child, self()} to {@code to}, then {child_got, self(), What} for the first
-     * message it gets ({'EXIT', From, Reason} for an exit signal).
+     * Sends {child, self()} to the process registered as {@code tester} (first, so the tester can
+     * watch it even if an exit signal kills it before it traps exits), traps exits, then sends
+     * {child_got, self(), What} for the first message it gets (an exit signal arrives as an Exit).
      */
-    public static void trapAndReport(Pid to) {
+    public static void trapAndReport(Atom tester) {
+        Process.send(Process.whereis(tester).orElseThrow(), Tuple.of(Atom.of("child"), Process.self()));
         Process.trapExit(true);
-        Process.send(to, Tuple.of(Atom.of("child"), Process.self()));
-        Object m = Process.receive();
-        Object what = m instanceof io.loomix.Exit e
-                ? Tuple.of(Atom.of("EXIT"), e.from(), io.loomix.dist.term.ExitReasons.toTerm(e.reason())) : m;
-        Process.send(to, Tuple.of(Atom.of("child_got"), Process.self(), what));
+        Process.send(Process.whereis(tester).orElseThrow(), Tuple.of(Atom.of("child_got"), Process.self(), Process.receive()));
     }
 
     /** This node's rpc of {@code erlang:node()} on {@code node}. */

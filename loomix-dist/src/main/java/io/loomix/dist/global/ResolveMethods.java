@@ -6,8 +6,8 @@ import io.loomix.Process;
 import io.loomix.Tuple;
 import io.loomix.dist.term.Export;
 
-import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * global's three resolve methods ({@code random_exit_name/3}, the default,
@@ -20,6 +20,7 @@ public final class ResolveMethods {
     private static final System.Logger LOG = System.getLogger("io.loomix.dist.global");
     private static final Atom CONFLICT = Atom.of("global_name_conflict");
     private static final Atom NONE = Atom.of("none");
+    private static final Set<String> METHODS = Set.of("random_exit_name", "random_notify_name", "notify_all_name");
 
     private ResolveMethods() {}
 
@@ -64,6 +65,6 @@ public final class ResolveMethods {
 
     /** The names of global's own methods. */
     public static boolean known(String function) {
-        return List.of("random_exit_name", "random_notify_name", "notify_all_name").contains(function);
+        return METHODS.contains(function);
     }
 }
