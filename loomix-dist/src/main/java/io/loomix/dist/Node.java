@@ -16,6 +16,7 @@ import io.loomix.dist.handshake.Handshake;
 import io.loomix.dist.net.Connection;
 import io.loomix.dist.net.NodeTable;
 import io.loomix.dist.net.Services;
+import io.loomix.dist.rpc.IoServer;
 import io.loomix.dist.rpc.Lambdas;
 import io.loomix.dist.rpc.Rex;
 import io.loomix.dist.rpc.SpawnService;
@@ -122,7 +123,7 @@ public final class Node {
             RuntimeHooks.installRemote(table);
             started = table;
             table.listen(listener);
-            services = Services.start(node, table, Rex::handle);
+            services = Services.start(node, table, Rex::handle, new IoServer()::handle);
             table.fallbackSender(services.netKernel());
             table.groupLeader(services.groupLeader());
             table.spawnServer(new SpawnService(table));

@@ -19,6 +19,17 @@ public final class SpawnTargets {
         throw Process.exit(Process.receive());
     }
 
+    /**
+     * Sends {child, self()} to the process registered as {@code tester} (first, so the tester can
+     * watch it even if an exit signal kills it before it traps exits), traps exits, then sends
+     * {child_got, self(), What} for the first message it gets (an exit signal arrives as an Exit).
+     */
+    public static void trapAndReport(Atom tester) {
+        Process.send(Process.whereis(tester).orElseThrow(), Tuple.of(Atom.of("child"), Process.self()));
+        Process.trapExit(true);
+        Process.send(Process.whereis(tester).orElseThrow(), Tuple.of(Atom.of("child_got"), Process.self(), Process.receive()));
+    }
+
     /** This node's rpc of {@code erlang:node()} on {@code node}. */
     public static Object nodeOf(Atom node) {
         return Rpc.call(node, Atom.of("erlang"), Atom.of("node"), java.util.List.of(), java.time.Duration.ofSeconds(10));

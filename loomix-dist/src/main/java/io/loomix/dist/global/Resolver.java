@@ -7,7 +7,6 @@ import io.loomix.Pid;
 import io.loomix.Process;
 import io.loomix.Ref;
 import io.loomix.Tuple;
-import io.loomix.dist.term.Export;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +25,6 @@ final class Resolver {
     private static final Atom INSERT = Atom.of("insert");
     private static final Atom DELETE = Atom.of("delete");
     private static final Atom NONE = Atom.of("none");
-    private static final Atom CONFLICT = Atom.of("global_name_conflict");
     private static final Duration RPC_LIMIT = Duration.ofSeconds(30);
 
     /** An rpc that did not give an answer: what erl calls {badrpc, Reason}. */
@@ -80,26 +78,9 @@ final class Resolver {
 
     /** global:resolve_it(Method, Name, Pid1, Pid2). */
     private static Object resolveIt(GlobalServer server, Object method, Object name, Pid pid1, Pid pid2) {
-        if (method instanceof Export e && e.module() == Gns.GLOBAL && e.arity() == 3) {
-            Pid min = pid1.node().compareTo(pid2.node()) < 0 ? pid1 : pid2;
-            Pid max = min == pid1 ? pid2 : pid1;
-            switch (e.function().name()) {
-                case "random_exit_name" -> {
-                    LOG.log(System.Logger.Level.INFO, "global: Name conflict terminating {" + name + "," + max + "}");
-                    Process.exit(max, Atom.of("kill"));
-                    return min;
-                }
-                case "random_notify_name" -> {
-                    Process.send(max, Tuple.of(CONFLICT, name));
-                    return min;
-                }
-                case "notify_all_name" -> {
-                    Process.send(pid1, Tuple.of(CONFLICT, name, pid2));
-                    Process.send(pid2, Tuple.of(CONFLICT, name, pid1));
-                    return NONE;
-                }
-                default -> { }
-            }
+        var builtin = ResolveMethods.resolve(method, name, pid1, pid2);
+        if (builtin.isPresent()) {
+            return builtin.get();
         }
         if (pid2.node() == server.self()) {
             return new BadRpc("this Loomix node cannot run the Erlang resolve method " + method);

@@ -18,6 +18,8 @@ public final class DistFlags {
     public static final long EXPORT_PTR_TAG = 0x200;
     public static final long BIT_BINARIES = 0x400;
     public static final long NEW_FLOATS = 0x800;
+    /** The node's I/O servers take unicode requests ({@code {put_chars, unicode, ...}}): io.erl then sends them. */
+    public static final long UNICODE_IO = 0x1000;
     public static final long DIST_HDR_ATOM_CACHE = 0x2000;
     public static final long UTF8_ATOMS = 0x10000;
     public static final long MAP_TAG = 0x20000;
@@ -43,11 +45,11 @@ public final class DistFlags {
     /**
      * What a Loomix node offers: the mandatory flags (it decodes every term they imply), monitors
      * by pid and name, SEND_SENDER, fragments, aliases, spawn requests, the atom cache (read: an
-     * erl peer sends cache refs; this node's own headers carry none). Not offered: exit payloads,
-     * NAME_ME.
+     * erl peer sends cache refs; this node's own headers carry none), unicode I/O (its group leader
+     * takes unicode requests). Not offered: exit payloads, NAME_ME.
      */
     public static final long LOOMIX = MANDATORY_25 | MANDATORY_26 | MANDATORY_25_DIGEST | DIST_MONITOR
-            | DIST_MONITOR_NAME | SEND_SENDER | FRAGMENTS | ALIAS | SPAWN | DIST_HDR_ATOM_CACHE;
+            | DIST_MONITOR_NAME | SEND_SENDER | FRAGMENTS | ALIAS | SPAWN | DIST_HDR_ATOM_CACHE | UNICODE_IO;
 
     private DistFlags() {}
 

@@ -349,10 +349,35 @@ public final class NodeTable implements RemoteNode {
         } catch (IOException e) {
             closeQuietly(socket);
             String why = e instanceof HandshakeException ? e.getMessage() : e.toString();
-            if (!(e instanceof HandshakeException h && h.getMessage().contains("(nok)"))) {
+            if (e instanceof HandshakeException h && h.getMessage().contains("(nok)")) {
+                awaitTheirs(p);
+            } else {
                 LOG.log(System.Logger.Level.WARNING, "Connection attempt to node " + node + " failed: " + why);
             }
             failed(p, why, true);
+        }
+    }
+
+    /**
+     * The peer answered nok: it is dialing us at the same moment and its attempt wins. As erl's
+     * dist_util does on nok, wait (still counted as dialing, so nothing queued for the peer is
+     * dropped and no nodedown goes out) until that connection is up, for at most the setup time.
+     */
+    private void awaitTheirs(Peer p) {
+        long deadline = System.nanoTime() + settings.setupTime().toNanos();
+        synchronized (p) {
+            while (p.conn == null && !stopped) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    p.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 

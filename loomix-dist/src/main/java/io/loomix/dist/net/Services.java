@@ -11,6 +11,7 @@ import io.loomix.otp.GenWire;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * The registered processes other nodes expect on a node: {@code net_kernel} answers
@@ -21,8 +22,6 @@ public final class Services {
     private static final Atom GEN_CALL = Atom.of("$gen_call");
     private static final Atom IS_AUTH = Atom.of("is_auth");
     private static final Atom YES = Atom.of("yes");
-    private static final Atom IO_REQUEST = Atom.of("io_request");
-    private static final Atom PUT_CHARS = Atom.of("put_chars");
     private static final Atom STOP = Atom.of("$loomix_stop");
 
     private final List<Pid> pids = new ArrayList<>();
@@ -34,9 +33,9 @@ public final class Services {
     /**
      * Spawns and registers the three services ({@code rex} handles what rpc sends to
      * {@code {rex, Node}}; global's server hears of every visible node) and the group leader
-     * spawn requests name.
+     * spawn requests name ({@code io} handles what is sent to it: Erlang's I/O requests).
      */
-    public static Services start(Atom self, NodeTable table, BiConsumer<Object, Atom> rex) {
+    public static Services start(Atom self, NodeTable table, BiConsumer<Object, Atom> rex, Consumer<Object> io) {
         Services s = new Services();
         try {
             s.spawn("net_kernel", Services::netKernel, self);
@@ -52,8 +51,8 @@ public final class Services {
                 return m != STOP;
             }, self);
             s.groupLeader = Process.spawn(() -> {
-                while (io(Process.receive())) {
-                    // one request at a time
+                for (Object m = Process.receive(); m != STOP; m = Process.receive()) {
+                    io.accept(m);
                 }
             });
         } catch (RuntimeException e) {
@@ -63,11 +62,7 @@ public final class Services {
         return s;
     }
 
-    /**
-     * The group leader this node names in its spawn requests: it prints what a remote process
-     * writes with {@code io:put_chars}; requests it cannot serve (formatting, reading) are
-     * answered {@code {error, request}}, so the writer fails instead of waiting forever.
-     */
+    /** The group leader this node names in its spawn requests: an I/O server for processes spawned from here. */
     public Pid groupLeader() {
         return groupLeader;
     }
@@ -132,54 +127,5 @@ public final class Services {
             Process.send(caller, Tuple.of(from.get(1), YES));
         }
         return m != STOP;
-    }
-
-    /** One io request ({@code {io_request, From, ReplyAs, Request}}); false on stop. */
-    private static boolean io(Object m) {
-        if (m instanceof Tuple t && t.size() == 4 && t.get(0) == IO_REQUEST && t.get(1) instanceof Pid from) {
-            Process.send(from, Tuple.of(Atom.of("io_reply"), t.get(2), ioReply(t.get(3))));
-        }
-        return m != STOP;
-    }
-
-    private static Object ioReply(Object request) {
-        if (request instanceof Tuple r && r.get(0) == PUT_CHARS && (r.size() == 2 || r.size() == 3)) {
-            StringBuilder out = new StringBuilder();
-            if (chars(r.get(r.size() - 1), out)) {
-                System.out.print(out);
-                System.out.flush();
-                return Atom.of("ok");
-            }
-        } else if (request instanceof Tuple r && r.size() == 2 && r.get(0) == Atom.of("requests") && r.get(1) instanceof List<?> all) {
-            Object last = Atom.of("ok");
-            for (Object one : all) {
-                last = ioReply(one);
-                if (last != Atom.of("ok")) {
-                    break;
-                }
-            }
-            return last;
-        }
-        return Tuple.of(Atom.of("error"), Atom.of("request"));
-    }
-
-    /** An iolist or chardata into {@code out}; false when it is neither. */
-    private static boolean chars(Object data, StringBuilder out) {
-        switch (data) {
-            case io.loomix.Binary b -> out.append(b.toUtf8String());
-            case io.loomix.dist.term.Charlist c -> out.append(c.text());
-            case Long cp when cp >= 0 && cp <= Character.MAX_CODE_POINT -> out.appendCodePoint((int) (long) cp);
-            case List<?> l -> {
-                for (Object o : l) {
-                    if (!chars(o, out)) {
-                        return false;
-                    }
-                }
-            }
-            default -> {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -7,8 +7,10 @@ import io.loomix.LocalNode;
 import io.loomix.Process;
 import io.loomix.Tuple;
 import io.loomix.dist.Node;
+import io.loomix.dist.global.ResolveMethods;
 import io.loomix.dist.term.Charlist;
 import io.loomix.dist.term.ExitReasons;
+import io.loomix.dist.term.Export;
 import io.loomix.dist.term.Terms;
 
 import java.lang.reflect.InvocationTargetException;
@@ -28,7 +30,8 @@ import java.util.function.Function;
  * fit the parameter types (an integer fits {@code long} before {@code int} before {@code Object}).
  * A few of Erlang's own functions answer as on BEAM ({@code erlang:node/0}, {@code nodes/0,1},
  * {@code is_alive/0}, {@code apply/3}, {@code exit/1}, {@code error/1}, {@code throw/1},
- * {@code net_adm:ping/1}).
+ * {@code net_adm:ping/1}, and global's {@code resolve_it/4} and three resolve methods, which an
+ * erl node resolving a name conflict for a pid of this node calls here).
  *
  * <p>The outcome is what Erlang's {@code try apply(M, F, A)} would give: a value, or an
  * exception of class {@code error} (with a stack), {@code exit} or {@code throw}. A missing class
@@ -60,27 +63,31 @@ public final class Apply {
         Object run() throws Throwable;
     }
 
-    private static final Map<String, Builtin> BUILTINS = Map.of(
-            "erlang:node/0", a -> LocalNode.name(),
-            "erlang:nodes/0", a -> Node.list(),
-            "erlang:nodes/1", a -> nodes(a.getFirst()),
-            "erlang:is_alive/0", a -> Node.alive(),
-            "erlang:exit/1", a -> {
+    private static final Map<String, Builtin> BUILTINS = Map.ofEntries(
+            Map.entry("erlang:node/0", a -> LocalNode.name()),
+            Map.entry("erlang:nodes/0", a -> Node.list()),
+            Map.entry("erlang:nodes/1", a -> nodes(a.getFirst())),
+            Map.entry("erlang:is_alive/0", a -> Node.alive()),
+            Map.entry("erlang:exit/1", a -> {
                 throw Process.exit(a.getFirst());
-            },
-            "erlang:error/1", a -> {
+            }),
+            Map.entry("erlang:error/1", a -> {
                 throw new Raise(new Raised(ERROR, a.getFirst(), List.of(frame("erlang", "error", a))));
-            },
-            "erlang:throw/1", a -> {
+            }),
+            Map.entry("erlang:throw/1", a -> {
                 throw new Raise(new Raised(THROW, a.getFirst(), List.of()));
-            },
-            "net_adm:ping/1", a -> Node.ping((Atom) a.getFirst()),
-            "loomix_lambda:run/1", a -> {
+            }),
+            Map.entry("net_adm:ping/1", a -> Node.ping((Atom) a.getFirst())),
+            Map.entry("loomix_lambda:run/1", a -> {
                 Lambdas.fromTerm(a.getFirst()).run();
                 return OK;
-            });
+            }),
+            Map.entry("global:resolve_it/4", Apply::resolveIt),
+            Map.entry("global:random_exit_name/3", a -> resolveMethod("random_exit_name", a)),
+            Map.entry("global:random_notify_name/3", a -> resolveMethod("random_notify_name", a)),
+            Map.entry("global:notify_all_name/3", a -> resolveMethod("notify_all_name", a)));
 
-    private static final java.util.Set<String> BUILTIN_MODULES = java.util.Set.of("erlang", "net_adm", "loomix_lambda");
+    private static final java.util.Set<String> BUILTIN_MODULES = java.util.Set.of("erlang", "net_adm", "loomix_lambda", "global");
 
     /** How a module name becomes a class; replaceable so code loaded at run time is found too. */
     private static volatile Function<String, Class<?>> classes = Apply::loadClass;
@@ -278,6 +285,38 @@ public final class Apply {
             }
             default -> throw new Raise(new Raised(ERROR, BADARG, List.of(frame("erlang", "nodes", List.of(which)))));
         };
+    }
+
+    /**
+     * global:resolve_it/4, {@code catch Method(Name, Pid1, Pid2)}: what an erl node calls here
+     * through rpc when it resolves a name conflict for a pid of this node. global's own methods
+     * run as global.erl runs them; {@code fun M:F/3} runs as {@code M:F(Name, Pid1, Pid2)} (a Java
+     * class here); an Erlang fun cannot run on this node and is caught as {@code undef}.
+     */
+    private static Object resolveIt(List<Object> a) throws Throwable {
+        if (!(a.get(2) instanceof io.loomix.Pid p1 && a.get(3) instanceof io.loomix.Pid p2)) {
+            throw new Raise(new Raised(ERROR, BADARG, List.of(frame("global", "resolve_it", a))));
+        }
+        Object method = a.get(0);
+        var builtin = ResolveMethods.resolve(method, a.get(1), p1, p2);
+        if (builtin.isPresent()) {
+            return builtin.get();
+        }
+        List<Object> args = List.of(a.get(1), p1, p2);
+        Outcome o = method instanceof Export e && e.arity() == 3 ? apply(e.module(), e.function(), args)
+                : new Raised(ERROR, UNDEF, List.of(frame("erlang", "apply", List.of(method, args))));
+        return switch (o) {
+            case Returned(Object v) -> v;
+            case Raised r when r.kind() == THROW -> r.reason();
+            case Raised r -> Tuple.of(Atom.of("EXIT"), exitReason(r));
+        };
+    }
+
+    private static Object resolveMethod(String function, List<Object> a) {
+        if (!(a.get(1) instanceof io.loomix.Pid p1 && a.get(2) instanceof io.loomix.Pid p2)) {
+            throw new Raise(new Raised(ERROR, BADARG, List.of(frame("global", function, a))));
+        }
+        return ResolveMethods.call(function, a.get(0), p1, p2);
     }
 
     private static Tuple frame(String module, String function, List<Object> args) {

@@ -9,11 +9,16 @@ public final class GlobalErl {
     /**
      * Optionally registers {@code preName} (for a process {@code Pre}) before it connects; pings
      * {@code nodes} (the first runs the registered process {@code tester}), runs global:sync(), says
-     * {erl, Self, Pre} to tester and serves {From, Op, Name}: where, register, unregister, gone (waits,
+     * {erl, Self, Pre} to tester and serves {From, Op, Name}: where, sync (global:sync(), answered {synced, Name, ok}), register, unregister, gone (waits,
      * bounded, until the name is undefined: no message says when erl's name server saw a DOWN), and
      * pre_down (Pre's exit reason, from a monitor).
      */
     public static String program(List<String> nodes, String preName) {
+        return program(nodes, nodes.getFirst(), preName);
+    }
+
+    /** As {@link #program(List, String)}, with {@code tester} on {@code testerNode}, which need not be pinged. */
+    public static String program(List<String> nodes, String testerNode, String preName) {
         String pre = preName == null ? "Pre = none, PreMon = none,"
                 : "Pre = spawn(fun() -> receive stop -> ok end end), PreMon = monitor(process, Pre),"
                 + " yes = global:register_name(" + preName + ", Pre),";
@@ -27,6 +32,7 @@ public final class GlobalErl {
                 + "   undefined -> undefined; _ -> timer:sleep(20), G(N, K - 1) end end,"
                 + " Loop = fun Lp() -> receive"
                 + "   {F, where, N} -> F ! {where, N, global:whereis_name(N)}, Lp();"
+                + "   {F, sync, N} -> F ! {synced, N, global:sync()}, Lp();"
                 + "   {F, gone, N} -> F ! {gone, N, Gone(N, 500)}, Lp();"
                 + "   {F, register, N} -> P = spawn(fun() -> receive stop -> ok end end),"
                 + "       F ! {registered, N, global:register_name(N, P), P}, Lp();"
@@ -35,6 +41,6 @@ public final class GlobalErl {
                 + "       F ! {raced, N, global:register_name(N, P), P} end) || N <- Ns], Lp();"
                 + "   {F, pre_down, N} -> F ! {pre_down, N, receive {'DOWN', PreMon, _, _, R} -> R after 20000 -> alive end}, Lp()"
                 + " end end,"
-                + " {tester, '" + nodes.getFirst() + "'} ! {erl, self(), Pre}, Loop().";
+                + " {tester, '" + testerNode + "'} ! {erl, self(), Pre}, Loop().";
     }
 }

@@ -1,0 +1,174 @@
+package io.loomix.dist;
+
+import io.loomix.Atom;
+import io.loomix.Down;
+import io.loomix.Exit;
+import io.loomix.ExitReason;
+import io.loomix.Pid;
+import io.loomix.Ref;
+import io.loomix.Tuple;
+import io.loomix.dist.term.ExitReasons;
+import io.loomix.dist.term.Fun;
+import io.loomix.dist.testing.Child;
+import io.loomix.dist.testing.Erl;
+import io.loomix.dist.testing.PrivateEpmd;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+
+import static io.loomix.Process.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Spawn requests whose requester is gone before the reply comes, and spawn_request's monitor
+ * options, between a Loomix node and a real erl node. What BEAM does was checked erl <-> erl: a
+ * linked child gets an exit signal with the dead requester's own exit reason, a monitored one
+ * gets nothing; {@code {monitor, [{tag, T}]}} makes the requester's DOWN {@code {T, Ref, process,
+ * Pid, Reason}} (the requester's node builds it; the spawning node sees a plain monitor).
+ *
+ * <p>Whether a signal came is asked with a {@code ping} that the requester's node sends once it
+ * has handled the spawn reply: an exit signal it sends for the child precedes the ping on the same
+ * connection, so {@code ping} first means none came.
+ */
+class ErlSpawnRequesterGoneTest {
+    private static final String HOST = Erl.shortHost();
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Atom ERL = Atom.of("srg@" + HOST);
+    private static final String TARGETS = "'io.loomix.dist.SpawnTargets'";
+    @RegisterExtension
+    final PrivateEpmd epmd = new PrivateEpmd();
+    private Atom me;
+
+    @BeforeEach
+    void start() {
+        me = Node.start("loomixsrg", "srgcookie", NodeOptions.DEFAULT.withEpmdPort(epmd.port()));
+    }
+
+    private Child erl(String code) {
+        return Erl.start(epmd.port(), "srg", "srgcookie", code);
+    }
+
+    private static Tuple await(Predicate<Tuple> p) {
+        return (Tuple) receive(WAIT, m -> m instanceof Tuple t && p.test(t) ? t : null, () -> fail("no such message within " + WAIT));
+    }
+
+    @Test
+    void anErlRequesterThatDiedBeforeOurReplyLeavesItsReasonToALinkedChildAndNothingToAMonitoredOne() {
+        run(() -> {
+            register("tester", self());
+            try (Child erl = erl("L = '" + me.name() + "', Loop = fun Lp() -> receive"
+                    + "   {req, Opts} -> spawn(fun() -> spawn_request(L, " + TARGETS + ", trapAndReport, [tester], Opts),"
+                    + "       exit(die) end), Lp();"
+                    + "   {ping, C} -> C ! ping, Lp() end end,"
+                    + " {tester, L} ! {ready, self()}, Loop().")) {
+                Pid e = (Pid) await(t -> t.get(0) == Atom.of("ready")).get(1);
+
+                // The exit can reach the child before its first statement runs (it needs a round trip, but a
+                // loaded machine may hold the child back that long); it then dies unseen. Such a round is
+                // repeated; one where the child reports must show the requester's reason.
+                Object got = null;
+                for (int round = 0; round < 5 && got == null; round++) {
+                    send(e, Tuple.of(Atom.of("req"), List.of(Atom.of("link"), Atom.of("monitor"))));
+                    Object hello = receive(Duration.ofSeconds(5), m -> m instanceof Tuple t && t.get(0) == Atom.of("child") ? t : null,
+                            () -> null);
+                    if (hello instanceof Tuple t) {
+                        Pid linked = (Pid) t.get(1);
+                        Ref watch = monitor(linked);
+                        // trapped in time: it reports the exit; else the exit killed it and the monitor says why
+                        got = receive(WAIT, m -> m instanceof Tuple r && r.get(0) == Atom.of("child_got") && r.get(1).equals(linked)
+                                ? r.get(2) : m instanceof Down d && d.ref().equals(watch) ? d : null,
+                                () -> fail("the linked child neither reported nor ended"));
+                    }
+                }
+                assertNotNull(got, "in 5 rounds no linked child lived long enough to say who it was");
+                ExitReason reason = got instanceof Exit x ? x.reason() : ((Down) got).reason();
+                assertEquals(ExitReasons.fromTerm(Atom.of("die")), reason, "the requester's own reason, as BEAM gives it");
+                if (got instanceof Exit x) {
+                    assertEquals(ERL, x.from().node());
+                }
+
+                send(e, Tuple.of(Atom.of("req"), List.of(Atom.of("monitor"))));
+                Pid monitored = (Pid) await(t -> t.get(0) == Atom.of("child")).get(1);
+                send(e, Tuple.of(Atom.of("ping"), monitored)); // sent by erl after it handled the spawn reply
+                assertEquals(Atom.of("ping"), await(t -> t.get(0) == Atom.of("child_got") && t.get(1).equals(monitored)).get(2),
+                        "monitored only: no signal");
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void ourRequesterThatDiedBeforeErlsReplyEndsItsLinkedChild() {
+        run(() -> {
+            register("tester", self());
+            // the child says who it is before it traps exits: an exit that comes first kills it, and the monitor says why
+            try (Child erl = erl("Child = fun(To) -> To ! {child, self()}, process_flag(trap_exit, true),"
+                    + "  receive M -> To ! {child_got, self(), M} end end,"
+                    + " {tester, '" + me.name() + "'} ! {ready, Child}, receive after infinity -> ok end.")) {
+                Fun child = (Fun) await(t -> t.get(0) == Atom.of("ready")).get(1);
+                Pid tester = self();
+                Object got = null;
+                Pid requester = null;
+                for (int round = 0; round < 5 && got == null; round++) {
+                    requester = requestAndDie(child, tester, true);
+                    Object hello = receive(Duration.ofSeconds(5), m -> m instanceof Tuple t && t.get(0) == Atom.of("child") ? t : null,
+                            () -> null);
+                    if (hello instanceof Tuple t) {
+                        Pid c = (Pid) t.get(1);
+                        Ref watch = monitor(c);
+                        got = receive(WAIT, m -> m instanceof Tuple r && r.get(0) == Atom.of("child_got") && r.get(1).equals(c)
+                                ? r.get(2) : m instanceof Down d && d.ref().equals(watch) ? d : null,
+                                () -> fail("the linked child neither reported nor ended"));
+                    }
+                }
+                assertNotNull(got, "in 5 rounds no linked child lived long enough to say who it was");
+                // (an {'EXIT', From, Reason} message from another node arrives as an Exit)
+                ExitReason reason = got instanceof Exit x ? x.reason() : ((Down) got).reason();
+                if (got instanceof Exit x) {
+                    assertEquals(requester, x.from());
+                }
+                // the reply found the requester gone: BEAM gives its reason (die), this node no longer knows it and
+                // says noproc; on a loaded machine the reply may come first, and the link then carries die as on BEAM
+                assertTrue(Set.of(ExitReason.NOPROC, ExitReasons.fromTerm(Atom.of("die"))).contains(reason), "linked: " + reason);
+
+                requestAndDie(child, tester, false);
+                Pid c = (Pid) await(t -> t.get(0) == Atom.of("child")).get(1);
+                send(c, Atom.of("ping")); // after this node handled the spawn reply (it came before the child's message)
+                assertEquals(Atom.of("ping"), await(t -> t.get(0) == Atom.of("child_got") && t.get(1).equals(c)).get(2),
+                        "monitored only: no signal");
+            }
+            return null;
+        });
+    }
+
+    /** A process that asks erl to run the fun (linked or not, monitored) and dies at once: the reply needs a round trip. */
+    private Pid requestAndDie(Fun child, Pid tester, boolean link) {
+        return spawn(() -> {
+            Node.table().spawnRequest(self(), ERL, makeRef(), Atom.of("erlang"), Atom.of("apply"),
+                    List.of(child, List.of(tester)), link, true);
+            throw exit(Atom.of("die"));
+        });
+    }
+
+    @Test
+    void aTaggedMonitorOfASpawnRequestGivesErlATaggedDown() throws Exception {
+        try (Child erl = erl("L = '" + me.name() + "',"
+                + " Ref = spawn_request(L, " + TARGETS + ", awaitExit, [], [{monitor, [{tag, mytag}]}]),"
+                + " receive {spawn_reply, Ref, ok, P} -> P ! bye end,"
+                + " receive {mytag, Ref, process, _, Why} -> io:format(\"tagged ~p~n\", [Why])"
+                + "   after 20000 -> io:format(\"tagged none~n\") end,"
+                + " Ref2 = spawn_request(L, " + TARGETS + ", awaitExit, [], [{monitor, [{alias, demonitor}]}]),"
+                + " receive {spawn_reply, Ref2, ok, P2} -> P2 ! bye2 end,"
+                + " receive {'DOWN', Ref2, process, _, Why2} -> io:format(\"alias ~p~n\", [Why2])"
+                + "   after 20000 -> io:format(\"alias none~n\") end,"
+                + " receive after infinity -> ok end.")) {
+            assertEquals("tagged bye", erl.await(l -> l.startsWith("tagged"), WAIT));
+            assertEquals("alias bye2", erl.await(l -> l.startsWith("alias"), WAIT));
+        }
+    }
+}
