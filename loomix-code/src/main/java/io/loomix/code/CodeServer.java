@@ -330,8 +330,7 @@ public final class CodeServer {
                             + " GenServer with a no-argument constructor to move to (" + e + ")"));
                 }
             }
-            prepareStates(old);
-            prepareStates(now);
+            prepareStates(old, now);
             long found = System.nanoTime();
             for (Sys.Changed c : Sys.changeCode(changes, GenServer.DEFAULT_TIMEOUT)) {
                 out.add(switch (c) {
@@ -357,25 +356,24 @@ public final class CodeServer {
     }
 
     /**
-     * Loads, links and initialises the records and enums of a version and reads what {@link Convert}
-     * reads of them, so that rebuilding a state inside a suspended server finds it all done. Their
-     * initialisers make enum constants and nothing else a state class should do.
+     * Loads and initialises the records and enums of the new version and prepares the conversion
+     * of each record of the old version to its namesake ({@link Convert#prepare}), so that
+     * rebuilding a state inside a suspended server finds it all done. Their initialisers make enum
+     * constants and nothing else a state class should do.
      */
-    private static void prepareStates(Version v) {
-        for (String name : v.binary.classes().keySet()) {
+    private static void prepareStates(Version from, Version to) {
+        for (String name : to.binary.classes().keySet()) {
             try {
-                Class<?> c = Class.forName(name, false, v.loader);
-                if (c.isRecord()) {
-                    Class.forName(name, true, v.loader);
-                    for (var component : c.getRecordComponents()) {
-                        component.getAccessor().setAccessible(true);
-                    }
-                    c.getDeclaredConstructors();
-                } else if (c.isEnum()) {
-                    Class.forName(name, true, v.loader);
+                Class<?> c = Class.forName(name, false, to.loader);
+                if (!c.isRecord() && !c.isEnum()) {
+                    continue;
+                }
+                Class.forName(name, true, to.loader);
+                if (from.binary.classFile(name) != null) {
+                    Convert.prepare(Class.forName(name, true, from.loader), c);
                 }
             } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
-                // Only a warm-up: a class that cannot be prepared now fails where it is used, as before.
+                // Only a warm-up: what cannot be prepared now fails (or not) where it is used, as before.
             }
         }
     }

@@ -104,7 +104,7 @@ public final class SwapMeasure {
 
     private static void report(List<Swap> swaps, List<long[]> slow, long calls, int callers) {
         int n = swaps.size();
-        double[] suspended = new double[n];
+        double[] suspended = new double[n], quietSame = new double[n];
         double[] pause = new double[n], loadPause = new double[n], quiet = new double[n];
         double[] find = new double[n], change = new double[n], upgrade = new double[n], load = new double[n];
         for (int i = 0; i < n; i++) {
@@ -112,6 +112,7 @@ public final class SwapMeasure {
             pause[i] = longestOverlapping(slow, s.upgradeStart(), s.end());
             loadPause[i] = longestOverlapping(slow, s.loadStart(), s.upgradeStart());
             quiet[i] = longestOverlapping(slow, s.loadStart() - QUIET_NANOS, s.loadStart() - 1);
+            quietSame[i] = longestOverlapping(slow, s.loadStart() - 1 - (s.end() - s.upgradeStart()), s.loadStart() - 1);
             suspended[i] = s.found() == 0 ? Double.NaN : longestOverlapping(slow, s.found(), s.end());
             find[i] = s.found() == 0 ? Double.NaN : ms(s.found() - s.upgradeStart());
             change[i] = s.found() == 0 ? Double.NaN : ms(s.end() - s.found());
@@ -124,6 +125,7 @@ public final class SwapMeasure {
         row("  of those, during suspend..resume", suspended);
         row("longest call during load", loadPause);
         row("longest call, 50 ms before (noise)", quiet);
+        row("  in a window as long as the upgrade", quietSame);
         row("upgradeServers in all", upgrade);
         row("  finding the servers, preparing", find);
         row("  suspend, codeChange, resume", change);

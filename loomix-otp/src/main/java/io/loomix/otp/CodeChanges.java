@@ -24,18 +24,6 @@ final class CodeChanges {
             return out;
         }
         long deadline = deadline(timeout);
-        if (changes.size() == 1) {
-            // No other server can see this one between its suspend and its code change: send all three.
-            Sys.Change c = changes.get(0);
-            Gen.PendingSystem suspend = Gen.sendSystem(c.server(), new Sys.Suspend());
-            Gen.PendingSystem change = Gen.sendSystem(c.server(), codeChange(c));
-            Gen.PendingSystem resume = Gen.sendSystem(c.server(), new Sys.Resume());
-            Object suspended = Gen.awaitSystem(suspend, deadline);
-            Object changed = Gen.awaitSystem(change, deadline);
-            Gen.awaitSystem(resume, deadline);
-            out.add(outcome(c, suspended instanceof Gen.NoAnswer ? suspended : changed));
-            return out;
-        }
         List<Gen.PendingSystem> suspends = new ArrayList<>(changes.size());
         for (Sys.Change c : changes) {
             suspends.add(Gen.sendSystem(c.server(), new Sys.Suspend()));

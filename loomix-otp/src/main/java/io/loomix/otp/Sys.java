@@ -336,9 +336,9 @@ public final class Sys {
      * and resume, while keeping each one's pause short: the suspend requests go out together and
      * are all answered before any server changes code (so no moved server meets one that still runs
      * the old code and is not suspended); then each gets its code change and its resume back to
-     * back, so it handles the two without waiting for this process in between. A single server gets
-     * all three at once. A server that does not answer its suspend within {@code timeout} is sent a
-     * resume, so that it is not left suspended when it gets to the suspend later, and stays.
+     * back, so it handles the two without waiting for this process in between. A server that does
+     * not answer its suspend within {@code timeout} is sent a resume, so that it is not left
+     * suspended when it gets to the suspend later, and stays: it is sent no code change.
      *
      * @return one {@link Changed} per change, in order
      */
