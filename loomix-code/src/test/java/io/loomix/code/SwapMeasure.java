@@ -104,7 +104,7 @@ public final class SwapMeasure {
 
     private static void report(List<Swap> swaps, List<long[]> slow, long calls, int callers) {
         int n = swaps.size();
-        double[] suspended = new double[n], quietSame = new double[n];
+        double[] suspended = new double[n], quietSame = new double[n], quietSuspended = new double[n];
         double[] pause = new double[n], loadPause = new double[n], quiet = new double[n];
         double[] find = new double[n], change = new double[n], upgrade = new double[n], load = new double[n];
         for (int i = 0; i < n; i++) {
@@ -113,6 +113,8 @@ public final class SwapMeasure {
             loadPause[i] = longestOverlapping(slow, s.loadStart(), s.upgradeStart());
             quiet[i] = longestOverlapping(slow, s.loadStart() - QUIET_NANOS, s.loadStart() - 1);
             quietSame[i] = longestOverlapping(slow, s.loadStart() - 1 - (s.end() - s.upgradeStart()), s.loadStart() - 1);
+            quietSuspended[i] = s.found() == 0 ? Double.NaN
+                    : longestOverlapping(slow, s.loadStart() - 1 - (s.end() - s.found()), s.loadStart() - 1);
             suspended[i] = s.found() == 0 ? Double.NaN : longestOverlapping(slow, s.found(), s.end());
             find[i] = s.found() == 0 ? Double.NaN : ms(s.found() - s.upgradeStart());
             change[i] = s.found() == 0 ? Double.NaN : ms(s.end() - s.found());
@@ -126,6 +128,7 @@ public final class SwapMeasure {
         row("longest call during load", loadPause);
         row("longest call, 50 ms before (noise)", quiet);
         row("  in a window as long as the upgrade", quietSame);
+        row("  in a window as long as suspend..resume", quietSuspended);
         row("upgradeServers in all", upgrade);
         row("  finding the servers, preparing", find);
         row("  suspend, codeChange, resume", change);
