@@ -27,8 +27,11 @@ public final class SwapMeasure {
     private static final long KEEP_NANOS = 100_000;
     private static final long QUIET_NANOS = 50_000_000;
 
-    /** {@code found}: when upgradeServers had found its servers and made all it could before suspending them; 0 if not known. */
-    record Swap(long loadStart, long upgradeStart, long found, long end) {}
+    /**
+     * {@code found}..{@code resumed}: from when upgradeServers had found its servers and made all it
+     * could before suspending them to when they were resumed; 0 if not known.
+     */
+    record Swap(long loadStart, long upgradeStart, long found, long resumed, long end) {}
 
     public static void main(String[] args) throws Exception {
         int swaps = args.length > 0 ? Integer.parseInt(args[0]) : 60;
@@ -70,7 +73,7 @@ public final class SwapMeasure {
                 throw new AssertionError("swap " + i + ": " + moved);
             }
             if (i >= warmup) {
-                done.add(new Swap(t0, t1, found(code), t2));
+                done.add(new Swap(t0, t1, upgradeTime(code, "found"), upgradeTime(code, "end"), t2));
             }
         }
         register("swap_measure_done", me);
@@ -93,10 +96,10 @@ public final class SwapMeasure {
     }
 
     /** The code server's own timing of its last upgrade, where it keeps one (not in the code before this measure was written). */
-    private static long found(CodeServer code) {
+    private static long upgradeTime(CodeServer code, String which) {
         try {
             Object times = CodeServer.class.getDeclaredField("lastUpgrade").get(code);
-            return (Long) times.getClass().getDeclaredMethod("found").invoke(times);
+            return (Long) times.getClass().getDeclaredMethod(which).invoke(times);
         } catch (ReflectiveOperationException e) {
             return 0;
         }
@@ -114,10 +117,10 @@ public final class SwapMeasure {
             quiet[i] = longestOverlapping(slow, s.loadStart() - QUIET_NANOS, s.loadStart() - 1);
             quietSame[i] = longestOverlapping(slow, s.loadStart() - 1 - (s.end() - s.upgradeStart()), s.loadStart() - 1);
             quietSuspended[i] = s.found() == 0 ? Double.NaN
-                    : longestOverlapping(slow, s.loadStart() - 1 - (s.end() - s.found()), s.loadStart() - 1);
-            suspended[i] = s.found() == 0 ? Double.NaN : longestOverlapping(slow, s.found(), s.end());
+                    : longestOverlapping(slow, s.loadStart() - 1 - (s.resumed() - s.found()), s.loadStart() - 1);
+            suspended[i] = s.found() == 0 ? Double.NaN : longestOverlapping(slow, s.found(), s.resumed());
             find[i] = s.found() == 0 ? Double.NaN : ms(s.found() - s.upgradeStart());
-            change[i] = s.found() == 0 ? Double.NaN : ms(s.end() - s.found());
+            change[i] = s.found() == 0 ? Double.NaN : ms(s.resumed() - s.found());
             upgrade[i] = ms(s.end() - s.upgradeStart());
             load[i] = ms(s.upgradeStart() - s.loadStart());
         }
