@@ -33,7 +33,7 @@ final class CodeChanges {
             suspended[i] = Gen.awaitSystem(suspends.get(i), deadline);
             if (suspended[i] instanceof Gen.NoAnswer) {
                 // It may still get to the suspend: a resume queued behind it keeps it from staying suspended.
-                Gen.awaitSystem(Gen.sendSystem(changes.get(i).server(), new Sys.Resume()), 0);
+                Gen.awaitSystem(Gen.sendSystem(changes.get(i).server(), new Sys.Resume()), System.nanoTime());
             }
         }
         Gen.PendingSystem[] change = new Gen.PendingSystem[changes.size()];
