@@ -155,6 +155,39 @@ class SysChangeCodeTest {
         assertInstanceOf(Down.class, PROBE.expectDown(holder));
     }
 
+    /**
+     * A server stopping while it is moved, at every point of the exchange: the others always move
+     * and run, the stopping one is reported moved or stayed, and nothing is left waiting (no answer
+     * or monitor of it is left in the mailbox).
+     */
+    @Test
+    void aServerStoppingWhileItIsMovedNeverHoldsUpTheOthers() {
+        java.util.Random random = new java.util.Random(11);
+        for (int round = 0; round < 300; round++) {
+            Pid a = counter(1);
+            Pid dying = GenServer.start(new Counter());
+            Pid b = counter(2);
+            int spins = random.nextInt(2_000);
+            Ref stopper = spawnMonitor(() -> {
+                for (int i = 0; i < spins; i++) {
+                    Thread.onSpinWait();
+                }
+                GenServer.stop(dying);
+            }).ref();
+            List<Sys.Changed> changed = Sys.changeCode(List.of(doubleThenMove(a, new Next()), doubleThenMove(dying, new Next()),
+                    doubleThenMove(b, new Next())), TIMEOUT);
+            assertEquals(new Sys.Changed.Moved(a), changed.get(0), "round " + round);
+            assertEquals(dying, changed.get(1).server());
+            assertEquals(new Sys.Changed.Moved(b), changed.get(2), "round " + round);
+            assertEquals(102, (int) GenServer.call(a, new Get()));
+            assertEquals(104, (int) GenServer.call(b, new Get()));
+            PROBE.expectDown(stopper);
+            assertEquals(List.of(), flush(), "round " + round + ": nothing of the exchange left behind");
+            GenServer.stop(a);
+            GenServer.stop(b);
+        }
+    }
+
     @Test
     void noChangesIsNothingToDo() {
         assertEquals(List.of(), Sys.changeCode(new ArrayList<>(), TIMEOUT));
