@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class HotSwapStressTest {
     @RegisterExtension
     static final ProcessExtension loomix = ProcessExtension.create().withTimeout(Duration.ofMinutes(5));
-    private static final int SWAPS = 40;
+    private static final int SWAPS = 100;
     private static final int CALLERS = 4;
 
     @TempDir
