@@ -6,6 +6,8 @@ import io.loomix.Pid;
 import io.loomix.Process;
 import io.loomix.Ref;
 import io.loomix.otp.CallFailed;
+import io.loomix.otp.GenServer;
+import io.loomix.otp.Sys;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -300,56 +302,79 @@ public final class CodeServer {
     public List<Upgrade> upgradeServers(String module, Object extra) {
         Objects.requireNonNull(extra, "upgradeServers: extra must not be null (Erlang passes [] when there is none)");
         return inProcess(() -> {
+            long start = System.nanoTime();
             Version now = current.get(module);
+            Version old;
+            synchronized (lock) {
+                old = table.old(module);
+            }
             List<Upgrade> out = new ArrayList<>();
-            if (now == null) {
+            if (now == null || old == null || old == now) {
                 return out;
             }
-            for (Pid pid : Process.list()) {
+            // Everything that needs no server suspended happens first: finding the servers, making the new
+            // callback objects, loading and linking the new version's state classes.
+            List<Sys.Change> changes = new ArrayList<>();
+            Class<?> newMain = now.main();
+            for (Pid pid : Sys.serversRunning(old.loader)) {
                 Class<?> callback = pid.equals(Process.self()) ? null : callbackClass(pid);
-                if (callback != null && callback.getClassLoader() instanceof ModuleLoader l && l.server() == this
-                        && module.equals(moduleOfClass.get(callback.getName())) && l != now.loader) {
-                    out.add(upgrade(pid, callback, versionOf(l), now, extra));
+                if (callback == null || callback.getClassLoader() != old.loader) {
+                    continue; // it exited, or moved meanwhile
+                }
+                try {
+                    // The function is a message: it captures only a class, which strict mode accepts.
+                    changes.add(new Sys.Change(pid, newInstance(callback, now), old.vsn, extra,
+                            state -> rebuild(state, newMain)));
+                } catch (ReflectiveOperationException | ClassCastException | LinkageError e) {
+                    out.add(new Upgrade.Stayed(pid, old.vsn, "the new version has no " + callback.getName()
+                            + " GenServer with a no-argument constructor to move to (" + e + ")"));
                 }
             }
+            prepareStates(old, now);
+            long found = System.nanoTime();
+            for (Sys.Changed c : Sys.changeCode(changes, GenServer.DEFAULT_TIMEOUT)) {
+                out.add(switch (c) {
+                    case Sys.Changed.Moved m -> new Upgrade.Moved(m.server(), old.vsn, now.vsn);
+                    case Sys.Changed.Stayed st -> new Upgrade.Stayed(st.server(), old.vsn, st.why());
+                });
+            }
+            lastUpgrade = new UpgradeTimes(start, found, System.nanoTime());
             return out;
         });
     }
 
-    private Upgrade upgrade(Pid pid, Class<?> callback, int fromVsn, Version to, Object extra) {
-        io.loomix.otp.GenServer<?> next;
-        try {
-            Class<?> c = Class.forName(callback.getName(), true, to.loader);
-            var ctor = c.getDeclaredConstructor();
-            ctor.setAccessible(true);
-            next = (io.loomix.otp.GenServer<?>) ctor.newInstance();
-        } catch (ReflectiveOperationException | ClassCastException | LinkageError e) {
-            return new Upgrade.Stayed(pid, fromVsn, "the new version has no " + callback.getName()
-                    + " GenServer with a no-argument constructor to move to (" + e + ")");
-        }
-        try {
-            io.loomix.otp.Sys.suspend(pid);
+    /** When the last {@link #upgradeServers} began, had its servers found and ready, and ended: for SwapMeasure. */
+    record UpgradeTimes(long start, long found, long end) {}
+
+    volatile UpgradeTimes lastUpgrade;
+
+    private static GenServer<?> newInstance(Class<?> callback, Version to) throws ReflectiveOperationException {
+        Class<?> c = Class.forName(callback.getName(), true, to.loader);
+        var ctor = c.getDeclaredConstructor();
+        ctor.setAccessible(true);
+        return (GenServer<?>) ctor.newInstance();
+    }
+
+    /**
+     * Loads and initialises the records and enums of the new version and prepares the conversion
+     * of each record of the old version to its namesake ({@link Convert#prepare}), so that
+     * rebuilding a state inside a suspended server finds it all done. Their initialisers make enum
+     * constants and nothing else a state class should do.
+     */
+    private static void prepareStates(Version from, Version to) {
+        for (String name : to.binary.classes().keySet()) {
             try {
-                // The functions are messages: they capture only classes, which strict mode accepts.
-                Class<?> newMain = to.main();
-                io.loomix.otp.Sys.replaceState(pid, state -> rebuild(state, newMain));
-                try {
-                    io.loomix.otp.Sys.codeChange(pid, next, fromVsn, extra);
-                } catch (IllegalStateException e) {
-                    io.loomix.otp.Sys.replaceState(pid, state -> rebuild(state, callback));
-                    throw e;
+                Class<?> c = Class.forName(name, false, to.loader);
+                if (!c.isRecord() && !c.isEnum()) {
+                    continue;
                 }
-            } finally {
-                io.loomix.otp.Sys.resume(pid);
+                Class.forName(name, true, to.loader);
+                if (from.binary.classFile(name) != null) {
+                    Convert.prepare(Class.forName(name, true, from.loader), c);
+                }
+            } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
+                // Only a warm-up: what cannot be prepared now fails (or not) where it is used, as before.
             }
-            return new Upgrade.Moved(pid, fromVsn, to.vsn);
-        } catch (IllegalStateException e) {
-            return new Upgrade.Stayed(pid, fromVsn, e.getMessage());
-        } catch (RuntimeException | Error e) {
-            if (!(Process.exitReasonOf(e) instanceof ExitReason.Term(CallFailed f))) {
-                throw e;
-            }
-            return new Upgrade.Stayed(pid, fromVsn, "it did not answer: " + f);
         }
     }
 
@@ -369,22 +394,6 @@ public final class CodeServer {
         } catch (ClassNotFoundException | IllegalArgumentException e) {
             return state; // codeChange gets it as it is, and may convert it itself
         }
-    }
-
-    private int versionOf(ModuleLoader loader) {
-        synchronized (lock) {
-            for (String m : table.loaded()) {
-                if (table.current(m).loader == loader) {
-                    return table.current(m).vsn;
-                }
-                Version old = table.old(m);
-                if (old != null && old.loader == loader) {
-                    return old.vsn;
-                }
-            }
-        }
-        String name = loader.getName();
-        return Integer.parseInt(name.substring(name.indexOf('#') + 1, name.indexOf('@')));
     }
 
     // ---- nl ----
@@ -419,8 +428,9 @@ public final class CodeServer {
     private List<Pid> processesIn(Version v) {
         List<Pid> in = new ArrayList<>();
         Pid me = Process.self();
+        java.util.Set<Pid> servers = new java.util.HashSet<>(Sys.serversRunning(v.loader));
         for (Pid pid : Process.list()) {
-            if (!pid.equals(me) && runs(pid, v)) {
+            if (!pid.equals(me) && (servers.contains(pid) || runsFrameOf(pid, v))) {
                 in.add(pid);
             }
         }
@@ -442,7 +452,7 @@ public final class CodeServer {
             if (!Process.alive(pid) || System.nanoTime() > deadline) {
                 if (Process.alive(pid)) {
                     LOG.log(System.Logger.Level.WARNING, () -> "code server: " + pid + " did not wait in a receive for "
-                            + STACK_WAIT.toMillis() + " ms, so its stack was not read (a GenServer is asked for its module instead)");
+                            + STACK_WAIT.toMillis() + " ms, so its stack was not read");
                 }
                 return List.of();
             }
@@ -450,46 +460,41 @@ public final class CodeServer {
         }
     }
 
+    /**
+     * Whether {@code pid} runs a version as Erlang's {@code check_process_code} sees it: a GenServer
+     * whose callback module is of the version ({@link Sys#serversRunning}), or a process with a
+     * frame of the version on its stack. A GenServer is not waited for: when it waits for its next
+     * message its stack holds the server loop and whatever its callback waits in, so one look tells
+     * all a wait would.
+     */
     private boolean runs(Pid pid, Version v) {
-        List<StackTraceElement> stack = stackOf(pid);
+        return Sys.serversRunning(v.loader).contains(pid) || runsFrameOf(pid, v);
+    }
+
+    private static boolean runsFrameOf(Pid pid, Version v) {
+        List<StackTraceElement> stack = startedAsServer(pid) ? Process.stacktrace(pid).orElse(List.of()) : stackOf(pid);
         String loaderName = v.loader.getName();
-        boolean server = stack.isEmpty() && startedAsServer(pid);
         for (StackTraceElement frame : stack) {
             if (loaderName.equals(frame.getClassLoaderName())) {
                 return true;
             }
-            server |= frame.getClassName().equals("io.loomix.otp.ServerLoop");
-        }
-        if (server && !pid.equals(Process.self())) {
-            Class<?> callback = callbackClass(pid);
-            return callback != null && callback.getClassLoader() == v.loader;
         }
         return false;
     }
 
-    /** A GenServer's callback class, or null if {@code pid} is not one (or does not answer). */
+    /** A GenServer's callback class, or null if it does not answer (it exited, or stayed busy past the call timeout). */
     private static Class<?> callbackClass(Pid pid) {
-        List<StackTraceElement> stack = stackOf(pid);
-        boolean server = stack.isEmpty() ? startedAsServer(pid)
-                : stack.stream().anyMatch(f -> f.getClassName().equals("io.loomix.otp.ServerLoop"));
-        if (!server) {
-            return null;
-        }
         try {
-            return io.loomix.otp.Sys.module(pid);
+            return Sys.module(pid);
         } catch (RuntimeException | Error e) {
             if (Process.exitReasonOf(e) instanceof ExitReason.Term(CallFailed f)) {
-                return null; // it exited, or was busy for longer than the call timeout
+                return null;
             }
             throw e;
         }
     }
 
-    /**
-     * Whether {@code pid} was started by OTP's ProcLib, as every GenServer is (its initial call):
-     * for a server too busy to be seen waiting in a receive, whose stack therefore cannot be read.
-     * A server that is busy now still answers the code server's system call between two calls.
-     */
+    /** Whether {@code pid} was started by OTP's ProcLib, as every GenServer is (its initial call). */
     private static boolean startedAsServer(Pid pid) {
         return Process.info(pid).map(i -> i.initialCall().startsWith("io.loomix.otp.ProcLib.")).orElse(false);
     }

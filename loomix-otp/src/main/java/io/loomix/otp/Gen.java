@@ -188,6 +188,52 @@ final class Gen {
         throw fail(ExitReason.of(TIMEOUT), function, server, request, timeout);
     }
 
+    /** A system request sent by {@link #sendSystem} whose answer {@link #awaitSystem} collects. */
+    record PendingSystem(Pid pid, Ref tag, Ref mref) {}
+
+    /** What a pending system request came to when it did not answer: the process's exit reason, or timeout. */
+    record NoAnswer(ExitReason reason) {}
+
+    /**
+     * Sends a system request without waiting for its answer, so that one process can have
+     * several out at once (to one server, which handles them in order, or to many).
+     */
+    static PendingSystem sendSystem(Pid pid, Sys.Request request) {
+        Ref tag = alias();
+        Ref mref = monitor(pid);
+        send(pid, new SystemMessage(new From(self(), tag), request));
+        return new PendingSystem(pid, tag, mref);
+    }
+
+    /**
+     * The answer to {@code pending}, or a {@link NoAnswer} if the process exited first or nothing
+     * came by {@code deadline} ({@link System#nanoTime}); the alias is removed either way, so a
+     * later answer is dropped.
+     */
+    static Object awaitSystem(PendingSystem pending, long deadline) {
+        Ref tag = pending.tag();
+        Ref mref = pending.mref();
+        Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+        Object answer = receive(mref, left, m -> switch (m) {
+            case Reply r when r.tag().equals(tag) -> r;
+            case Down d when d.ref().equals(mref) -> d;
+            default -> null;
+        }, () -> TIMED_OUT);
+        unalias(tag);
+        if (answer instanceof Reply r) {
+            if (!demonitor(mref)) {
+                demonitor(mref, true);
+            }
+            return r.value();
+        }
+        if (answer instanceof Down d) {
+            return new NoAnswer(d.reason());
+        }
+        demonitor(mref, true);
+        Object late = receive(Duration.ZERO, m -> m instanceof Reply r && r.tag().equals(tag) ? r : null, () -> null);
+        return late instanceof Reply r ? r.value() : new NoAnswer(ExitReason.of(TIMEOUT));
+    }
+
     static RuntimeException fail(ExitReason reason, String function, Object server, Object request, Duration timeout) {
         return exit(new CallFailed(reason, function, List.of(server, request, printable(timeout))));
     }

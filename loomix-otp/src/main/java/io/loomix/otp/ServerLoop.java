@@ -27,6 +27,8 @@ final class ServerLoop<S> implements Sys.Target {
     private Object last;
     /** Null until a debug option is set: most servers never have one, and an idle server is worth its bytes. */
     private Debug debug;
+    /** Set just before hibernating, which unwinds the stack (through enter's finally) of a server that lives on. */
+    private boolean hibernating;
 
     @SuppressWarnings("unchecked")
     private ServerLoop(GenServer<S> mod, Object name, Pid parent, DebugOptions debug) {
@@ -55,10 +57,21 @@ final class ServerLoop<S> implements Sys.Target {
         try {
             initAndLoop(acker);
         } finally {
-            // however the process ends, a kill included: the kill is thrown through here
-            if (debug != null) {
-                debug.closeFile();
-            }
+            ended();
+        }
+    }
+
+    /**
+     * However the process ends, a kill included (the kill is thrown through the finally that calls
+     * this), unless the stack only unwound for hibernation: the server then goes on in {@link #awake}.
+     */
+    private void ended() {
+        if (hibernating) {
+            return;
+        }
+        ServerIndex.remove(mod.getClass(), self());
+        if (debug != null) {
+            debug.closeFile();
         }
     }
 
@@ -93,6 +106,7 @@ final class ServerLoop<S> implements Sys.Target {
         switch (init) {
             case Init.Ok<S>(S first, Next next) -> {
                 state = first;
+                ServerIndex.add(mod.getClass(), self()); // before the ack: whoever started it can find it at once
                 acker.ack(new ProcLib.Started());
                 loop(next);
             }
@@ -122,6 +136,7 @@ final class ServerLoop<S> implements Sys.Target {
                 // The stack below here is only enter's frames, which a resumed server needs no more.
                 case Next.Hibernate h -> {
                     last = null; // the last message need not outlive the stack
+                    hibernating = true;
                     throw hibernate(this::awake);
                 }
             };
@@ -137,7 +152,12 @@ final class ServerLoop<S> implements Sys.Target {
      * hibernating again, as OTP's does.
      */
     private void awake() {
-        loop(dispatch(receive(), Next.HIBERNATE));
+        hibernating = false;
+        try {
+            loop(dispatch(receive(), Next.HIBERNATE));
+        } finally {
+            ended();
+        }
     }
 
     private Next dispatch(Object message, Next current) {
@@ -341,9 +361,14 @@ final class ServerLoop<S> implements Sys.Target {
 
     @Override
     @SuppressWarnings("unchecked")
-    public void codeChange(GenServer<?> newCode, Object oldVsn, Object extra) {
+    public void codeChange(GenServer<?> newCode, Object oldVsn, Object extra, UnaryOperator<Object> convertState) {
         GenServer<S> next = newCode == null ? mod : (GenServer<S>) newCode;
-        state = next.codeChange(oldVsn, state, extra);
+        S from = convertState == null ? state : (S) convertState.apply(state);
+        state = next.codeChange(oldVsn, from, extra);
+        if (next.getClass() != mod.getClass()) {
+            ServerIndex.remove(mod.getClass(), self());
+            ServerIndex.add(next.getClass(), self());
+        }
         mod = next;
     }
 

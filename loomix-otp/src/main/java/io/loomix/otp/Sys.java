@@ -44,8 +44,12 @@ public final class Sys {
         }
     }
 
-    /** {@code newCode} null: the same callback module migrates its own state. */
-    record CodeChange(GenServer<?> newCode, Object oldVsn, Object extra) implements Request {}
+    /**
+     * {@code newCode} null: the same callback module migrates its own state. {@code convertState}
+     * (null: none) runs on the state first; if it or codeChange throws, nothing changes.
+     */
+    record CodeChange(GenServer<?> newCode, Object oldVsn, Object extra, UnaryOperator<Object> convertState)
+            implements Request {}
 
     record GetModule() implements Request {}
 
@@ -126,8 +130,12 @@ public final class Sys {
 
         void replaceSystemState(UnaryOperator<Object> fn);
 
-        /** Runs {@code codeChange} on {@code newCode} (or the current module if null), which then handles what follows. */
-        void codeChange(GenServer<?> newCode, Object oldVsn, Object extra);
+        /**
+         * Runs {@code codeChange} on {@code newCode} (or the current module if null), which then
+         * handles what follows, with the state converted by {@code convertState} first (if not null).
+         * Changes nothing if either throws.
+         */
+        void codeChange(GenServer<?> newCode, Object oldVsn, Object extra, UnaryOperator<Object> convertState);
 
         /** The class of the callback module: which code the process runs. */
         Class<?> callbackClass();
@@ -174,8 +182,8 @@ public final class Sys {
      * @throws IllegalStateException if the process is not suspended, or its codeChange failed
      */
     public static void codeChange(Object server, Object oldVsn, Object extra) {
-        request(server, new CodeChange(null, Objects.requireNonNull(oldVsn, "oldVsn"), Objects.requireNonNull(extra, "extra")),
-                "Sys.codeChange");
+        request(server, new CodeChange(null, Objects.requireNonNull(oldVsn, "oldVsn"), Objects.requireNonNull(extra, "extra"),
+                null), "Sys.codeChange");
     }
 
     /**
@@ -293,7 +301,59 @@ public final class Sys {
     public static void codeChange(Object server, GenServer<?> newCode, Object oldVsn, Object extra) {
         Objects.requireNonNull(newCode, "codeChange: newCode must not be null (an instance of the new version)");
         request(server, new CodeChange(newCode, Objects.requireNonNull(oldVsn, "oldVsn"),
-                Objects.requireNonNull(extra, "extra")), "Sys.codeChange");
+                Objects.requireNonNull(extra, "extra"), null), "Sys.codeChange");
+    }
+
+    /**
+     * One server to move with {@link #changeCode(java.util.List)}: {@code newCode}, {@code oldVsn}
+     * and {@code extra} as for {@link #codeChange(Object, GenServer, Object, Object)};
+     * {@code convertState} (null: none) rebuilds the state before codeChange sees it, inside the
+     * suspended server (for a state whose class came with the old code).
+     */
+    public record Change(io.loomix.Pid server, GenServer<?> newCode, Object oldVsn, Object extra,
+                         UnaryOperator<Object> convertState) {
+        public Change {
+            Objects.requireNonNull(server, "Change: server must not be null");
+            Objects.requireNonNull(newCode, "Change: newCode must not be null (an instance of the new version)");
+            Objects.requireNonNull(oldVsn, "Change: oldVsn must not be null");
+            Objects.requireNonNull(extra, "Change: extra must not be null (Erlang passes [] when there is none)");
+        }
+    }
+
+    /** What {@link #changeCode(java.util.List)} did with one server. */
+    public sealed interface Changed {
+        io.loomix.Pid server();
+
+        /** It runs {@code newCode}, with the state codeChange returned. */
+        record Moved(io.loomix.Pid server) implements Changed {}
+
+        /** It keeps its old code and state (codeChange threw, or it did not answer, or exited): {@code why}. */
+        record Stayed(io.loomix.Pid server, String why) implements Changed {}
+    }
+
+    /**
+     * Moves several servers to new code at once, as a release handler does with suspend, change_code
+     * and resume, while keeping each one's pause short: the suspend requests go out together and
+     * are all answered before any server changes code (so no moved server meets one that still runs
+     * the old code and is not suspended); then each gets its code change and its resume back to
+     * back, so it handles the two without waiting for this process in between. A server that does
+     * not answer its suspend within {@code timeout} is sent a resume, so that it is not left
+     * suspended when it gets to the suspend later, and stays: it is sent no code change.
+     *
+     * @return one {@link Changed} per change, in order
+     */
+    public static java.util.List<Changed> changeCode(java.util.List<Change> changes, java.time.Duration timeout) {
+        return CodeChanges.run(changes, timeout);
+    }
+
+    /**
+     * The live GenServers whose callback class was defined by {@code loader}: the servers that run
+     * one loaded version of a module, found without asking every process. Tracked only for class
+     * loaders other than the application's and the JDK's (a code server loads each version of a
+     * module into a loader of its own); for those this is empty.
+     */
+    public static java.util.List<io.loomix.Pid> serversRunning(ClassLoader loader) {
+        return ServerIndex.of(Objects.requireNonNull(loader, "serversRunning: loader must not be null"));
     }
 
     /** The class of the process's callback module (a GenServer's class): the code it runs. */
@@ -352,12 +412,12 @@ public final class Sys {
                 }
             }
             case GetModule g -> Gen.reply(from, target.callbackClass());
-            case CodeChange(GenServer<?> newCode, Object oldVsn, Object extra) -> {
+            case CodeChange(GenServer<?> newCode, Object oldVsn, Object extra, UnaryOperator<Object> convert) -> {
                 if (!suspended) {
                     Gen.reply(from, new Error("the process is running; suspend it first (Sys.suspend)"));
                 } else {
                     try {
-                        target.codeChange(newCode, oldVsn, extra);
+                        target.codeChange(newCode, oldVsn, extra, convert);
                         Gen.reply(from, OK);
                     } catch (RuntimeException e) {
                         Gen.reply(from, new Error("codeChange threw " + e + "; the state is unchanged"));
