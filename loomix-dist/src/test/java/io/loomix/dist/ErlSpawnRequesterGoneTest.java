@@ -68,24 +68,9 @@ class ErlSpawnRequesterGoneTest {
                     + " {tester, L} ! {ready, self()}, Loop().")) {
                 Pid e = (Pid) await(t -> t.get(0) == Atom.of("ready")).get(1);
 
-                // The exit can reach the child before its first statement runs (it needs a round trip, but a
-                // loaded machine may hold the child back that long); it then dies unseen. Such a round is
-                // repeated; one where the child reports must show the requester's reason.
-                Object got = null;
-                for (int round = 0; round < 5 && got == null; round++) {
-                    send(e, Tuple.of(Atom.of("req"), List.of(Atom.of("link"), Atom.of("monitor"))));
-                    Object hello = receive(Duration.ofSeconds(5), m -> m instanceof Tuple t && t.get(0) == Atom.of("child") ? t : null,
-                            () -> null);
-                    if (hello instanceof Tuple t) {
-                        Pid linked = (Pid) t.get(1);
-                        Ref watch = monitor(linked);
-                        // trapped in time: it reports the exit; else the exit killed it and the monitor says why
-                        got = receive(WAIT, m -> m instanceof Tuple r && r.get(0) == Atom.of("child_got") && r.get(1).equals(linked)
-                                ? r.get(2) : m instanceof Down d && d.ref().equals(watch) ? d : null,
-                                () -> fail("the linked child neither reported nor ended"));
-                    }
-                }
-                assertNotNull(got, "in 5 rounds no linked child lived long enough to say who it was");
+                // whichever way the child learnt of it, it must be the requester's reason
+                Object got = linkedChildsFate(
+                        () -> send(e, Tuple.of(Atom.of("req"), List.of(Atom.of("link"), Atom.of("monitor")))));
                 ExitReason reason = got instanceof Exit x ? x.reason() : ((Down) got).reason();
                 assertEquals(ExitReasons.fromTerm(Atom.of("die")), reason, "the requester's own reason, as BEAM gives it");
                 if (got instanceof Exit x) {
@@ -112,21 +97,9 @@ class ErlSpawnRequesterGoneTest {
                     + " {tester, '" + me.name() + "'} ! {ready, Child}, receive after infinity -> ok end.")) {
                 Fun child = (Fun) await(t -> t.get(0) == Atom.of("ready")).get(1);
                 Pid tester = self();
-                Object got = null;
-                Pid requester = null;
-                for (int round = 0; round < 5 && got == null; round++) {
-                    requester = requestAndDie(child, tester, true);
-                    Object hello = receive(Duration.ofSeconds(5), m -> m instanceof Tuple t && t.get(0) == Atom.of("child") ? t : null,
-                            () -> null);
-                    if (hello instanceof Tuple t) {
-                        Pid c = (Pid) t.get(1);
-                        Ref watch = monitor(c);
-                        got = receive(WAIT, m -> m instanceof Tuple r && r.get(0) == Atom.of("child_got") && r.get(1).equals(c)
-                                ? r.get(2) : m instanceof Down d && d.ref().equals(watch) ? d : null,
-                                () -> fail("the linked child neither reported nor ended"));
-                    }
-                }
-                assertNotNull(got, "in 5 rounds no linked child lived long enough to say who it was");
+                Pid[] lastRequester = new Pid[1];
+                Object got = linkedChildsFate(() -> lastRequester[0] = requestAndDie(child, tester, true));
+                Pid requester = lastRequester[0];
                 // (an {'EXIT', From, Reason} message from another node arrives as an Exit)
                 ExitReason reason = got instanceof Exit x ? x.reason() : ((Down) got).reason();
                 if (got instanceof Exit x) {
@@ -170,5 +143,31 @@ class ErlSpawnRequesterGoneTest {
             assertEquals("tagged bye", erl.await(l -> l.startsWith("tagged"), WAIT));
             assertEquals("alias bye2", erl.await(l -> l.startsWith("alias"), WAIT));
         }
+    }
+
+    /**
+     * Up to five rounds of {@code request}, each of which makes erl spawn a linked child that says
+     * who it is and then traps exits: what the first child seen got (an {@code Exit}) or died of
+     * (a {@code Down}). The exit can reach a child before its first statement runs (it needs a
+     * round trip, but a loaded machine may hold the child back that long); it then dies unseen,
+     * and the round is repeated.
+     */
+    private static Object linkedChildsFate(Runnable request) {
+        Object got = null;
+        for (int round = 0; round < 5 && got == null; round++) {
+            request.run();
+            Object hello = receive(Duration.ofSeconds(5), m -> m instanceof Tuple t && t.get(0) == Atom.of("child") ? t : null,
+                    () -> null);
+            if (hello instanceof Tuple t) {
+                Pid child = (Pid) t.get(1);
+                Ref watch = monitor(child);
+                // trapped in time: it reports the exit; else the exit killed it and the monitor says why
+                got = receive(WAIT, m -> m instanceof Tuple r && r.get(0) == Atom.of("child_got") && r.get(1).equals(child)
+                        ? r.get(2) : m instanceof Down d && d.ref().equals(watch) ? d : null,
+                        () -> fail("the linked child neither reported nor ended"));
+            }
+        }
+        assertNotNull(got, "in 5 rounds no linked child lived long enough to say who it was");
+        return got;
     }
 }
