@@ -164,6 +164,19 @@ final class Gen {
             mref = monitor(pid);
             send(pid, message);
         }
+        Object answer = awaitAnswer(tag, mref, timeout);
+        if (answer instanceof NoAnswer(ExitReason reason)) {
+            throw fail(reason, function, server, request, timeout);
+        }
+        return answer;
+    }
+
+    /**
+     * The value replied to {@code tag}, or a {@link NoAnswer}: the reason of the process that
+     * {@code mref} monitors if it exited first, timeout if nothing came in time. The alias and the
+     * monitor are removed either way, so a later answer or Down is dropped.
+     */
+    private static Object awaitAnswer(Ref tag, Ref mref, Duration timeout) {
         Object answer = receive(mref, timeout, m -> switch (m) {
             case Reply r when r.tag().equals(tag) -> r;
             case Down d when d.ref().equals(mref) -> d;
@@ -177,15 +190,12 @@ final class Gen {
             return r.value();
         }
         if (answer instanceof Down d) {
-            throw fail(d.reason(), function, server, request, timeout);
+            return new NoAnswer(d.reason());
         }
         demonitor(mref, true);
         // As OTP's gen: a reply that landed between the timeout and the unalias still answers the call.
         Object late = receive(Duration.ZERO, m -> m instanceof Reply r && r.tag().equals(tag) ? r : null, () -> null);
-        if (late instanceof Reply r) {
-            return r.value();
-        }
-        throw fail(ExitReason.of(TIMEOUT), function, server, request, timeout);
+        return late instanceof Reply r ? r.value() : new NoAnswer(ExitReason.of(TIMEOUT));
     }
 
     /** A system request sent by {@link #sendSystem} whose answer {@link #awaitSystem} collects. */
@@ -211,27 +221,7 @@ final class Gen {
      * later answer is dropped.
      */
     static Object awaitSystem(PendingSystem pending, long deadline) {
-        Ref tag = pending.tag();
-        Ref mref = pending.mref();
-        Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-        Object answer = receive(mref, left, m -> switch (m) {
-            case Reply r when r.tag().equals(tag) -> r;
-            case Down d when d.ref().equals(mref) -> d;
-            default -> null;
-        }, () -> TIMED_OUT);
-        unalias(tag);
-        if (answer instanceof Reply r) {
-            if (!demonitor(mref)) {
-                demonitor(mref, true);
-            }
-            return r.value();
-        }
-        if (answer instanceof Down d) {
-            return new NoAnswer(d.reason());
-        }
-        demonitor(mref, true);
-        Object late = receive(Duration.ZERO, m -> m instanceof Reply r && r.tag().equals(tag) ? r : null, () -> null);
-        return late instanceof Reply r ? r.value() : new NoAnswer(ExitReason.of(TIMEOUT));
+        return awaitAnswer(pending.tag(), pending.mref(), Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
 
     static RuntimeException fail(ExitReason reason, String function, Object server, Object request, Duration timeout) {
