@@ -128,18 +128,8 @@ class SchedulerTest {
     void aWokenProcessRunsAheadOfProcessesSpawnedBeforeItsWakeUp() throws InterruptedException {
         int carriers = io.loomix.internal.Kernel.get().schedulers();
         AtomicBoolean release = new AtomicBoolean();
-        CountDownLatch holding = new CountDownLatch(carriers - 1);
         try {
-            for (int i = 0; i < carriers - 1; i++) {
-                spawn(() -> {
-                    holding.countDown();
-                    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                    while (!release.get() && System.nanoTime() - deadline < 0) {
-                        Thread.onSpinWait();
-                    }
-                });
-            }
-            assertTrue(holding.await(30, TimeUnit.SECONDS), "the blockers did not start in 30 s");
+            holdCarriers(carriers - 1, release);
             for (int round = 0; round < 20; round++) {
                 List<String> order = run(() -> {
                     Pid me = self();
@@ -189,18 +179,8 @@ class SchedulerTest {
         for (int round = 0; round < 10; round++) {
             boolean hold = round % 2 == 0;
             AtomicBoolean release = new AtomicBoolean();
-            CountDownLatch holding = new CountDownLatch(hold ? carriers - 1 : 0);
             try {
-                for (int i = 0; hold && i < carriers - 1; i++) {
-                    spawn(() -> {
-                        holding.countDown();
-                        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                        while (!release.get() && System.nanoTime() - deadline < 0) {
-                            Thread.onSpinWait();
-                        }
-                    });
-                }
-                assertTrue(holding.await(30, TimeUnit.SECONDS), "the blockers did not start in 30 s");
+                holdCarriers(hold ? carriers - 1 : 0, release);
                 int started = run(() -> {
                     java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
                     Pid ponger = spawn(() -> {
@@ -227,5 +207,23 @@ class SchedulerTest {
                 release.set(true);
             }
         }
+    }
+
+    /**
+     * Spawns {@code n} processes that each hold a carrier (no yield point in their loop) until
+     * {@code release} is set, or 20 s have passed; returns once all of them run.
+     */
+    private static void holdCarriers(int n, AtomicBoolean release) throws InterruptedException {
+        CountDownLatch holding = new CountDownLatch(n);
+        for (int i = 0; i < n; i++) {
+            spawn(() -> {
+                holding.countDown();
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (!release.get() && System.nanoTime() - deadline < 0) {
+                    Thread.onSpinWait();
+                }
+            });
+        }
+        assertTrue(holding.await(30, TimeUnit.SECONDS), "the blockers did not start in 30 s");
     }
 }
