@@ -389,25 +389,25 @@ public sealed class Process permits Loomix {
      *                                  or the process is not alive
      */
     public static void register(Atom name, Pid pid) {
-        K.register(name, pid);
+        K.names().register(name, pid);
     }
 
     public static void register(String name, Pid pid) {
-        K.register(Atom.of(Kernel.notNull(name, "register: name")), pid);
+        K.names().register(Atom.of(Kernel.notNull(name, "register: name")), pid);
     }
 
     /** @throws IllegalArgumentException (badarg) if no process is registered as {@code name} */
     public static void unregister(Atom name) {
-        K.unregister(name);
+        K.names().unregister(name);
     }
 
     public static void unregister(String name) {
-        K.unregister(Atom.of(Kernel.notNull(name, "unregister: name")));
+        K.names().unregister(Atom.of(Kernel.notNull(name, "unregister: name")));
     }
 
     /** The process registered as {@code name}, or empty. */
     public static Optional<Pid> whereis(Atom name) {
-        return Optional.ofNullable(K.whereis(Kernel.notNull(name, "whereis: name")));
+        return Optional.ofNullable(K.names().whereis(Kernel.notNull(name, "whereis: name")));
     }
 
     public static Optional<Pid> whereis(String name) {
@@ -416,7 +416,7 @@ public sealed class Process permits Loomix {
 
     /** All names registered on this node. */
     public static List<Atom> registered() {
-        return K.registered();
+        return K.names().registered();
     }
 
     // ---- links, monitors, exits ----

@@ -43,7 +43,7 @@ public final class Kernel {
     final ProcTable table = new ProcTable(true);
     final TimerWheel timers = new TimerWheel();
     final Scheduler scheduler;
-    private final ConcurrentHashMap<Atom, Proc> names = new ConcurrentHashMap<>();
+    private final Names names = new Names(this);
     private final SendTimers sendTimers = new SendTimers(this);
     private final ConcurrentHashMap<Ref, Alias> aliases = new ConcurrentHashMap<>();
     private final RemoteSignals remoteSignals = new RemoteSignals(this);
@@ -357,7 +357,7 @@ public final class Kernel {
     public void send(Atom name, Object message) {
         notNull(name, "send: destination name");
         check(message);
-        Proc target = names.get(name);
+        Proc target = names.registeredProc(name);
         if (target == null) {
             throw new IllegalArgumentException("badarg: no process is registered as " + name
                     + "; register one first, or send to a pid");
@@ -368,7 +368,7 @@ public final class Kernel {
     public void send(Name to, Object message) {
         check(message);
         if (Nodes.isLocalNode(to.node())) { // also a Name.local made before the node started
-            Proc target = names.get(to.name());
+            Proc target = names.registeredProc(to.name());
             if (target != null) {
                 send(target.pid, message);
             }
@@ -464,73 +464,6 @@ public final class Kernel {
     void dropAliases(Proc proc, List<Ref> refs) {
         for (Ref r : refs) {
             dropMonitorAlias(proc, r);
-        }
-    }
-
-    // ---- names ----
-
-    public void register(Atom name, Pid pid) {
-        notNull(name, "register: name");
-        notNull(pid, "register: pid");
-        if (name.name().equals("undefined")) {
-            throw new IllegalArgumentException("badarg: 'undefined' cannot be registered as a name");
-        }
-        Proc proc = lookup(pid);
-        if (proc == null) {
-            throw new IllegalArgumentException("badarg: cannot register " + name + " for " + pid
-                    + ": the process is not alive (or not on this node)");
-        }
-        synchronized (proc) {
-            if (!proc.isAlive()) {
-                throw new IllegalArgumentException("badarg: cannot register " + name + " for " + pid
-                        + ": the process is not alive");
-            }
-            if (proc.registeredName != null) {
-                throw new IllegalArgumentException("badarg: " + pid + " is already registered as "
-                        + proc.registeredName + "; unregister it first");
-            }
-            Proc holder = names.putIfAbsent(name, proc);
-            if (holder != null) {
-                throw new IllegalArgumentException("badarg: the name " + name + " is already registered to "
-                        + holder.pid + "; pick another name or unregister it first");
-            }
-            proc.registeredName = name;
-        }
-    }
-
-    public void unregister(Atom name) {
-        notNull(name, "unregister: name");
-        Proc proc = names.remove(name);
-        if (proc == null) {
-            throw new IllegalArgumentException("badarg: no process is registered as " + name);
-        }
-        synchronized (proc) {
-            proc.registeredName = null;
-        }
-    }
-
-    public Pid whereis(Atom name) {
-        Proc p = names.get(name);
-        return p == null ? null : p.pid;
-    }
-
-    /** The live process registered as {@code name}, or null. */
-    Proc registeredProc(Atom name) {
-        return names.get(name);
-    }
-
-    public List<Atom> registered() {
-        return List.copyOf(names.keySet());
-    }
-
-    void unregisterDead(Proc proc) {
-        Atom name;
-        synchronized (proc) {
-            name = proc.registeredName;
-            proc.registeredName = null;
-        }
-        if (name != null) {
-            names.remove(name, proc);
         }
     }
 
@@ -640,7 +573,7 @@ public final class Kernel {
         if (!Nodes.isLocalNode(name.node())) {
             return monitor(null, name, options);
         }
-        Proc target = names.get(name.name());
+        Proc target = names.registeredProc(name.name());
         return monitor(target == null ? null : target.pid, name, options);
     }
 
@@ -776,6 +709,11 @@ public final class Kernel {
     /** send_after, read_timer and cancel_timer. */
     public SendTimers sendTimers() {
         return sendTimers;
+    }
+
+    /** register, unregister, whereis and registered: the node's local names. */
+    public Names names() {
+        return names;
     }
 
     // ---- receive and flags (calling process) ----

@@ -692,7 +692,7 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
             monitors = null;
             watchers = null;
         }
-        kernel.unregisterDead(this);
+        kernel.names().unregisterDead(this);
         if (aliasRefs != null) {
             kernel.dropAliases(this, aliasRefs);
         }

@@ -219,7 +219,7 @@ public final class RemoteSignals {
     public void monitorFrom(Pid watcher, Object target, Ref ref) {
         Proc proc = switch (target) {
             case Pid pid -> kernel.lookup(pid);
-            case Atom name -> kernel.registeredProc(name);
+            case Atom name -> kernel.names().registeredProc(name);
             default -> null;
         };
         if (proc != null && proc.addWatcher(ref, new Proc.Watcher(watcher, target))) {
@@ -236,7 +236,7 @@ public final class RemoteSignals {
     public void demonitorFrom(Pid watcher, Object target, Ref ref) {
         Proc proc = switch (target) {
             case Pid pid -> kernel.lookup(pid);
-            case Atom name -> kernel.registeredProc(name);
+            case Atom name -> kernel.names().registeredProc(name);
             default -> null;
         };
         if (proc != null) {

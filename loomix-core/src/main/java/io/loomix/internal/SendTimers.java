@@ -133,7 +133,7 @@ public final class SendTimers {
         switch (dest) {
             case Pid pid -> kernel.send(pid, message);
             case Atom name -> {
-                Pid pid = kernel.whereis(name);
+                Pid pid = kernel.names().whereis(name);
                 if (pid != null) {
                     kernel.send(pid, message);
                 }

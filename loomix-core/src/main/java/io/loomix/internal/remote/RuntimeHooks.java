@@ -42,7 +42,7 @@ public final class RuntimeHooks {
 
     /** The process registered as {@code name} here, or null. */
     public static Pid whereis(Atom name) {
-        return kernel().whereis(name);
+        return kernel().names().whereis(name);
     }
 
     /** Delivers a message from a peer to a local process. */
