@@ -10,6 +10,7 @@ import io.loomix.NoProcException;
 import io.loomix.Pid;
 import io.loomix.ProcessInfo;
 import io.loomix.Ref;
+import io.loomix.internal.remote.RemoteNode;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +66,7 @@ public final class Kernel {
     private final AtomicLong refs = new AtomicLong();
     private final boolean strict = Boolean.getBoolean("loomix.strict");
     private final boolean accounting;
-    private volatile Remote remote;
+    private volatile RemoteNode remote;
 
     private Kernel(int schedulers) {
         if (schedulers < 1) {
@@ -103,50 +104,12 @@ public final class Kernel {
         }
     }
 
-    /**
-     * The outbound side of the seam: every signal for a process on another node, installed by
-     * distribution. The inbound side is {@link RemoteSignals}. Calls come from any thread,
-     * usually the sending process's; a signal for a node that cannot be reached is dropped by the
-     * implementation, which then reports the node down ({@link RemoteSignals#nodeDown}).
-     */
-    public interface Remote {
-        void send(Pid to, Object message);
-
-        void send(Name to, Object message);
-
-        /** A message to an alias of a remote process; {@code from} is null outside a process. */
-        void aliasSend(Pid from, Ref alias, Object message);
-
-        /** link/1 to a remote pid. */
-        void link(Pid from, Pid to);
-
-        /** unlink/1 of a remote pid (Erlang's UNLINK_ID protocol). */
-        void unlink(Pid from, Pid to);
-
-        /** The local process {@code from} exited: its link to {@code to} carries the reason. */
-        void linkExit(Pid from, Pid to, ExitReason reason);
-
-        /** exit/2 to a remote pid; {@code from} is null outside a process. */
-        void exit(Pid from, Pid to, ExitReason reason);
-
-        /** monitor/2 of a remote {@link Pid} or {@link Name} ({@code target}). */
-        void monitor(Pid from, Object target, Ref ref);
-
-        /** demonitor of a monitor made by {@link #monitor}; {@code target} as given there. */
-        void demonitor(Pid from, Object target, Ref ref);
-
-        /**
-         * A local process a remote one monitors is gone: {@code monitored} is the local pid or the
-         * registered name ({@link Atom}) the watcher monitored.
-         */
-        void down(Object monitored, Pid watcher, Ref ref, ExitReason reason);
-    }
-
-    public void installRemote(Remote r) {
+    /** The outbound side of the seam (see {@link RemoteNode}); the inbound side is {@link RemoteSignals}. */
+    public void installRemote(RemoteNode r) {
         remote = r;
     }
 
-    Remote remote() {
+    RemoteNode remote() {
         return remote;
     }
 
@@ -342,7 +305,7 @@ public final class Kernel {
             sender.reductions++;
         }
         if (!isLocal(to)) {
-            Remote r = remote;
+            RemoteNode r = remote;
             if (r != null) {
                 r.send(to, message);
             }
@@ -374,7 +337,7 @@ public final class Kernel {
             }
             return;
         }
-        Remote r = remote;
+        RemoteNode r = remote;
         if (r != null) {
             r.send(to, message);
         }
@@ -538,7 +501,7 @@ public final class Kernel {
         Proc sender = current();
         Pid from = sender != null ? sender.pid : to;
         if (!isLocal(to)) {
-            Remote r = remote;
+            RemoteNode r = remote;
             if (r != null) {
                 r.exit(sender != null ? sender.pid : null, to, reason);
             }

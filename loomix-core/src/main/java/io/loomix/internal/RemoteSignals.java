@@ -5,6 +5,7 @@ import io.loomix.ExitReason;
 import io.loomix.Name;
 import io.loomix.Pid;
 import io.loomix.Ref;
+import io.loomix.internal.remote.RemoteNode;
 
 import java.util.HashSet;
 import java.util.List;
@@ -13,13 +14,13 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Signals that cross to other nodes. Outbound, the runtime's side of a link, monitor or exit for a
  * process of another node (recorded here and on the local {@link Proc}, then handed to
- * {@link Kernel.Remote}); inbound, what a peer node asks of this node's processes (links, unlinks,
+ * {@link RemoteNode}); inbound, what a peer node asks of this node's processes (links, unlinks,
  * exit signals, monitors, Downs, and the loss of the peer itself); and the index of every link and
  * monitor that crosses to each peer node.
  *
  * <p>Remote links and watchers live on the local {@link Proc} like local ones (a remote pid in
  * its links, a remote watcher in its watchers), so a local death sends its EXIT and
- * MONITOR_P_EXIT through {@link Kernel.Remote}. The per-node index is what makes a node-down cost
+ * MONITOR_P_EXIT through {@link RemoteNode}. The per-node index is what makes a node-down cost
  * what it touches: {@link #nodeDown} walks the entries of that one node, never the process table.
  * An entry may outlive what it stands for by a moment (a link the process just dropped); every
  * action on it checks the process's own state first, so a stale entry is harmless.
@@ -93,7 +94,7 @@ public final class RemoteSignals {
     // ---- outbound: what the runtime sends a peer (Kernel calls these for non-local targets) ----
 
     void sendRemote(Ref alias, Object message) {
-        Kernel.Remote r = kernel.remote();
+        RemoteNode r = kernel.remote();
         if (r != null) {
             r.aliasSend(kernel.selfOrNull(), alias, message);
         }
@@ -114,7 +115,7 @@ public final class RemoteSignals {
             return;
         }
         add(other.node(), new Link(me.pid, other));
-        Kernel.Remote r = kernel.remote();
+        RemoteNode r = kernel.remote();
         if (r == null) {
             nodeDown(other.node());
             me.checkExit();
@@ -128,7 +129,7 @@ public final class RemoteSignals {
             return;
         }
         remove(other.node(), new Link(me.pid, other));
-        Kernel.Remote r = kernel.remote();
+        RemoteNode r = kernel.remote();
         if (r != null) {
             r.unlink(me.pid, other);
         }
@@ -136,7 +137,7 @@ public final class RemoteSignals {
 
     void linkExitRemote(Pid from, Pid to, ExitReason reason) {
         remove(to.node(), new Link(from, to));
-        Kernel.Remote r = kernel.remote();
+        RemoteNode r = kernel.remote();
         if (r != null) {
             r.linkExit(from, to, reason);
         }
@@ -147,7 +148,7 @@ public final class RemoteSignals {
         Atom node = nodeOf(target);
         me.addMonitor(ref, held);
         add(node, new Held(me.pid, ref));
-        Kernel.Remote r = kernel.remote();
+        RemoteNode r = kernel.remote();
         if (r == null) {
             nodeDown(node);
         } else {
@@ -157,7 +158,7 @@ public final class RemoteSignals {
 
     void demonitorRemote(Proc owner, Ref ref, Object target) {
         remove(nodeOf(target), new Held(owner.pid, ref));
-        Kernel.Remote r = kernel.remote();
+        RemoteNode r = kernel.remote();
         if (r != null) {
             r.demonitor(owner.pid, target, ref);
         }
@@ -165,7 +166,7 @@ public final class RemoteSignals {
 
     void downRemote(Pid dead, Proc.Watcher watcher, Ref ref, ExitReason reason) {
         remove(watcher.pid().node(), new Watched(dead, ref));
-        Kernel.Remote r = kernel.remote();
+        RemoteNode r = kernel.remote();
         if (r != null) {
             r.down(watcher.object(), watcher.pid(), ref, reason);
         }
@@ -180,7 +181,7 @@ public final class RemoteSignals {
             add(from.node(), new Link(to, from));
             return;
         }
-        Kernel.Remote r = kernel.remote();
+        RemoteNode r = kernel.remote();
         if (r != null) {
             r.linkExit(to, from, ExitReason.NOPROC);
         }
@@ -226,7 +227,7 @@ public final class RemoteSignals {
             add(watcher.node(), new Watched(proc.pid, ref));
             return;
         }
-        Kernel.Remote r = kernel.remote();
+        RemoteNode r = kernel.remote();
         if (r != null) {
             r.down(target, watcher, ref, ExitReason.NOPROC);
         }
@@ -257,7 +258,7 @@ public final class RemoteSignals {
             add(spawned.node(), new Held(watcher, ref));
             return;
         }
-        Kernel.Remote r = kernel.remote();
+        RemoteNode r = kernel.remote();
         if (r != null) {
             r.demonitor(watcher, spawned, ref);
         }

@@ -8,6 +8,7 @@ import io.loomix.Name;
 import io.loomix.Pid;
 import io.loomix.Process;
 import io.loomix.Ref;
+import io.loomix.internal.remote.RemoteNode;
 
 import java.util.concurrent.CountDownLatch;
 
@@ -24,7 +25,7 @@ public final class NodeDownBench {
     private static final Atom PEER = Atom.of("lost@bench");
 
     /** Records nothing: the signals that go out are not what is measured. */
-    private static final class Quiet implements Kernel.Remote {
+    private static final class Quiet implements RemoteNode {
         public void send(Pid to, Object message) {}
         public void send(Name to, Object message) {}
         public void aliasSend(Pid from, Ref alias, Object message) {}

@@ -7,6 +7,7 @@ import io.loomix.ExitReason;
 import io.loomix.Name;
 import io.loomix.Pid;
 import io.loomix.Ref;
+import io.loomix.internal.remote.RemoteNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ import static io.loomix.Process.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * The seam between the runtime and distribution, with a fake {@link Kernel.Remote} that records
+ * The seam between the runtime and distribution, with a fake {@link RemoteNode} that records
  * every signal the runtime sends to another node, and the inbound calls a peer would cause.
  */
 class RemoteSignalsTest {
@@ -43,7 +44,7 @@ class RemoteSignalsTest {
     record Demonitor(Pid from, Object target, Ref ref) implements Signal {}
     record DownSent(Object monitored, Pid watcher, Ref ref, ExitReason reason) implements Signal {}
 
-    static final class Recorder implements Kernel.Remote {
+    static final class Recorder implements RemoteNode {
         final LinkedBlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
 
         public void send(Pid to, Object message) { signals.add(new Send(to, message)); }

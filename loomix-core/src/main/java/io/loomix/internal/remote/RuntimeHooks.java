@@ -27,7 +27,7 @@ public final class RuntimeHooks {
 
     /** Installs the outbound side of distribution; null uninstalls it (messages to other nodes are then dropped). */
     public static void installRemote(RemoteNode node) {
-        kernel().installRemote(node == null ? null : new Outbound(node));
+        kernel().installRemote(node);
     }
 
     /** The calling process, or null when called outside one. */
@@ -96,58 +96,5 @@ public final class RuntimeHooks {
     /** The connection to {@code node} is gone: its links and monitors fire with {@code noconnection}. */
     public static void nodeDown(Atom node) {
         signals().nodeDown(node);
-    }
-
-    /** The runtime's side of the seam, kept apart so that the runtime's own interface need not be exported. */
-    private record Outbound(RemoteNode node) implements Kernel.Remote {
-        @Override
-        public void send(Pid to, Object message) {
-            node.send(to, message);
-        }
-
-        @Override
-        public void send(Name to, Object message) {
-            node.send(to, message);
-        }
-
-        @Override
-        public void aliasSend(Pid from, Ref alias, Object message) {
-            node.aliasSend(from, alias, message);
-        }
-
-        @Override
-        public void link(Pid from, Pid to) {
-            node.link(from, to);
-        }
-
-        @Override
-        public void unlink(Pid from, Pid to) {
-            node.unlink(from, to);
-        }
-
-        @Override
-        public void linkExit(Pid from, Pid to, ExitReason reason) {
-            node.linkExit(from, to, reason);
-        }
-
-        @Override
-        public void exit(Pid from, Pid to, ExitReason reason) {
-            node.exit(from, to, reason);
-        }
-
-        @Override
-        public void monitor(Pid from, Object target, Ref ref) {
-            node.monitor(from, target, ref);
-        }
-
-        @Override
-        public void demonitor(Pid from, Object target, Ref ref) {
-            node.demonitor(from, target, ref);
-        }
-
-        @Override
-        public void down(Object monitored, Pid watcher, Ref ref, ExitReason reason) {
-            node.down(monitored, watcher, ref, reason);
-        }
     }
 }
