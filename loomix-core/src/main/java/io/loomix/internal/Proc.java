@@ -223,27 +223,28 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
 
     /**
      * Own thread, as its body unwinds from {@code hibernate}: parks the process without a thread.
-     * True when the calling thread must end (a message or an exit signal will start a new one);
-     * false when one is there already, and the caller runs {@code resume} at once itself, as Erlang
-     * wakes a process that hibernates with messages queued. No wake-up is lost: the state is stored
-     * before the queue's count and the pending exit are read, and a sender counts its message (a
-     * killer sets the pending exit) before it reads the state, all volatile accesses, so one of the
-     * two sides sees the other.
+     * True when the calling thread must end (a message or an exit signal starts a new one); false
+     * when a message or exit signal is there already, and the caller runs {@code resume} at once
+     * itself, as Erlang wakes a process that hibernates with messages queued. No wake-up is lost:
+     * the state is stored before the queue's count and the pending exit are read again, and a
+     * sender counts its message (a killer sets the pending exit) before it reads the state, all
+     * volatile accesses, so one of the two sides sees the other. Once HIBERNATED is published this
+     * thread never takes the process back itself: a waker may have started a new thread which
+     * hibernated again meanwhile, so the state would be HIBERNATED once more but with that thread's
+     * resume; {@link #thaw} starts whatever resume is current.
      */
     boolean hibernate(Runnable resume) {
         dropMarker();
+        if (queueLength() != 0 || pendingExit != null) {
+            return false;
+        }
         this.resume = resume;
         thread = null; // the ended thread and its stack must not stay reachable
         STATE.setVolatile(this, HIBERNATED);
-        if (queueLength() == 0 && pendingExit == null) {
-            return true;
+        if (queueLength() != 0 || pendingExit != null) {
+            thaw(); // a sender that read the state before it was published did not; a new thread runs it
         }
-        if (STATE.compareAndSet(this, HIBERNATED, RUNNING)) {
-            this.resume = null;
-            thread = Thread.currentThread();
-            return false;
-        }
-        return true; // a waker won the race and starts the new thread
+        return true;
     }
 
     /**
