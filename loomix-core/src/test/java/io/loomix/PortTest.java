@@ -253,12 +253,17 @@ class PortTest {
             });
             Opened o = opened();
             ProcessHandle h = ProcessHandle.of(o.osPid()).orElseThrow();
-            // Wait (up to 10 s) until the pipe is full and writes queue up behind it.
-            for (int i = 0; i < 2_000 && Port.info(o.port()).map(PortInfo::queueSize).orElse(0) < 2; i++) {
-                receive(Duration.ofMillis(5), m -> null, () -> null);
+            try {
+                // Wait (up to 10 s) until the pipe is full and writes queue up behind it.
+                for (int i = 0; i < 2_000 && Port.info(o.port()).map(PortInfo::queueSize).orElse(0) < 2; i++) {
+                    receive(Duration.ofMillis(5), m -> null, () -> null);
+                }
+                assertEquals(2, Port.info(o.port()).orElseThrow().queueSize());
+            } finally {
+                // Also when the check fails: the owner's loop never ends, and its program would
+                // outlive the test JVM holding its output open (surefire then waits for it).
+                exit(owner.pid(), ExitReason.KILL);
             }
-            assertEquals(2, Port.info(o.port()).orElseThrow().queueSize());
-            exit(owner.pid(), ExitReason.KILL);
             assertEquals(ExitReason.KILLED, Await.down(owner.ref()).reason());
             return h;
         });
