@@ -254,11 +254,16 @@ class PortTest {
             Opened o = opened();
             ProcessHandle h = ProcessHandle.of(o.osPid()).orElseThrow();
             try {
-                // Wait (up to 10 s) until the pipe is full and writes queue up behind it.
-                for (int i = 0; i < 2_000 && Port.info(o.port()).map(PortInfo::queueSize).orElse(0) < 2; i++) {
-                    receive(Duration.ofMillis(5), m -> null, () -> null);
+                // Wait (up to 10 s) until the pipe is full and writes queue up behind it: the queue
+                // full at two looks 20 ms apart (it is full for a moment each time the writer takes
+                // a chunk while the pipe still has room).
+                boolean full = false;
+                for (int i = 0; i < 500 && !full; i++) {
+                    boolean before = queued(o.port()) == 2;
+                    receive(Duration.ofMillis(20), m -> null, () -> null);
+                    full = before && queued(o.port()) == 2;
                 }
-                assertEquals(2, Port.info(o.port()).orElseThrow().queueSize());
+                assertTrue(full, "writes did not queue up behind the program's full pipe in 10 s: " + queued(o.port()));
             } finally {
                 // Also when the check fails: the owner's loop never ends, and its program would
                 // outlive the test JVM holding its output open (surefire then waits for it).
@@ -411,5 +416,9 @@ class PortTest {
         for (ProcessHandle h : all) {
             assertGone(h);
         }
+    }
+
+    private static int queued(Port port) {
+        return Port.info(port).map(PortInfo::queueSize).orElse(-1);
     }
 }
