@@ -15,14 +15,13 @@ import io.loomix.internal.remote.RemoteNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
  * The node's runtime: process table, name registry, scheduler and timers. One per JVM, made on
  * first use; {@code loomix.schedulers} (default: the number of cores) sets the carrier count.
- * Knows nothing of the network: messages for other nodes go to the {@link Remote} that
+ * Knows nothing of the network: signals for other nodes go to the {@link RemoteNode} that
  * distribution installs, and are dropped while there is none, as Erlang drops them.
  */
 public final class Kernel {
@@ -46,23 +45,8 @@ public final class Kernel {
     final Scheduler scheduler;
     private final Names names = new Names(this);
     private final SendTimers sendTimers = new SendTimers(this);
-    private final ConcurrentHashMap<Ref, Alias> aliases = new ConcurrentHashMap<>();
+    final Aliases aliases = new Aliases(this);
     private final RemoteSignals remoteSignals = new RemoteSignals(this);
-
-    /**
-     * An active alias and its owner. {@code once}: the first message through it ends it (alias
-     * with {@code reply}); {@code monitor}: it is a monitor's ref, and a message through it also
-     * removes the monitor ({@code reply_demonitor}).
-     */
-    private record Alias(Proc owner, boolean once, boolean monitor) {}
-
-    /**
-     * A message sent through an alias that stays active after it: the receiver drops it when it
-     * reaches it if the alias has been removed meanwhile, as BEAM does. The sender's look-up and
-     * its delivery are two steps, and an unalias (and a flush) between them would otherwise leave
-     * a late reply in the mailbox for good, after a call that timed out.
-     */
-    record ViaAlias(Ref alias, Object message) {}
     private final AtomicLong refs = new AtomicLong();
     private final boolean strict = Boolean.getBoolean("loomix.strict");
     private final boolean accounting;
@@ -353,9 +337,8 @@ public final class Kernel {
     }
 
     /**
-     * Sends to an alias; dropped when the alias is no longer active (Erlang's alias semantics).
-     * A reply-once alias is removed before the message is delivered, so exactly one gets through;
-     * for a monitor's {@code reply_demonitor} alias the monitor goes first, so no Down follows the reply.
+     * Sends to an alias; dropped when the alias is no longer active (Erlang's alias semantics,
+     * see {@link Aliases#send}).
      */
     public void send(Ref alias, Object message) {
         notNull(alias, "send: alias");
@@ -364,22 +347,7 @@ public final class Kernel {
             remoteSignals.sendRemote(alias, message);
             return;
         }
-        Alias a = aliases.get(alias);
-        if (a == null) {
-            return;
-        }
-        if (a.once()) {
-            if (!aliases.remove(alias, a)) {
-                return;
-            }
-            if (a.monitor()) {
-                Proc.Held held = a.owner().removeMonitor(alias);
-                if (held != null) {
-                    dropWatch(a.owner(), alias, held);
-                }
-            }
-        }
-        a.owner().deliver(a.once() ? message : new ViaAlias(alias, message));
+        aliases.send(alias, message);
     }
 
     /** alias/0: a ref that works as a destination for the caller until {@link #unalias}. Also marks the mailbox. */
@@ -394,40 +362,15 @@ public final class Kernel {
     public Ref alias(boolean replyOnce) {
         Proc me = self("alias");
         Ref ref = makeRef(me);
-        addAlias(me, ref, new Alias(me, replyOnce, false));
+        aliases.add(me, ref, replyOnce, false);
         return ref;
-    }
-
-    private void addAlias(Proc me, Ref ref, Alias alias) {
-        aliases.put(ref, alias);
-        me.addAlias(ref, this::aliasActive);
-    }
-
-    boolean aliasActive(Ref ref) {
-        return aliases.containsKey(ref);
     }
 
     /** unalias/1: messages sent to the alias from now on are dropped. */
     public boolean unalias(Ref alias) {
         Proc me = self("unalias");
         notNull(alias, "unalias: ref");
-        me.removeAlias(alias);
-        Alias a = aliases.get(alias);
-        return a != null && a.owner() == me && aliases.remove(alias, a);
-    }
-
-    /** A monitor that is also an alias ended (Down or demonitor): so does the alias. */
-    void dropMonitorAlias(Proc owner, Ref ref) {
-        Alias a = aliases.get(ref);
-        if (a != null && a.owner() == owner) {
-            aliases.remove(ref, a);
-        }
-    }
-
-    void dropAliases(Proc proc, List<Ref> refs) {
-        for (Ref r : refs) {
-            dropMonitorAlias(proc, r);
-        }
+        return aliases.unalias(me, alias);
     }
 
     // ---- links, monitors, exit signals ----
@@ -556,7 +499,7 @@ public final class Kernel {
         Proc.Held held = new Proc.Held(target, object, tag, aliasMode != null
                 && aliasMode != io.loomix.MonitorOption.Alias.EXPLICIT_UNALIAS);
         if (aliasMode != null) {
-            addAlias(me, ref, new Alias(me, aliasMode == io.loomix.MonitorOption.Alias.REPLY_DEMONITOR, true));
+            aliases.add(me, ref, aliasMode == io.loomix.MonitorOption.Alias.REPLY_DEMONITOR, true);
         }
         if (target != null && target.equals(me.pid)) {
             return ref; // Erlang makes no monitor on oneself
@@ -600,7 +543,7 @@ public final class Kernel {
         Proc.Held held = me.removeMonitor(ref);
         if (held != null) {
             if (held.alias()) {
-                dropMonitorAlias(me, ref);
+                aliases.drop(me, ref);
             }
             dropWatch(me, ref, held);
             return true;
@@ -695,9 +638,9 @@ public final class Kernel {
         List<Object> all = me.drainAll();
         List<Object> out = new ArrayList<>(all.size());
         for (Object m : all) {
-            if (!(m instanceof ViaAlias via)) {
+            if (!(m instanceof Aliases.ViaAlias via)) {
                 out.add(m);
-            } else if (aliasActive(via.alias())) {
+            } else if (aliases.isActive(via.alias())) {
                 out.add(via.message());
             }
         }

@@ -355,7 +355,7 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
     /** Delivers the Down of a monitor already removed (or never made: noproc). */
     void monitorDown(Ref ref, Held held, ExitReason reason) {
         if (held.alias()) {
-            kernel.dropMonitorAlias(this, ref);
+            kernel.aliases.drop(this, ref);
         }
         deliver(held.tag() == null ? new Down(ref, held.object(), reason)
                 : new io.loomix.TaggedDown(held.tag(), ref, held.object(), reason));
@@ -503,8 +503,8 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
                     prev = unlink(prev, node);
                     continue;
                 }
-                if (message instanceof Kernel.ViaAlias via) {
-                    if (!kernel.aliasActive(via.alias())) {
+                if (message instanceof Aliases.ViaAlias via) {
+                    if (!kernel.aliases.isActive(via.alias())) {
                         prev = remove(prev, node);
                         continue;
                     }
@@ -658,8 +658,8 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
         Node prev = head;
         for (Node node = prev.next; node != null; node = prev.next) {
             Object message = node.message;
-            if (message instanceof Kernel.ViaAlias via) {
-                if (!kernel.aliasActive(via.alias())) {
+            if (message instanceof Aliases.ViaAlias via) {
+                if (!kernel.aliases.isActive(via.alias())) {
                     prev = remove(prev, node);
                     continue;
                 }
@@ -695,7 +695,7 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
         }
         kernel.names().unregisterDead(this);
         if (aliasRefs != null) {
-            kernel.dropAliases(this, aliasRefs);
+            kernel.aliases.dropAll(this, aliasRefs);
         }
         if (held != null) {
             held.forEach((ref, h) -> kernel.dropWatch(this, ref, h));

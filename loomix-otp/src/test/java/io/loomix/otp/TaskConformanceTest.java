@@ -30,6 +30,8 @@ class TaskConformanceTest {
     private static final Duration LONG = Duration.ofSeconds(10);
 
     /** A task body that waits for "go" from the test before returning {@code value}. */
+    private record Ready(Pid task) {}
+
     private static <T> T waitForGo(T value) {
         receive(m -> "go".equals(m) ? m : null);
         return value;
@@ -202,11 +204,21 @@ class TaskConformanceTest {
         assertEquals(List.of(new Task.Outcome.Ok<>(1), new Task.Outcome.Exited<Integer>(ExitReason.of(Atom.of("timeout"))),
                 new Task.Outcome.Ok<>(3)), out);
 
-        List<Task.Outcome<Integer>> unordered = Task.asyncStream(List.of(30, 0), (Integer ms) -> {
-            receive(Duration.ofMillis(ms), m -> null, () -> null);
-            return ms;
-        }, Task.StreamOptions.DEFAULT.withOrdered(false)).toList();
-        assertEquals(List.of(new Task.Outcome.Ok<>(0), new Task.Outcome.Ok<>(30)), unordered);
+        // The first input's task waits until the second's result has been taken from the stream:
+        // unordered, the stream must emit that one first (ordered, it would wait for ever).
+        Pid me = self();
+        java.util.Iterator<Task.Outcome<Integer>> unordered = Task.asyncStream(List.of(30, 0), (Integer n) -> {
+            if (n == 30) {
+                send(me, new Ready(self()));
+                waitForGo(n);
+            }
+            return n;
+        }, Task.StreamOptions.DEFAULT.withOrdered(false).withMaxConcurrency(2)).iterator();
+        assertEquals(new Task.Outcome.Ok<>(0), unordered.next());
+        Pid slow = receive(m -> m instanceof Ready(Pid p) ? p : null);
+        send(slow, "go");
+        assertEquals(new Task.Outcome.Ok<>(30), unordered.next());
+        assertFalse(unordered.hasNext());
         assertEquals(List.of(), flush());
     }
 
