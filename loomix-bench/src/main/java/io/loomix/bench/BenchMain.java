@@ -36,13 +36,17 @@ public final class BenchMain {
 
         BeamPeer beam = BeamPeer.prepare();
         Map<String, Peer> known = new LinkedHashMap<>();
-        known.put("loomix", JvmPeer.loomix());
+        JvmPeer loomix = JvmPeer.loomix(options.manyProcessesJvm());
+        known.put("loomix", loomix);
         known.put("beam", beam);
         known.put("pekko", JvmPeer.pekko());
         List<Peer> peers = options.peers().stream().map(known::get).toList();
         MachineInfo machine = MachineInfo.probe(beam.version());
         System.out.println("Loomix side-by-side benchmarks (" + (options.quick() ? "quick" : "full") + ")");
         System.out.println(machine.describe());
+        String heldRows = loomix.manyProcessesOptions().isEmpty() ? "the default JVM"
+                : String.join(" ", loomix.manyProcessesOptions()) + " (--many-processes-jvm)";
+        System.out.println("Loomix rows that hold a million processes: -Xmx16g, " + heldRows);
         System.out.println();
 
         Path out = options.out().toAbsolutePath();
@@ -61,7 +65,8 @@ public final class BenchMain {
         }
 
         Duration wallTime = Duration.ofNanos(System.nanoTime() - startNanos);
-        var report = new Report(options.quick(), started, wallTime, machine, options.workloads(), entries);
+        var report = new Report(options.quick(), started, wallTime, machine, options.workloads(), entries,
+                loomix.manyProcessesOptions());
         System.out.println();
         report.printTable(System.out);
         report.writeJson(out);

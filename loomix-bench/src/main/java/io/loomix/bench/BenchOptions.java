@@ -6,11 +6,13 @@ import java.util.Arrays;
 import java.util.List;
 
 /** The harness command line. */
-record BenchOptions(boolean quick, Path out, List<Workload> workloads, List<String> peers) {
+record BenchOptions(boolean quick, Path out, List<Workload> workloads, List<String> peers, boolean manyProcessesJvm) {
 
     static final String USAGE = """
-            usage: BenchMain [--quick] [--out FILE] [--only w1,w2] [--peers loomix,beam,pekko]
+            usage: BenchMain [--quick] [--out FILE] [--only w1,w2] [--peers loomix,beam,pekko] [--many-processes-jvm]
               --quick   small sizes; all workloads x 3 peers in under 2 minutes on 2 cores
+              --many-processes-jvm  the Loomix peer's rows that hold a million processes also get
+                        jvm.properties' loomix.jvm.manyProcesses (a young generation that holds them)
               --out     results file (default bench-results/latest.json; the log goes next to it)
               --only    workloads, any of: %s
               --peers   peers, any of: %s""".formatted(Workload.ids(), String.join(",", Report.PEERS));
@@ -20,6 +22,7 @@ record BenchOptions(boolean quick, Path out, List<Workload> workloads, List<Stri
         Path out = Path.of("bench-results", "latest.json");
         List<Workload> workloads = List.of(Workload.values());
         List<String> peers = Report.PEERS;
+        boolean manyProcessesJvm = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -27,10 +30,11 @@ record BenchOptions(boolean quick, Path out, List<Workload> workloads, List<Stri
                 case "--only" -> workloads = Arrays.stream(valueOf(args, ++i).split(",")).map(Workload::byId).distinct()
                         .sorted().toList();
                 case "--peers" -> peers = parsePeers(valueOf(args, ++i));
+                case "--many-processes-jvm" -> manyProcessesJvm = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        return new BenchOptions(quick, out, workloads, peers);
+        return new BenchOptions(quick, out, workloads, peers, manyProcessesJvm);
     }
 
     /** Kept in report order whatever order they were given in. */

@@ -9,13 +9,26 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 
-/** A peer that is a main class on this JVM's classpath, run in a fresh JVM of the same binary. */
-record JvmPeer(String name, String mainClass, List<String> jvmOptions) implements Peer {
+/**
+ * A peer that is a main class on this JVM's classpath, run in a fresh JVM of the same binary.
+ * {@code manyProcessesOptions} are added for the workloads that hold a million processes at once.
+ */
+record JvmPeer(String name, String mainClass, List<String> jvmOptions, List<String> manyProcessesOptions) implements Peer {
 
     /** Both JVM peers get the same heap where a million processes or actors must fit at once. */
     private static final String IDLE_HEAP = "-Xmx16g";
 
+    /** The Loomix peer as a user runs a node by default: the flags of jvm.properties' loomix.jvm.flags. */
     static JvmPeer loomix() {
+        return loomix(false);
+    }
+
+    /**
+     * With {@code manyProcessesJvm}, the rows that hold a million processes also get jvm.properties'
+     * loomix.jvm.manyProcesses (a young generation that holds them: see there), as a user who holds
+     * that many would run; the bench's --many-processes-jvm.
+     */
+    static JvmPeer loomix(boolean manyProcessesJvm) {
         // The flags ./loomix and the tests use (jvm.properties); 1 MiB stacks match the tests.
         var options = new ArrayList<>(loomixFlags());
         options.add("-Xss1m");
@@ -28,7 +41,8 @@ record JvmPeer(String name, String mainClass, List<String> jvmOptions) implement
         } else if (onClassPath("io.loomix.agent.YieldPointClassLoader")) {
             options.addAll(flags("loomix.jvm.yieldPoints"));
         }
-        return new JvmPeer("loomix", "io.loomix.bench.LoomixBench", List.copyOf(options));
+        return new JvmPeer("loomix", "io.loomix.bench.LoomixBench", List.copyOf(options),
+                manyProcessesJvm ? flags("loomix.jvm.manyProcesses") : List.of());
     }
 
     /** The class-path flags of the root's jvm.properties, which the build copies beside this class. */
@@ -76,7 +90,7 @@ record JvmPeer(String name, String mainClass, List<String> jvmOptions) implement
     static JvmPeer pekko() {
         // Pekko 1.x still uses sun.misc.Unsafe; allowing it silences JDK 24+'s warning, nothing else changes.
         return new JvmPeer("pekko", "io.loomix.bench.pekko.PekkoBench",
-                List.of("--sun-misc-unsafe-memory-access=allow"));
+                List.of("--sun-misc-unsafe-memory-access=allow"), List.of());
     }
 
     @Override
@@ -96,7 +110,10 @@ record JvmPeer(String name, String mainClass, List<String> jvmOptions) implement
         var command = new ArrayList<String>();
         command.add(javaBinary());
         command.addAll(jvmOptions);
-        if (workload.holdsManyProcesses()) command.add(IDLE_HEAP);
+        if (workload.holdsManyProcesses()) {
+            command.add(IDLE_HEAP);
+            command.addAll(manyProcessesOptions);
+        }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass, workload.id(), String.valueOf(size)));
         return new ProcessBuilder(command);
     }

@@ -50,8 +50,16 @@ final class Report {
     private final MachineInfo machine;
     private final List<Workload> workloads;
     private final List<Entry> entries;
+    /** What the Loomix peer's rows that hold a million processes got beyond -Xmx16g (--many-processes-jvm). */
+    private final List<String> loomixManyProcessesJvm;
 
     Report(boolean quick, Instant started, Duration wallTime, MachineInfo machine, List<Workload> workloads, List<Entry> entries) {
+        this(quick, started, wallTime, machine, workloads, entries, List.of());
+    }
+
+    Report(boolean quick, Instant started, Duration wallTime, MachineInfo machine, List<Workload> workloads, List<Entry> entries,
+            List<String> loomixManyProcessesJvm) {
+        this.loomixManyProcessesJvm = List.copyOf(loomixManyProcessesJvm);
         this.quick = quick;
         this.started = started;
         this.wallTime = wallTime;
@@ -144,6 +152,7 @@ final class Report {
         json.put("wall_time_s", wallTime.toMillis() / 1e3);
         json.put("ratio_direction", RATIO_DIRECTION);
         json.put("machine", machine.toJson());
+        json.put("loomix_many_processes_jvm", String.join(" ", loomixManyProcessesJvm));
         var sizes = new LinkedHashMap<String, Object>();
         workloads.forEach(workload -> sizes.put(workload.id(), workload.size(quick)));
         json.put("sizes", sizes);

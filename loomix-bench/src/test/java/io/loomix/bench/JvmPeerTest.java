@@ -2,6 +2,8 @@ package io.loomix.bench;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The Loomix peer must start with the flags of the root's jvm.properties, as ./loomix and the tests do. */
@@ -20,5 +22,18 @@ class JvmPeerTest {
         var options = JvmPeer.loomix().jvmOptions();
         assertTrue(options.contains("-Djava.system.class.loader=io.loomix.agent.YieldPointClassLoader"), options.toString());
         assertTrue(options.stream().noneMatch(o -> o.startsWith("-javaagent")), options.toString());
+    }
+
+    @Test
+    void manyProcessesJvmAddsJvmPropertiesLineToTheRowsThatHoldAMillionProcessesOnly() {
+        assertTrue(BenchOptions.parse("--many-processes-jvm").manyProcessesJvm());
+        assertFalse(BenchOptions.parse().manyProcessesJvm());
+        var tuned = JvmPeer.loomix(true);
+        assertEquals(List.of("-Xmn4g"), tuned.manyProcessesOptions(), "jvm.properties' loomix.jvm.manyProcesses");
+        var broadcast = tuned.command(Workload.BROADCAST, 10).command();
+        assertTrue(broadcast.indexOf("-Xmn4g") > broadcast.indexOf("-Xmx16g"), broadcast.toString());
+        assertFalse(tuned.command(Workload.PINGPONG, 10).command().contains("-Xmn4g"));
+        // The default figure stays the default JVM's.
+        assertFalse(JvmPeer.loomix().command(Workload.BROADCAST, 10).command().contains("-Xmn4g"));
     }
 }
