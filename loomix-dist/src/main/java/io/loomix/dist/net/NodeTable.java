@@ -344,12 +344,13 @@ public final class NodeTable implements RemoteNode {
             }
             socket = new Socket();
             socket.connect(new InetSocketAddress(host, found.get().port()), (int) settings.setupTime().toMillis());
-            Handshake.Result r = Handshake.initiate(socket, settings.identity(), node, settings.setupTime());
+            Handshake.Result r = Handshake.initiate(socket, settings.identity(), node, settings.setupTime(),
+                    () -> stillPending(p));
             up(p, socket, r);
         } catch (IOException e) {
             closeQuietly(socket);
             String why = e instanceof HandshakeException ? e.getMessage() : e.toString();
-            if (e instanceof HandshakeException h && h.getMessage().contains("(nok)")) {
+            if (e instanceof HandshakeException h && h.superseded()) {
                 awaitTheirs(p);
             } else {
                 LOG.log(System.Logger.Level.WARNING, "Connection attempt to node " + node + " failed: " + why);
@@ -359,7 +360,19 @@ public final class NodeTable implements RemoteNode {
     }
 
     /**
-     * The peer answered nok: it is dialing us at the same moment and its attempt wins. As erl's
+     * dist_util's is_pending, for a peer that answered alive: true unless a connection from the
+     * peer was accepted or is being accepted meanwhile (answering true would make the peer drop
+     * that connection, the one both sides are about to use, with what was sent on it).
+     */
+    private static boolean stillPending(Peer p) {
+        synchronized (p) {
+            return (p.conn == null || !p.conn.isOpen()) && !p.accepting;
+        }
+    }
+
+    /**
+     * The peer answered nok (or alive, and ours was superseded): it is dialing us at the same
+     * moment and its attempt wins. As erl's
      * dist_util does on nok, wait (still counted as dialing, so nothing queued for the peer is
      * dropped and no nodedown goes out) until that connection is up, for at most the setup time.
      */
