@@ -58,6 +58,9 @@ public final class NodeTable implements RemoteNode {
     private volatile Pid fallbackSender;
     private volatile Pid groupLeader;
     private volatile IncomingSpawn.Server spawnServer;
+    /** The {@link SpawnLinks} keeper, and the linked requests it watches (their requesters are linked to it). */
+    private volatile Pid spawnLinks;
+    private final java.util.Set<Ref> watchedLinks = ConcurrentHashMap.newKeySet();
     private volatile boolean stopped;
 
     /** A message waiting for its connection: the control message is chosen once the flags are known. */
@@ -109,6 +112,11 @@ public final class NodeTable implements RemoteNode {
         return spawnServer;
     }
 
+    /** Where linked spawn requests keep their requester's exit reason ({@link SpawnLinks}). */
+    void spawnLinks(Pid keeper) {
+        spawnLinks = keeper;
+    }
+
     // ---- spawn requests ----
 
     /**
@@ -154,11 +162,43 @@ public final class NodeTable implements RemoteNode {
             }
             break;
         }
+        Pid keeper = spawnLinks;
+        if (link && reply && keeper != null && from.equals(RuntimeHooks.selfOrNull())) {
+            // BEAM answers a reply that finds its requester dead with the requester's own exit
+            // reason; the keeper, linked to the requester until then, hears that reason
+            watchedLinks.add(id);
+            Process.send(keeper, new SpawnLinks.Watch(from, id));
+            Process.link(keeper);
+        }
         try {
             route(node, new Outgoing(from, request, args));
         } catch (RuntimeException e) {
-            replied(node, id); // an argument that is not a term: nothing was sent
+            abandon(node, id); // an argument that is not a term: nothing was sent
             throw e;
+        }
+    }
+
+    /**
+     * A reply with {@code link}: links {@code child} to its requester, or, when the requester is
+     * gone, sends {@code child} the EXIT BEAM sends (the requester's reason when it was kept,
+     * else noproc). Reader thread.
+     */
+    void linkReply(Pid child, Pid requester, Ref id) {
+        Pid keeper = spawnLinks;
+        if (!watchedLinks.remove(id) || keeper == null) {
+            RuntimeHooks.linkFrom(child, requester);
+        } else if (RuntimeHooks.tryLinkFrom(child, requester)) {
+            Process.send(keeper, new SpawnLinks.Done(requester, id));
+        } else {
+            Process.send(keeper, new SpawnLinks.Orphan(requester, id, child));
+        }
+    }
+
+    /** Request {@code id} ended without a linked child: its requester need not be watched any more. */
+    void unwatch(Pid from, Ref id) {
+        Pid keeper = spawnLinks;
+        if (watchedLinks.remove(id) && keeper != null) {
+            Process.send(keeper, new SpawnLinks.Done(from, id));
         }
     }
 
@@ -175,7 +215,16 @@ public final class NodeTable implements RemoteNode {
 
     /** The requester of {@code id} stopped waiting: a reply that comes later is dropped. */
     public void abandon(Atom node, Ref id) {
-        replied(node, id);
+        Peer p = peers.get(node);
+        Pid from = null;
+        if (p != null) {
+            synchronized (p) {
+                from = p.spawning.remove(id);
+            }
+        }
+        if (from != null) {
+            unwatch(from, id);
+        }
     }
 
     /** The reply to a served request, sent by the new process {@code pid} itself before it runs anything. */
@@ -190,8 +239,11 @@ public final class NodeTable implements RemoteNode {
     }
 
     /** Tells the requesters of {@code spawning} (taken from a peer that went down) there is no process. */
-    private static void noconnection(Map<Ref, Pid> spawning) {
-        spawning.forEach((id, from) -> Process.send(from, new SpawnResult(id, null, SpawnResult.NOCONNECTION)));
+    private void noconnection(Map<Ref, Pid> spawning) {
+        spawning.forEach((id, from) -> {
+            unwatch(from, id);
+            Process.send(from, new SpawnResult(id, null, SpawnResult.NOCONNECTION));
+        });
     }
 
     // ---- outbound ----
