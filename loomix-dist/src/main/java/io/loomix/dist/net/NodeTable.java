@@ -168,7 +168,11 @@ public final class NodeTable implements RemoteNode {
             // reason; the keeper, linked to the requester until then, hears that reason
             watchedLinks.add(id);
             Process.send(keeper, new SpawnLinks.Watch(from, id));
-            Process.link(keeper);
+            try {
+                Process.link(keeper);
+            } catch (io.loomix.NoProcException stopping) {
+                // the node is stopping: the request will be answered noconnection
+            }
         }
         try {
             route(node, new Outgoing(from, request, args));

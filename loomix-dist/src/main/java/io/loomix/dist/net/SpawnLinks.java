@@ -70,7 +70,13 @@ final class SpawnLinks {
 
     private void handle(Object m) {
         switch (m) {
-            case Watch(Pid from, Ref id) -> pending.computeIfAbsent(from, k -> new HashSet<>()).add(id);
+            case Watch(Pid from, Ref id) -> {
+                pending.computeIfAbsent(from, k -> new HashSet<>()).add(id);
+                // the requester linked itself already; linking from here too keeps the link when
+                // a Done of its previous request was handled after it linked and before this Watch
+                // (a requester that is gone by now gives an Exit with noproc, after its real one)
+                Process.link(from);
+            }
             case Done(Pid from, Ref id) -> {
                 if (forget(from, id) && !reasons.containsKey(from)) {
                     Process.unlink(from);
@@ -89,10 +95,10 @@ final class SpawnLinks {
                 }
             }
             case Exit(Pid from, ExitReason reason) -> {
-                reasons.put(from, reason);
+                ExitReason first = reasons.computeIfAbsent(from, k -> reason); // not the noproc of a late link
                 List<Orphan> orphans = waiting.remove(from);
                 if (orphans != null) {
-                    orphans.forEach(o -> table.linkExit(from, o.child(), reason));
+                    orphans.forEach(o -> table.linkExit(from, o.child(), first));
                 }
                 tidy(from);
             }
