@@ -176,15 +176,27 @@ public final class RemoteSignals {
 
     /** LINK from a remote process; a dead or unknown target answers with an EXIT {@code noproc}. */
     public void linkFrom(Pid from, Pid to) {
-        Proc target = kernel.lookup(to);
-        if (target != null && target.addLink(from) != Proc.Linked.GONE) {
-            add(from.node(), new Link(to, from));
+        if (tryLinkFrom(from, to)) {
             return;
         }
         RemoteNode r = kernel.remote();
         if (r != null) {
             r.linkExit(to, from, ExitReason.NOPROC);
         }
+    }
+
+    /**
+     * A link from a remote process to {@code to}, or false, with no signal sent, when {@code to}
+     * is gone (distribution then says why itself: a spawn reply whose requester died sends the
+     * requester's own exit reason, not noproc).
+     */
+    public boolean tryLinkFrom(Pid from, Pid to) {
+        Proc target = kernel.lookup(to);
+        if (target != null && target.addLink(from) != Proc.Linked.GONE) {
+            add(from.node(), new Link(to, from));
+            return true;
+        }
+        return false;
     }
 
     /** UNLINK_ID from a remote process (distribution sends the acknowledgement). */

@@ -60,6 +60,48 @@ class SimultaneousConnectTest {
         }
     }
 
+    /**
+     * The other order of the same race: the peer's own attempt gets through first (this node,
+     * the smaller, accepts it with ok_simultaneous), and the peer then answers this node's attempt
+     * {@code alive} (it has a connection to us: the new one). dist_util answers is_pending: false,
+     * since this attempt is no longer the pending one, and the peer keeps the connection. Before,
+     * this node answered true, and a real erl then dropped the connection it had just made,
+     * with what was sent on it (a nodedown on both sides, and global's lost_connection to the
+     * rest of the cluster).
+     */
+    @RepeatedTest(3)
+    void anAliveAnswerAfterThePeersConnectionGotThroughKeepsThatConnection() throws Exception {
+        Atom me = Node.start("aalive", COOKIE, NodeOptions.DEFAULT.withEpmdPort(epmd.port()));
+        String host = me.name().substring(me.name().indexOf('@') + 1);
+        String fake = "zalive@" + host;
+        EpmdClient epmdClient = EpmdClient.local(epmd.port());
+        int ourPort = epmdClient.lookup("aalive").orElseThrow().port();
+        try (ServerSocket server = new ServerSocket(0);
+             var reg = epmdClient.register(new EpmdNode("zalive", server.getLocalPort(), false))) {
+            server.setSoTimeout((int) WAIT.toMillis());
+            Process.spawn(() -> Process.send(new Name(Atom.of("sink"), Atom.of(fake)), Atom.of("queued_before_alive")));
+            try (Socket theirs = server.accept()) {
+                theirs.setSoTimeout((int) WAIT.toMillis());
+                DataInputStream in = new DataInputStream(theirs.getInputStream());
+                in.readFully(new byte[in.readUnsignedShort()]); // send_name; the status waits
+                try (Socket ours = new Socket(InetAddress.getByName(host), ourPort)) {
+                    Handshake.initiate(ours, new Handshake.Identity(fake, DistFlags.LOOMIX | DistFlags.PUBLISHED, 1, COOKIE),
+                            me.name(), WAIT);
+                    theirs.getOutputStream().write(new byte[] {0, 6, 's', 'a', 'l', 'i', 'v', 'e'});
+                    theirs.getOutputStream().flush();
+                    byte[] answer = new byte[in.readUnsignedShort()];
+                    in.readFully(answer);
+                    assertEquals("sfalse", new String(answer, StandardCharsets.US_ASCII),
+                            "is_pending: this node's attempt is not the pending one any more");
+                    assertTrue(received(ours, "queued_before_alive"), "the queued message came on the peer's connection");
+                    Process.spawn(() -> Process.send(new Name(Atom.of("sink"), Atom.of(fake)), Atom.of("sent_after_alive")));
+                    assertTrue(received(ours, "sent_after_alive"), "the peer's connection is still this node's way to it");
+                    assertEquals(java.util.List.of(Atom.of(fake)), Node.list());
+                }
+            }
+        }
+    }
+
     /** Reads distribution frames until one holds {@code text} (true) or nothing more comes within WAIT. */
     private static boolean received(Socket s, String text) throws Exception {
         byte[] want = text.getBytes(StandardCharsets.UTF_8);

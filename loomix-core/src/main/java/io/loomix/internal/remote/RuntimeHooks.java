@@ -61,6 +61,11 @@ public final class RuntimeHooks {
         signals().linkFrom(from, to);
     }
 
+    /** As {@link #linkFrom}, but false (and nothing sent) when {@code to} is gone. */
+    public static boolean tryLinkFrom(Pid from, Pid to) {
+        return signals().tryLinkFrom(from, to);
+    }
+
     public static void unlinkFrom(Pid from, Pid to) {
         signals().unlinkFrom(from, to);
     }

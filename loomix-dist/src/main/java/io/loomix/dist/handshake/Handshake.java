@@ -90,10 +90,22 @@ public final class Handshake {
      */
     public static Result initiate(Socket socket, Identity me, String expectedPeer, Duration timeout)
             throws HandshakeException {
+        return initiate(socket, me, expectedPeer, timeout, () -> true);
+    }
+
+    /**
+     * As above; {@code stillPending} is dist_util's is_pending: asked when the peer answers
+     * {@code alive} (it still has a connection to us), true when this attempt is still this node's
+     * only way to the peer, so the peer drops its old connection. False when this node has taken
+     * a connection from the peer meanwhile (the two dialed each other and the peer's got through
+     * first): the attempt then ends {@link HandshakeException#superseded()} and the peer keeps that one.
+     */
+    public static Result initiate(Socket socket, Identity me, String expectedPeer, Duration timeout,
+                                  java.util.function.BooleanSupplier stillPending) throws HandshakeException {
         Handshake h = null;
         try {
             h = new Handshake(socket, me, timeout, expectedPeer);
-            return h.asInitiator();
+            return h.asInitiator(stillPending);
         } catch (HandshakeException e) {
             throw e;
         } catch (IOException e) {
@@ -122,15 +134,23 @@ public final class Handshake {
         return new HandshakeException(h == null ? peer : h.peer, why, e);
     }
 
-    private Result asInitiator() throws IOException {
+    private Result asInitiator(java.util.function.BooleanSupplier stillPending) throws IOException {
         send(nameMessage());
         stage = "before answering our name";
         byte[] status = receive();
         String s = status(status);
         switch (s) {
             case "ok", "ok_simultaneous" -> { }
-            case "alive" -> send("strue".getBytes(StandardCharsets.US_ASCII));
-            case "nok" -> throw fail("the peer is connecting to us at the same time and its attempt wins (nok)");
+            case "alive" -> {
+                boolean pending = stillPending.getAsBoolean();
+                sendStatus(Boolean.toString(pending));
+                if (!pending) {
+                    throw HandshakeException.superseded(peer, "the peer has a connection to us (alive), and it is"
+                            + " the one its own attempt made meanwhile: that one is kept");
+                }
+            }
+            case "nok" -> throw HandshakeException.superseded(peer,
+                    "the peer is connecting to us at the same time and its attempt wins (nok)");
             case "not_allowed" -> throw fail("the peer does not allow us to connect (not_allowed): check that our"
                     + " name and flags are acceptable to it");
             default -> throw fail("the peer answered with an unexpected status '" + s + "'");

@@ -125,13 +125,16 @@ final class Inbox implements Connection.Handler {
         }
         if (r.result() instanceof Pid pid) {
             if ((r.flags() & Control.SpawnReply.LINK) != 0) {
-                RuntimeHooks.linkFrom(pid, r.to());
+                table.linkReply(pid, r.to(), r.id());
+            } else {
+                table.unwatch(r.to(), r.id());
             }
             if ((r.flags() & Control.SpawnReply.MONITOR) != 0) {
                 RuntimeHooks.spawnMonitored(r.to(), pid, r.id());
             }
             guarded(() -> RuntimeHooks.send(r.to(), new SpawnResult(r.id(), pid, null)));
         } else {
+            table.unwatch(r.to(), r.id());
             Atom why = r.result() instanceof Atom a ? a : Atom.of("badarg");
             guarded(() -> RuntimeHooks.send(r.to(), new SpawnResult(r.id(), null, why)));
         }

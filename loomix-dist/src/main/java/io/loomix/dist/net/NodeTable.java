@@ -58,6 +58,9 @@ public final class NodeTable implements RemoteNode {
     private volatile Pid fallbackSender;
     private volatile Pid groupLeader;
     private volatile IncomingSpawn.Server spawnServer;
+    /** The {@link SpawnLinks} keeper, and the linked requests it watches (their requesters are linked to it). */
+    private volatile Pid spawnLinks;
+    private final java.util.Set<Ref> watchedLinks = ConcurrentHashMap.newKeySet();
     private volatile boolean stopped;
 
     /** A message waiting for its connection: the control message is chosen once the flags are known. */
@@ -109,6 +112,11 @@ public final class NodeTable implements RemoteNode {
         return spawnServer;
     }
 
+    /** Where linked spawn requests keep their requester's exit reason ({@link SpawnLinks}). */
+    void spawnLinks(Pid keeper) {
+        spawnLinks = keeper;
+    }
+
     // ---- spawn requests ----
 
     /**
@@ -154,11 +162,47 @@ public final class NodeTable implements RemoteNode {
             }
             break;
         }
+        Pid keeper = spawnLinks;
+        if (link && reply && keeper != null && from.equals(RuntimeHooks.selfOrNull())) {
+            // BEAM answers a reply that finds its requester dead with the requester's own exit
+            // reason; the keeper, linked to the requester until then, hears that reason
+            watchedLinks.add(id);
+            Process.send(keeper, new SpawnLinks.Watch(from, id));
+            try {
+                Process.link(keeper);
+            } catch (io.loomix.NoProcException stopping) {
+                // the node is stopping: the request will be answered noconnection
+            }
+        }
         try {
             route(node, new Outgoing(from, request, args));
         } catch (RuntimeException e) {
-            replied(node, id); // an argument that is not a term: nothing was sent
+            abandon(node, id); // an argument that is not a term: nothing was sent
             throw e;
+        }
+    }
+
+    /**
+     * A reply with {@code link}: links {@code child} to its requester, or, when the requester is
+     * gone, sends {@code child} the EXIT BEAM sends (the requester's reason when it was kept,
+     * else noproc). Reader thread.
+     */
+    void linkReply(Pid child, Pid requester, Ref id) {
+        Pid keeper = spawnLinks;
+        if (!watchedLinks.remove(id) || keeper == null) {
+            RuntimeHooks.linkFrom(child, requester);
+        } else if (RuntimeHooks.tryLinkFrom(child, requester)) {
+            Process.send(keeper, new SpawnLinks.Done(requester, id));
+        } else {
+            Process.send(keeper, new SpawnLinks.Orphan(requester, id, child));
+        }
+    }
+
+    /** Request {@code id} ended without a linked child: its requester need not be watched any more. */
+    void unwatch(Pid from, Ref id) {
+        Pid keeper = spawnLinks;
+        if (watchedLinks.remove(id) && keeper != null) {
+            Process.send(keeper, new SpawnLinks.Done(from, id));
         }
     }
 
@@ -175,7 +219,16 @@ public final class NodeTable implements RemoteNode {
 
     /** The requester of {@code id} stopped waiting: a reply that comes later is dropped. */
     public void abandon(Atom node, Ref id) {
-        replied(node, id);
+        Peer p = peers.get(node);
+        Pid from = null;
+        if (p != null) {
+            synchronized (p) {
+                from = p.spawning.remove(id);
+            }
+        }
+        if (from != null) {
+            unwatch(from, id);
+        }
     }
 
     /** The reply to a served request, sent by the new process {@code pid} itself before it runs anything. */
@@ -190,8 +243,11 @@ public final class NodeTable implements RemoteNode {
     }
 
     /** Tells the requesters of {@code spawning} (taken from a peer that went down) there is no process. */
-    private static void noconnection(Map<Ref, Pid> spawning) {
-        spawning.forEach((id, from) -> Process.send(from, new SpawnResult(id, null, SpawnResult.NOCONNECTION)));
+    private void noconnection(Map<Ref, Pid> spawning) {
+        spawning.forEach((id, from) -> {
+            unwatch(from, id);
+            Process.send(from, new SpawnResult(id, null, SpawnResult.NOCONNECTION));
+        });
     }
 
     // ---- outbound ----
@@ -344,12 +400,13 @@ public final class NodeTable implements RemoteNode {
             }
             socket = new Socket();
             socket.connect(new InetSocketAddress(host, found.get().port()), (int) settings.setupTime().toMillis());
-            Handshake.Result r = Handshake.initiate(socket, settings.identity(), node, settings.setupTime());
+            Handshake.Result r = Handshake.initiate(socket, settings.identity(), node, settings.setupTime(),
+                    () -> stillPending(p));
             up(p, socket, r);
         } catch (IOException e) {
             closeQuietly(socket);
             String why = e instanceof HandshakeException ? e.getMessage() : e.toString();
-            if (e instanceof HandshakeException h && h.getMessage().contains("(nok)")) {
+            if (e instanceof HandshakeException h && h.superseded()) {
                 awaitTheirs(p);
             } else {
                 LOG.log(System.Logger.Level.WARNING, "Connection attempt to node " + node + " failed: " + why);
@@ -359,7 +416,19 @@ public final class NodeTable implements RemoteNode {
     }
 
     /**
-     * The peer answered nok: it is dialing us at the same moment and its attempt wins. As erl's
+     * dist_util's is_pending, for a peer that answered alive: true unless a connection from the
+     * peer was accepted or is being accepted meanwhile (answering true would make the peer drop
+     * that connection, the one both sides are about to use, with what was sent on it).
+     */
+    private static boolean stillPending(Peer p) {
+        synchronized (p) {
+            return (p.conn == null || !p.conn.isOpen()) && !p.accepting;
+        }
+    }
+
+    /**
+     * The peer answered nok (or alive, and ours was superseded): it is dialing us at the same
+     * moment and its attempt wins. As erl's
      * dist_util does on nok, wait (still counted as dialing, so nothing queued for the peer is
      * dropped and no nodedown goes out) until that connection is up, for at most the setup time.
      */

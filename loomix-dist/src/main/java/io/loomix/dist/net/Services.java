@@ -27,6 +27,7 @@ public final class Services {
     private final List<Pid> pids = new ArrayList<>();
     private final List<Atom> names = new ArrayList<>();
     private Pid groupLeader;
+    private Pid spawnLinks;
 
     private Services() {}
 
@@ -50,6 +51,8 @@ public final class Services {
                 rex.accept(m, node);
                 return m != STOP;
             }, self);
+            s.spawnLinks = SpawnLinks.start(table);
+            table.spawnLinks(s.spawnLinks);
             s.groupLeader = Process.spawn(() -> {
                 for (Object m = Process.receive(); m != STOP; m = Process.receive()) {
                     io.accept(m);
@@ -86,6 +89,9 @@ public final class Services {
         }
         if (groupLeader != null) {
             Process.send(groupLeader, STOP);
+        }
+        if (spawnLinks != null) {
+            Process.send(spawnLinks, new SpawnLinks.Stop());
         }
     }
 

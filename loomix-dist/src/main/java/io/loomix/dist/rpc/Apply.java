@@ -40,6 +40,7 @@ import java.util.function.Function;
  * with the Java stack as Erlang frames, {@code Process.exit(R)} {@code exit:R}.
  */
 public final class Apply {
+    private static final System.Logger LOG = System.getLogger("io.loomix.dist");
     private static final Atom ERROR = Atom.of("error");
     private static final Atom EXIT = Atom.of("exit");
     private static final Atom THROW = Atom.of("throw");
@@ -130,6 +131,10 @@ public final class Apply {
                 && args.get(0) instanceof Atom m && args.get(1) instanceof Atom f && args.get(2) instanceof List<?> a) {
             return apply(m, f, List.copyOf(a));
         }
+        if (module.name().equals("erlang") && function.name().equals("apply") && args.size() == 2
+                && args.get(0) instanceof io.loomix.dist.term.Fun fun && args.get(1) instanceof List<?> a) {
+            return erlangFun(fun, List.copyOf(a));
+        }
         if (BUILTIN_MODULES.contains(module.name())) {
             Builtin b = BUILTINS.get(module.name() + ":" + function.name() + "/" + args.size());
             if (b != null) {
@@ -168,6 +173,26 @@ public final class Apply {
                 throw e.getCause();
             }
         });
+    }
+
+    /**
+     * {@code erlang:apply(Fun, Args)} with a fun made on an Erlang node ({@code spawn(Node, Fun)},
+     * {@code rpc:call(Node, erlang, apply, [Fun, Args])}, {@code erpc:call(Node, Fun)}). BEAM runs a
+     * fun only with its module loaded, and a Loomix node cannot load Erlang modules, so the
+     * answer is BEAM's for a module that cannot be loaded: {@code error:undef} with the stack
+     * {@code [{Fun, Args, []}, {erlang, apply, 2, []}]}, or first {@code {badarity, {Fun, Args}}}
+     * when the number of arguments is wrong (which BEAM checks before it looks for the code).
+     */
+    private static Outcome erlangFun(io.loomix.dist.term.Fun fun, List<Object> args) {
+        Tuple apply2 = Tuple.of(Atom.of("erlang"), Atom.of("apply"), 2L, List.of());
+        if (fun.arity() != args.size()) {
+            return new Raised(ERROR, Tuple.of(Atom.of("badarity"), Tuple.of(fun, args)), List.of(apply2));
+        }
+        LOG.log(System.Logger.Level.WARNING, "Erlang fun " + fun + " was called on this Loomix node, which cannot"
+                + " run it: it is code of the Erlang module '" + fun.module() + "', and a Loomix node cannot load Erlang"
+                + " modules. The call fails with undef, as on an erl node where that module cannot be loaded. Call a"
+                + " public static Java method as Module:Function(Args) instead, or run the fun on an erl node.");
+        return new Raised(ERROR, UNDEF, List.of(Tuple.of(fun, args, List.of()), apply2));
     }
 
     /** The term an {@link Outcome} gives as a process's exit reason when nobody catches it (Erlang's). */
@@ -291,7 +316,7 @@ public final class Apply {
      * global:resolve_it/4, {@code catch Method(Name, Pid1, Pid2)}: what an erl node calls here
      * through rpc when it resolves a name conflict for a pid of this node. global's own methods
      * run as global.erl runs them; {@code fun M:F/3} runs as {@code M:F(Name, Pid1, Pid2)} (a Java
-     * class here); an Erlang fun cannot run on this node and is caught as {@code undef}.
+     * class here); an Erlang fun cannot run on this node and is caught as {@code undef} (see {@link #erlangFun}).
      */
     private static Object resolveIt(List<Object> a) throws Throwable {
         if (!(a.get(2) instanceof io.loomix.Pid p1 && a.get(3) instanceof io.loomix.Pid p2)) {
@@ -304,6 +329,7 @@ public final class Apply {
         }
         List<Object> args = List.of(a.get(1), p1, p2);
         Outcome o = method instanceof Export e && e.arity() == 3 ? apply(e.module(), e.function(), args)
+                : method instanceof io.loomix.dist.term.Fun f ? erlangFun(f, args)
                 : new Raised(ERROR, UNDEF, List.of(frame("erlang", "apply", List.of(method, args))));
         return switch (o) {
             case Returned(Object v) -> v;
