@@ -210,6 +210,85 @@ class SchedulerTest {
     }
 
     /**
+     * A process that waits in receive between its slices is not a CPU-bound one: preempted (here:
+     * it computes until it has been preempted once, as a talking process is when the OS holds its
+     * carrier through the end of a slice), it must not go to the back of the shared queue behind
+     * every spinner. Counted in the spinners' slices while it does 20 such rounds: behind all of
+     * them, each round waits for about one slice of every spinner (20 x 40 per carrier); at the
+     * back of its own carrier's queue, for a slice or two.
+     */
+    @Test
+    void aProcessThatWaitsBetweenSlicesIsNotQueuedBehindEveryComputingOne() {
+        int carriers = io.loomix.internal.Kernel.get().schedulers();
+        int n = 40 * carriers;
+        int rounds = 20;
+        AtomicBoolean stop = new AtomicBoolean();
+        try {
+            long spinnerSlices = run(() -> {
+                Pid me = self();
+                List<Pid> spinners = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    spinners.add(spawn(() -> {
+                        computeForSlices(2);
+                        send(me, "warm");
+                        while (!stop.get()) {
+                            YieldPoint.poll();
+                        }
+                    }));
+                }
+                for (int i = 0; i < n; i++) {
+                    receive(m -> "warm".equals(m) ? m : null);
+                }
+                Pid worker = spawn(() -> {
+                    while ("go".equals(receive())) {
+                        computeForSlices(1);
+                        send(me, "done");
+                    }
+                });
+                Pid other = spawn(() -> {
+                    while ("go".equals(receive())) {
+                        // only there to be woken after the worker
+                    }
+                });
+                long before = slices(spinners);
+                for (int i = 0; i < rounds; i++) {
+                    // The second wake-up takes this carrier's runNext and queues the worker behind:
+                    // it then starts a slice of its own, as a talking process does after a slice ends.
+                    send(worker, "go");
+                    send(other, "go");
+                    receive(m -> "done".equals(m) ? m : null);
+                }
+                long during = slices(spinners) - before;
+                send(worker, "stop");
+                send(other, "stop");
+                return during;
+            });
+            assertTrue(spinnerSlices < (long) rounds * n / 4, "spinner slices while the worker did "
+                    + rounds + " rounds of one slice each: " + spinnerSlices + " (" + n + " spinners)");
+        } finally {
+            stop.set(true);
+        }
+    }
+
+    /** Runs yield points until this process has been preempted {@code slices} times. */
+    private static void computeForSlices(int slices) {
+        long until = info(self()).orElseThrow().reductions() + 4000L * slices;
+        while (info(self()).orElseThrow().reductions() < until) {
+            for (int i = 0; i < 1000; i++) {
+                YieldPoint.poll();
+            }
+        }
+    }
+
+    private static long slices(List<Pid> spinners) {
+        long total = 0;
+        for (Pid p : spinners) {
+            total += info(p).map(i -> i.reductions() / 4000).orElse(0L);
+        }
+        return total;
+    }
+
+    /**
      * Spawns {@code n} processes that each hold a carrier (no yield point in their loop) until
      * {@code release} is set, or 20 s have passed; returns once all of them run.
      */
