@@ -90,8 +90,6 @@ final class Carrier extends Thread {
     final ProcTable.FreeSlots freeSlots = new ProcTable.FreeSlots();
     /** Carrier thread only: set by a task that yields because its slice is over (see Scheduler.execute). */
     boolean preempted;
-    /** Carrier thread only: the preempted task's previous slice had ended in a preemption too. */
-    boolean preemptedComputing;
     /** Carrier thread only: the last task came from runNext. */
     private boolean fromNext;
     /** Carrier thread only: the running slice was preempted; its runNext task must not extend it. */

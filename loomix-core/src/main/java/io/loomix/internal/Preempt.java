@@ -65,15 +65,11 @@ public final class Preempt {
             requested = false;
         }
         Proc proc = Kernel.get().current();
-        boolean computing = false;
         if (proc != null) {
             proc.reductions += REDUCTIONS_PER_SLICE;
-            computing = proc.computing;
-            proc.computing = true;
             proc.checkExit();
         }
         carrier.preempted = true;
-        carrier.preemptedComputing = computing;
         Thread.yield();
         // If the yield did not unmount (a pinned thread), the flag must not misroute a later task.
         if (Scheduler.currentCarrierOrNull() instanceof Carrier now) {

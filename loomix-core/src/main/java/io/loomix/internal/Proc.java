@@ -107,11 +107,6 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
      * task in the wrong one of a carrier's two queues); see {@link Carrier#queueBehind}.
      */
     boolean started;
-    /**
-     * Own thread only: its last slice ended in a preemption and it has not waited in receive since,
-     * i.e. it computes rather than talks. Read as it is preempted again (Scheduler.execute).
-     */
-    boolean computing;
 
     Proc(Kernel kernel, Pid pid, Object body) {
         this(kernel, pid, body, null, Priority.NORMAL);
@@ -628,7 +623,6 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
             if (budget != null && budget.accounted) {
                 budget.parking();
             }
-            computing = false;
             LockSupport.park(this);
             // A waker has set RUNNING already; this covers spurious wake-ups. The next WAITING
             // store is volatile, so no fence is needed here.

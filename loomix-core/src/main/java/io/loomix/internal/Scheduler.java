@@ -146,15 +146,13 @@ final class Scheduler implements Executor {
             if (Thread.currentThread() == carrier) {
                 if (carrier.preempted) {
                     carrier.preempted = false;
-                    if ((carrier.ranFromNext() || !carrier.preemptedComputing) && !carrier.spare) {
-                        // It ran from runNext (a chain of message hand-offs used up the slice, not this
-                        // task alone), or it has waited in receive since it was last preempted (a
-                        // process that talks, whose slice ran out while the OS held its carrier, or
-                        // that computed for one slice). At the back of the shared queue it would wait
-                        // for every CPU-bound process (100 spinners: 60 ms and more); at the back of
-                        // this carrier's queue it starts a new slice after the tasks queued here. A
-                        // task that really is CPU-bound is preempted again before it waits, and goes
-                        // to the shared one then. Not on a spare: nobody steals from a spare's queue,
+                    if (carrier.ranFromNext() && !carrier.spare) {
+                        // It ran from runNext: a chain of message hand-offs used up the slice, not this
+                        // task alone. At the back of the shared queue it would wait for every CPU-bound
+                        // process (100 spinners: 60 ms and more); at the back of this carrier's queue
+                        // it starts a new slice after the tasks queued here. A task that really is
+                        // CPU-bound comes back from that queue, not runNext, and goes to the shared one
+                        // at its next preemption. Not on a spare: nobody steals from a spare's queue,
                         // and a spare that blocks next would strand the task (a preempted lock holder).
                         carrier.pushLocal(task);
                         return;
