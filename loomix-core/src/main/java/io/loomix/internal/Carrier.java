@@ -391,7 +391,7 @@ final class Carrier extends Thread {
                 IDLE.compareAndSet(this, true, false);
                 return task;
             }
-            if ((spins & 63) == 63 && pollNow()) {
+            if ((spins & 63) == 0 && pollNow()) {
                 // Input came: what it made runnable is in this carrier's queue.
                 task = findWork();
                 if (task != null) {

@@ -15,8 +15,9 @@ package io.loomix.internal.remote;
  */
 public interface IdlePoller {
     /**
-     * Handles whatever input is ready now, without waiting; does nothing if another thread is
-     * polling or awaiting. Returns whether anything was handled.
+     * Handles whatever is ready now (input, and output queued for the next poll), without
+     * waiting; reads nothing if another thread is polling or awaiting. Returns whether any input
+     * was handled.
      */
     boolean pollNow();
 

@@ -1,6 +1,7 @@
 package io.loomix.dist.net;
 
 import io.loomix.dist.handshake.Handshake;
+import io.loomix.internal.remote.RuntimeHooks;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -88,6 +89,8 @@ public final class Connection {
     private final ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean writerParked = new AtomicBoolean();
+    /** Polled mode: this connection waits in the poller's list of queues to write (see {@link #flushQueued}). */
+    private final AtomicBoolean flushPending = new AtomicBoolean();
     /** Held by whoever writes to the socket: the writer thread for a batch, or a sender writing directly. */
     private final ReentrantLock writeLock = new ReentrantLock();
     /** Where queued frames are gathered for one write; guarded by writeLock. */
@@ -253,10 +256,46 @@ public final class Connection {
         queue.offer(frame);
         if (mayWrite && writeLock.isLocked()) {
             // Whoever holds the lock looks at the queue again after letting go (writeQueued, the
-            // writer's loop) and writes this frame then: no wake-up of the writer thread.
+            // writer's loop, flushQueued) and writes this frame then: no wake-up of the writer thread.
+            return;
+        }
+        if (poller != null && !blocked && RuntimeHooks.selfOrNull() != null) {
+            // A process streams (or answers a burst of requests polled at once): its carrier, or
+            // another, writes the queue when it next looks for work, as BEAM's scheduler flushes a
+            // distribution port; no thread is woken per burst.
+            if (!flushPending.get() && flushPending.compareAndSet(false, true)) {
+                poller.flushLater(this);
+            }
             return;
         }
         wakeWriter();
+    }
+
+    /**
+     * Polled mode, on a carrier looking for work (or the ticker): writes what processes queued,
+     * without waiting; what the socket does not take goes to the writer thread.
+     */
+    void flushQueued() {
+        flushPending.set(false);
+        if (blocked) {
+            wakeWriter();
+            return;
+        }
+        if (queue.isEmpty() || closed.get() || !writeLock.tryLock()) {
+            return; // nothing waits, or the holder looks again after letting go
+        }
+        try {
+            drain(batch, Long.MAX_VALUE);
+        } catch (IOException e) {
+            close(closed.get() ? "closed" : "write failed: " + e.getMessage());
+        } finally {
+            writeLock.unlock();
+        }
+        if (blocked) {
+            wakeWriter();
+        } else if (!queue.isEmpty() && !flushPending.get() && flushPending.compareAndSet(false, true)) {
+            poller.flushLater(this); // queued by senders that saw the lock held: the next look writes it
+        }
     }
 
     /** Whether the caller is this connection's reader thread, or the carrier polling it now. */

@@ -39,6 +39,8 @@ final class DistPoller implements IdlePoller {
     private final ReentrantLock polling = new ReentrantLock();
     /** Connections to register, by the next thread to poll (registering while a select waits blocks on old JDKs). */
     private final ConcurrentLinkedQueue<Connection> joining = new ConcurrentLinkedQueue<>();
+    /** Connections whose senders queued frames for the next poll to write (see Connection#flushQueued). */
+    private final ConcurrentLinkedQueue<Connection> flushes = new ConcurrentLinkedQueue<>();
 
     private DistPoller(Selector selector) {
         this.selector = selector;
@@ -73,6 +75,22 @@ final class DistPoller implements IdlePoller {
         selector.wakeup();
     }
 
+    /** Queues {@code c}'s frames to be written by the next thread that polls. Any thread. */
+    void flushLater(Connection c) {
+        flushes.add(c);
+    }
+
+    /** Writes the queues of the connections waiting for it (a bounded number: senders may add more meanwhile). */
+    private void flush() {
+        for (int i = 0; i < 64; i++) {
+            Connection c = flushes.poll();
+            if (c == null) {
+                return;
+            }
+            c.flushQueued();
+        }
+    }
+
     /** A connection closed: the selector lets go of its socket at its next select. Any thread. */
     void removed() {
         selector.wakeup();
@@ -80,6 +98,7 @@ final class DistPoller implements IdlePoller {
 
     @Override
     public boolean pollNow() {
+        flush();
         if (!polling.tryLock()) {
             return false;
         }
@@ -107,6 +126,7 @@ final class DistPoller implements IdlePoller {
             return false;
         }
         try {
+            flush();
             register();
             int ready = nanos <= 0 ? selector.select() : selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos)));
             if (ready > 0) {

@@ -65,7 +65,7 @@ class ConnectionTest {
         ours.close();
     }
 
-    private void start(Duration tick) {
+    void start(Duration tick) {
         start(tick, 4096);
     }
 

@@ -69,6 +69,45 @@ class PolledConnectionTest extends ConnectionTest {
         assertTrue(connection.isOpen());
     }
 
+    /**
+     * Frames a process queues while it streams are written by a carrier when it next looks for
+     * work (or the ticker), not by the writer thread: all of them, in order, with no wake-up
+     * per burst. Two processes, so both carriers send.
+     */
+    @Test
+    void framesProcessesStreamAreWrittenInOrderByTheCarriers() throws Exception {
+        start(Duration.ofSeconds(60));
+        int each = 20_000;
+        var sent = new CountDownLatch(2);
+        for (int t = 0; t < 2; t++) {
+            byte id = (byte) t;
+            Process.spawn(() -> {
+                for (int i = 0; i < each; i++) {
+                    connection.send(new byte[] {0, 0, 0, 8, 0, 0, 0, id,
+                        (byte) (i >>> 24), (byte) (i >>> 16), (byte) (i >>> 8), (byte) i});
+                    if (i % 1000 == 999) {
+                        LockSupport.parkNanos(200_000); // the carrier looks for work: the queue is written
+                    }
+                }
+                sent.countDown();
+            });
+        }
+        peer.setSoTimeout(10_000);
+        int[] next = new int[2];
+        for (int got = 0; got < 2 * each; ) {
+            int len = fromUs.readInt();
+            if (len == 0) {
+                continue;
+            }
+            int t = fromUs.readInt();
+            int seq = fromUs.readInt();
+            assertEquals(next[t], seq, "process " + t + "'s frames out of order");
+            next[t]++;
+            got++;
+        }
+        assertTrue(sent.await(10, TimeUnit.SECONDS));
+    }
+
     private static byte[] bigFrame(int seq, int size) {
         byte[] f = new byte[4 + size];
         ByteBuffer.wrap(f).putInt(size).putInt(seq);
