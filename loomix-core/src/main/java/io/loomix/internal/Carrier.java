@@ -469,6 +469,11 @@ final class Carrier extends Thread {
                 scheduler.releaseAwait(this);
             }
         }
+        if (!idle) {
+            // Claimed meanwhile: its waker's unpark may have been used up by a park inside the
+            // poll (a lock's timed wait), so it must not be waited for.
+            return;
+        }
         if (nanos == 0) {
             LockSupport.park(this);
         } else {
