@@ -319,8 +319,9 @@ final class Scheduler implements Executor {
         Thread self = Thread.currentThread();
         for (Carrier c : carriers) {
             if (c != self && c.idle && c.claimWake()) {
-                if (c.awaitingPoll) {
-                    poller.wakeup();
+                IdlePoller p = poller;
+                if (c.awaitingPoll && p != null) {
+                    p.wakeup();
                 }
                 // Also when it awaits the poller: one that found the poller busy parks instead (a
                 // spare permit only makes a later park return at once).
