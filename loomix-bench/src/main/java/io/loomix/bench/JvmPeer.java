@@ -41,6 +41,12 @@ record JvmPeer(String name, String mainClass, List<String> jvmOptions, List<Stri
         } else if (onClassPath("io.loomix.agent.YieldPointClassLoader")) {
             options.addAll(flags("loomix.jvm.yieldPoints"));
         }
+        // Extra flags for the Loomix peer's JVMs (the dist workloads' second node inherits them),
+        // to compare settings: LOOMIX_BENCH_JVM_OPTS='-Dloomix.dist.carrierPoll=false' ./loomix bench ...
+        String extra = System.getenv("LOOMIX_BENCH_JVM_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            options.addAll(List.of(extra.trim().split("\\s+")));
+        }
         return new JvmPeer("loomix", "io.loomix.bench.LoomixBench", List.copyOf(options),
                 manyProcessesJvm ? flags("loomix.jvm.manyProcesses") : List.of());
     }

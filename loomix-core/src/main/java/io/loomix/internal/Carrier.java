@@ -5,6 +5,8 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 
+import io.loomix.internal.remote.IdlePoller;
+
 /**
  * One OS thread that runs processes' virtual threads. Only this thread pushes to its queues;
  * any carrier may take from them (stealing). See {@link Scheduler} for the policy.
@@ -82,6 +84,12 @@ final class Carrier extends Thread {
     private volatile long preemptAt = -1;
     /** Set while parked for want of work; cleared by whoever wakes it. */
     volatile boolean idle;
+    /** Set while this idle carrier waits in the poller (see {@link #rest}): a waker wakes the poller. */
+    volatile boolean awaitingPoll;
+    /** Carrier thread only: a poll runs on it now, between tasks (see {@link Scheduler#execute}). */
+    boolean polling;
+    /** Carrier thread only: tasks the running poll has made runnable here. */
+    private int polledTasks;
     /** The accounted process running now, if any: the ticker checks its heap limit mid-slice. */
     @SuppressWarnings("unused") // accessed through ACCOUNTEE
     private Proc accountee;
@@ -121,6 +129,18 @@ final class Carrier extends Thread {
             scheduler.wakeIdle();
         } else if (scheduler.deepSleepers() > 0) {
             // Nobody watches this carrier: wake one so the task cannot be stranded behind a busy one.
+            scheduler.wakeIdle();
+        }
+    }
+
+    /**
+     * Carrier thread only, while it polls: the first task a poll makes runnable waits here for
+     * this carrier, which runs it as soon as the poll returns (no wake-up); from the second on,
+     * an idle carrier is woken to share them.
+     */
+    void pushPolled(Runnable task) {
+        RuntimeFaults.offer(local, task);
+        if (++polledTasks > 1) {
             scheduler.wakeIdle();
         }
     }
@@ -371,6 +391,14 @@ final class Carrier extends Thread {
                 IDLE.compareAndSet(this, true, false);
                 return task;
             }
+            if ((spins & 63) == 0 && pollNow()) {
+                // Input came: what it made runnable is in this carrier's queue.
+                task = findWork();
+                if (task != null) {
+                    IDLE.compareAndSet(this, true, false);
+                    return task;
+                }
+            }
             if (Scheduler.IDLE_SPIN_YIELDS && (spins & 63) == 63) {
                 // A thread that needs a CPU (a dist reader or writer, another JVM's carrier) gets
                 // ours: with more threads than cores, spinning through their time slice doubled
@@ -385,7 +413,7 @@ final class Carrier extends Thread {
             scheduler.enterDeepSleep();
             try {
                 if (!scheduler.othersBusy(this)) {
-                    LockSupport.park(this);
+                    rest(0);
                     IDLE.compareAndSet(this, true, false);
                     return null;
                 }
@@ -393,8 +421,63 @@ final class Carrier extends Thread {
                 scheduler.leaveDeepSleep();
             }
         }
-        LockSupport.parkNanos(this, Scheduler.WATCH_NANOS);
+        rest(Scheduler.WATCH_NANOS);
         boolean woken = !IDLE.compareAndSet(this, true, false);
         return woken ? null : scheduler.stealStale(this);
+    }
+
+    /** Polls the installed poller once, without waiting; whether it handled any input. */
+    private boolean pollNow() {
+        IdlePoller p = scheduler.poller();
+        if (p == null) {
+            return false;
+        }
+        polling = true;
+        polledTasks = 0;
+        try {
+            return p.pollNow();
+        } finally {
+            polling = false;
+        }
+    }
+
+    /**
+     * Parks for {@code nanos} (0: until woken), or, if no other carrier does, waits in the
+     * poller for the same time: input then wakes this carrier and is handled here, and a waker
+     * ({@link Scheduler#wakeIdle}) wakes the poller.
+     */
+    private void rest(long nanos) {
+        IdlePoller p = scheduler.poller();
+        if (p != null && scheduler.claimAwait(this)) {
+            awaitingPoll = true;
+            try {
+                // After publishing awaitingPoll: a waker that claimed us before it saw it unparks only.
+                if (!idle) {
+                    return;
+                }
+                polling = true;
+                polledTasks = 0;
+                try {
+                    if (p.await(nanos)) {
+                        return;
+                    }
+                } finally {
+                    polling = false;
+                }
+            } finally {
+                awaitingPoll = false;
+                scheduler.releaseAwait(this);
+            }
+        }
+        if (!idle) {
+            // Claimed meanwhile: its waker's unpark may have been used up by a park inside the
+            // poll (a lock's timed wait), so it must not be waited for.
+            return;
+        }
+        if (nanos == 0) {
+            LockSupport.park(this);
+        } else {
+            LockSupport.parkNanos(this, nanos);
+        }
     }
 }

@@ -97,6 +97,11 @@ public final class Kernel {
         return remote;
     }
 
+    /** See {@link io.loomix.internal.remote.RuntimeHooks#installIdlePoller}. */
+    public boolean installIdlePoller(io.loomix.internal.remote.IdlePoller poller) {
+        return scheduler.installPoller(poller);
+    }
+
     /** What distribution calls when a peer signals a local process, or a peer is lost. */
     public RemoteSignals remoteSignals() {
         return remoteSignals;

@@ -133,6 +133,7 @@ public final class Preempt {
         } else if (requested && !scheduler.anyPreemptRequest()) {
             requested = false;
         }
+        scheduler.pollFromTicker();
         LockSupport.parkNanos(round.busy ? SLICE_NANOS : IDLE_TICK_NANOS);
     }
 

@@ -4,9 +4,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import io.loomix.Priority;
+import io.loomix.internal.remote.IdlePoller;
 
 /**
  * Runs processes' virtual threads on carrier threads of our own.
@@ -29,6 +31,12 @@ import io.loomix.Priority;
  * {@code ThreadBuilders.VirtualThreadBuilder(Executor)} constructor (see {@link JdkHooks}), which
  * needs {@code --add-opens java.base/java.lang=ALL-UNNAMED}. Without it, processes fall back to the
  * default scheduler, with a warning: everything works, but CPU-bound processes can starve others.
+ *
+ * <p>Input (distribution's sockets) can be polled by the carriers themselves through an
+ * {@link IdlePoller}: spinning carriers poll every few looks, one idle carrier at a time waits
+ * in the poller instead of parking, and the ticker polls once per tick in case every carrier is
+ * busy. A process that a poll on a carrier makes runnable goes to that carrier's own queue, so
+ * it runs there next with no thread woken.
  */
 final class Scheduler implements Executor {
     static final long WATCH_NANOS = 1_000_000;
@@ -84,6 +92,10 @@ final class Scheduler implements Executor {
     private boolean warnedSpareLimit;
 
     private final int carrierCount;
+    /** Input the idle carriers poll, if installed (see {@link IdlePoller}). */
+    private volatile IdlePoller poller;
+    /** The one carrier waiting in {@link IdlePoller#await}, or null. */
+    private final AtomicReference<Carrier> awaiter = new AtomicReference<>();
 
     Scheduler(int carrierCount) {
         this.carrierCount = carrierCount;
@@ -116,6 +128,36 @@ final class Scheduler implements Executor {
         return carriers.length > 0;
     }
 
+    /** See {@link io.loomix.internal.remote.RuntimeHooks#installIdlePoller}. */
+    boolean installPoller(IdlePoller p) {
+        if (!isCustom()) {
+            return false;
+        }
+        poller = p;
+        return true;
+    }
+
+    IdlePoller poller() {
+        return poller;
+    }
+
+    /** Whether {@code c} may wait in the poller: no other carrier does. */
+    boolean claimAwait(Carrier c) {
+        return awaiter.compareAndSet(null, c);
+    }
+
+    void releaseAwait(Carrier c) {
+        awaiter.compareAndSet(c, null);
+    }
+
+    /** Ticker: polls for input in case no carrier does (every one busy); a no-op while one awaits it. */
+    void pollFromTicker() {
+        IdlePoller p = poller;
+        if (p != null) {
+            p.pollNow();
+        }
+    }
+
     Thread newThread(Runnable body) {
         return threads.newThread(body);
     }
@@ -144,6 +186,11 @@ final class Scheduler implements Executor {
         Carrier carrier = currentCarrier();
         if (carrier != null && carrier.scheduler == this) {
             if (Thread.currentThread() == carrier) {
+                if (carrier.polling) {
+                    // Made runnable by input this carrier polled, between tasks: it runs here next.
+                    carrier.pushPolled(task);
+                    return;
+                }
                 if (carrier.preempted) {
                     carrier.preempted = false;
                     if (carrier.ranFromNext() && !carrier.spare) {
@@ -267,10 +314,17 @@ final class Scheduler implements Executor {
         deepSleepers.decrementAndGet();
     }
 
-    /** Wakes one idle carrier, if any, to take new work. */
+    /** Wakes one idle carrier other than the caller, if any, to take new work. */
     void wakeIdle() {
+        Thread self = Thread.currentThread();
         for (Carrier c : carriers) {
-            if (c.idle && c.claimWake()) {
+            if (c != self && c.idle && c.claimWake()) {
+                IdlePoller p = poller;
+                if (c.awaitingPoll && p != null) {
+                    p.wakeup();
+                }
+                // Also when it awaits the poller: one that found the poller busy parks instead (a
+                // spare permit only makes a later park return at once).
                 LockSupport.unpark(c);
                 return;
             }

@@ -100,7 +100,7 @@ public final class Node {
         NodeTable started = null;
         Services services = null;
         try {
-            listener = new ServerSocket(options.listenPort());
+            listener = NodeTable.listener(options.listenPort());
             EpmdNode me = new EpmdNode(alive, listener.getLocalPort(), false);
             EpmdClient epmd = EpmdClient.local(epmdPort);
             try {

@@ -30,6 +30,16 @@ public final class RuntimeHooks {
         kernel().installRemote(node);
     }
 
+    /**
+     * Installs the poller the scheduler's idle carriers consult (see {@link IdlePoller}); false
+     * when processes run on the JDK's default scheduler, which has no carriers of ours to poll
+     * with (the caller then reads its input on threads of its own). Once per JVM: a second
+     * poller replaces the first.
+     */
+    public static boolean installIdlePoller(IdlePoller poller) {
+        return kernel().installIdlePoller(poller);
+    }
+
     /** The calling process, or null when called outside one. */
     public static Pid selfOrNull() {
         return kernel().selfOrNull();

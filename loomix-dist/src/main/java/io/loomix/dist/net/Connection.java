@@ -1,11 +1,18 @@
 package io.loomix.dist.net;
 
 import io.loomix.dist.handshake.Handshake;
+import io.loomix.internal.remote.RuntimeHooks;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -24,8 +31,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * another thread on the way out: what a round trip waits for); a stream of them is queued for one
  * writer thread per connection, which gathers everything queued into one buffer and writes it at
  * once, so a burst of messages costs one system call, not one each. Frames from one thread are
- * written in the order it sent them. One reader thread reads frames and hands whole
- * messages to the {@link Handler}.
+ * written in the order it sent them. Whole messages go to the {@link Handler} in the order
+ * they came.
+ *
+ * <p>Reading: a socket made from a {@link SocketChannel} is read by the scheduler's carriers
+ * ({@link DistPoller}): after the handshake the channel turns non-blocking, and a frame is decoded
+ * and delivered on the carrier that found it ready. Writes are then non-blocking too: what the
+ * socket does not take at once waits, in order before anything later, for the writer thread,
+ * which waits until the socket can take more; no sender ever blocks on the socket. A plain
+ * {@link Socket} (or {@code -Dloomix.dist.carrierPoll=false}, or processes on the JDK's default
+ * scheduler) is read by a reader thread of its own and written with blocking writes.
  *
  * <p>Liveness as Erlang's net_ticktime T: every T/4 an idle writer sends a tick (an empty frame),
  * and a peer from which nothing arrived for four such intervals is dropped.
@@ -40,8 +55,10 @@ public final class Connection {
     static final long STREAM_GAP_NANOS = 50_000;
 
     /**
-     * What the connection hands upward; called on its reader thread (onClose: on whichever closes
-     * it). A message's bytes are the reader's buffer: read them before onMessage returns.
+     * What the connection hands upward; called on its reader thread or the carrier that polled it,
+     * one message at a time (onClose: on whichever closes it). A message's bytes are the reader's
+     * buffer: read them before onMessage returns. onMessage must not block: on a carrier it holds
+     * up the processes queued there and every other connection's input.
      */
     public interface Handler {
         /** A whole message; throwing ProtocolException closes the connection with its reason. */
@@ -72,6 +89,8 @@ public final class Connection {
     private final ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean writerParked = new AtomicBoolean();
+    /** Polled mode: this connection waits in the poller's list of queues to write (see {@link #flushQueued}). */
+    private final AtomicBoolean flushPending = new AtomicBoolean();
     /** Held by whoever writes to the socket: the writer thread for a batch, or a sender writing directly. */
     private final ReentrantLock writeLock = new ReentrantLock();
     /** Where queued frames are gathered for one write; guarded by writeLock. */
@@ -79,6 +98,25 @@ public final class Connection {
     private volatile Thread writer;
     private volatile Thread reader;
     private OutputStream out;
+    /** The non-blocking channel the carriers poll, or null (a reader thread reads the socket). */
+    private SocketChannel channel;
+    private DistPoller poller;
+    /** Polled mode: cuts the input into frames; the polling thread's. */
+    private FrameReader frameReader;
+    private Fragments fragments;
+    private final FrameReader.Sink polledFrames = (b, at, len) -> frame(fragments, b, at, len);
+    /** Polled mode: the thread that runs this connection's poll now (its answers are queued, as the reader's). */
+    private volatile Thread polledBy;
+    /**
+     * Polled mode, guarded by writeLock: bytes accepted for the socket that it did not take yet,
+     * in order; nothing else may be written before them. The writer thread writes them once the
+     * socket can take more.
+     */
+    private final ArrayDeque<ByteBuffer> unsent = new ArrayDeque<>();
+    /** Whether {@link #unsent} has anything (read without the lock by senders and the writer). */
+    private volatile boolean blocked;
+    /** Polled mode: where the writer waits until the socket takes more; the writer's. */
+    private volatile Selector writable;
     /** Guarded by writeLock: {@link #reads} and the time at the last socket write. */
     private volatile long readsAtLastWrite;
     private volatile long lastWrite;
@@ -102,20 +140,34 @@ public final class Connection {
         this.handler = Objects.requireNonNull(handler);
     }
 
-    /** Starts the reader, the writer and the ticks. */
+    /** Starts the reading (polled, or a reader thread), the writer and the ticks. */
     public void start() {
+        DistPoller p = socket.getChannel() != null ? DistPoller.shared() : null;
         try {
             socket.setSoTimeout(0);
             socket.setTcpNoDelay(true);
-            out = socket.getOutputStream();
+            if (p != null) {
+                // The handshake read exactly its own bytes (no read-ahead), so the channel starts at a frame.
+                socket.getChannel().configureBlocking(false);
+                channel = socket.getChannel();
+                frameReader = new FrameReader(options.maxMessage());
+                fragments = new Fragments(options.maxMessage());
+            } else {
+                out = socket.getOutputStream();
+            }
         } catch (IOException e) {
             close("cannot set up the socket: " + e);
             return;
         }
         writer = Thread.ofPlatform().daemon().name("loomix-dist-out-" + peer.peerName()).start(this::writeLoop);
-        Thread in = Thread.ofPlatform().daemon().name("loomix-dist-in-" + peer.peerName()).unstarted(this::readLoop);
-        reader = in; // before it runs: its answers to signals must see that they come from the reader
-        in.start();
+        if (p != null) {
+            poller = p;
+            p.add(this);
+        } else {
+            Thread in = Thread.ofPlatform().daemon().name("loomix-dist-in-" + peer.peerName()).unstarted(this::readLoop);
+            reader = in; // before it runs: its answers to signals must see that they come from the reader
+            in.start();
+        }
         long every = Math.max(1, options.tickTime().toMillis() / 4);
         ticking = TICKER.scheduleAtFixedRate(this::tick, every, every, TimeUnit.MILLISECONDS);
     }
@@ -153,18 +205,35 @@ public final class Connection {
      * (answering a signal) never writes itself, so two nodes whose buffers are full cannot both
      * stop reading.
      */
+    /**
+     * Writes a frame (its first four bytes the big-endian length of the rest), or queues it for the
+     * writer thread. Any thread; dropped when the connection is closed, as Erlang drops them.
+     *
+     * <p>A frame goes out on the caller's thread, one system call and no hand-over to the writer,
+     * when nothing is queued, nobody is writing, and the connection is not streaming: something
+     * was read since the last write (a request or a reply came) or nothing was written for
+     * {@link #STREAM_GAP_NANOS}. A sender that streams queues instead, and the writer turns
+     * its burst into few writes. A sender that finds another one writing queues its frame and
+     * wakes nobody: the one writing writes what was queued meanwhile, in one system call, once
+     * it has let go of the lock (16 processes spawning or calling on a peer at once batch their
+     * frames this way, without a hand-over to the writer thread per frame). With a reader thread,
+     * a direct write can block the caller while the peer's socket buffer is full, as BEAM
+     * suspends a process on a busy distribution port; polled, it never blocks (what the socket
+     * does not take goes to the writer thread). The reader (answering a signal) never writes
+     * itself, so two nodes whose buffers are full cannot both stop reading.
+     */
     public void send(byte[] frame) {
         if (closed.get()) {
             return;
         }
-        boolean mayWrite = writer != null && !streaming() && Thread.currentThread() != reader;
+        boolean mayWrite = writer != null && !streaming() && !blocked && !reading();
         if (mayWrite && queue.isEmpty() && writeLock.tryLock()) {
             boolean written = false;
             try {
                 try {
                     // the writer takes the lock before it drains, so an empty queue here means
-                    // every frame queued before this one is already on the socket
-                    if (queue.isEmpty()) {
+                    // every frame queued before this one is already on the socket (or in unsent)
+                    if (queue.isEmpty() && !blocked) {
                         writeDirect(frame);
                         written = true;
                     }
@@ -178,8 +247,8 @@ public final class Connection {
             } catch (RuntimeException | Error e) {
                 // An exit raised at a yield point in a process writing here: what others queued
                 // meanwhile, counting on it to look again, goes to the writer thread.
-                if (!queue.isEmpty() && writerParked.get() && writerParked.compareAndSet(true, false)) {
-                    LockSupport.unpark(writer);
+                if (!queue.isEmpty() || blocked) {
+                    wakeWriter();
                 }
                 throw e;
             }
@@ -187,9 +256,55 @@ public final class Connection {
         queue.offer(frame);
         if (mayWrite && writeLock.isLocked()) {
             // Whoever holds the lock looks at the queue again after letting go (writeQueued, the
-            // writer's loop) and writes this frame then: no wake-up of the writer thread.
+            // writer's loop, flushQueued) and writes this frame then: no wake-up of the writer thread.
             return;
         }
+        if (poller != null && !blocked && RuntimeHooks.selfOrNull() != null) {
+            // A process streams (or answers a burst of requests polled at once): its carrier, or
+            // another, writes the queue when it next looks for work, as BEAM's scheduler flushes a
+            // distribution port; no thread is woken per burst.
+            if (!flushPending.get() && flushPending.compareAndSet(false, true)) {
+                poller.flushLater(this);
+            }
+            return;
+        }
+        wakeWriter();
+    }
+
+    /**
+     * Polled mode, on a carrier looking for work (or the ticker): writes what processes queued,
+     * without waiting; what the socket does not take goes to the writer thread.
+     */
+    void flushQueued() {
+        flushPending.set(false);
+        if (blocked) {
+            wakeWriter();
+            return;
+        }
+        if (queue.isEmpty() || closed.get() || !writeLock.tryLock()) {
+            return; // nothing waits, or the holder looks again after letting go
+        }
+        try {
+            drain(batch, Long.MAX_VALUE);
+        } catch (IOException e) {
+            close(closed.get() ? "closed" : "write failed: " + e.getMessage());
+        } finally {
+            writeLock.unlock();
+        }
+        if (blocked) {
+            wakeWriter();
+        } else if (!queue.isEmpty() && !flushPending.get() && flushPending.compareAndSet(false, true)) {
+            poller.flushLater(this); // queued by senders that saw the lock held: the next look writes it
+        }
+    }
+
+    /** Whether the caller is this connection's reader thread, or the carrier polling it now. */
+    private boolean reading() {
+        Thread self = Thread.currentThread();
+        return self == reader || self == polledBy;
+    }
+
+    private void wakeWriter() {
         if (writerParked.get() && writerParked.compareAndSet(true, false)) {
             LockSupport.unpark(writer);
         }
@@ -201,6 +316,10 @@ public final class Connection {
      * hand-over to the writer thread).
      */
     private void writeQueued() {
+        if (blocked) {
+            wakeWriter(); // the socket took only part: the writer waits until it takes the rest
+            return;
+        }
         if (queue.isEmpty() || !writeLock.tryLock()) {
             return; // nothing waits, or the holder will look after letting go
         }
@@ -213,8 +332,8 @@ public final class Connection {
         } finally {
             writeLock.unlock();
         }
-        if (!queue.isEmpty() && writerParked.get() && writerParked.compareAndSet(true, false)) {
-            LockSupport.unpark(writer);
+        if (!queue.isEmpty() || blocked) {
+            wakeWriter();
         }
     }
 
@@ -225,7 +344,7 @@ public final class Connection {
     /** Holds writeLock. */
     private void writeDirect(byte[] frame) {
         try {
-            out.write(frame);
+            put(frame, 0, frame.length, true);
             writes++;
             socketWrites++;
             directWrites++;
@@ -233,6 +352,41 @@ public final class Connection {
         } catch (IOException e) {
             close(closed.get() ? "closed" : "write failed: " + e.getMessage());
         }
+    }
+
+    /**
+     * Holds writeLock: writes {@code b[off, off + len)}. Polled, without waiting: what the socket
+     * does not take now goes to {@link #unsent} (a copy, unless the caller hands the array over),
+     * behind anything there already; returns false then.
+     */
+    private boolean put(byte[] b, int off, int len, boolean owned) throws IOException {
+        if (channel == null) {
+            out.write(b, off, len);
+            return true;
+        }
+        ByteBuffer bb = ByteBuffer.wrap(b, off, len);
+        if (unsent.isEmpty()) {
+            channel.write(bb);
+            if (!bb.hasRemaining()) {
+                return true;
+            }
+        }
+        unsent.add(owned ? bb : ByteBuffer.wrap(Arrays.copyOfRange(b, bb.position(), off + len)));
+        blocked = true;
+        return false;
+    }
+
+    /** Holds writeLock: writes what waits in {@link #unsent}; whether all of it went. */
+    private boolean flushUnsent() throws IOException {
+        for (ByteBuffer head; (head = unsent.peek()) != null; ) {
+            channel.write(head);
+            if (head.hasRemaining()) {
+                return false;
+            }
+            unsent.poll();
+        }
+        blocked = false;
+        return true;
     }
 
     /** Holds writeLock. */
@@ -254,9 +408,16 @@ public final class Connection {
         } catch (IOException ignored) {
             // closing anyway
         }
-        Thread w = writer;
+        if (poller != null) {
+            poller.removed();
+        }
+        Selector w = writable;
         if (w != null) {
-            LockSupport.unpark(w);
+            w.wakeup();
+        }
+        Thread t = writer;
+        if (t != null) {
+            LockSupport.unpark(t);
         }
         queue.clear();
         handler.onClose(this, reason);
@@ -266,10 +427,10 @@ public final class Connection {
         byte[] buf = batch;
         try {
             while (!closed.get()) {
-                if (queue.isEmpty()) {
+                if (queue.isEmpty() && !blocked) {
                     writerParked.set(true);
                     // a frame queued between the look and the set saw no parked writer: look once more
-                    if (queue.isEmpty()) {
+                    if (queue.isEmpty() && !blocked) {
                         while (writerParked.get() && !closed.get()) {
                             LockSupport.park(this);
                         }
@@ -277,29 +438,61 @@ public final class Connection {
                     writerParked.set(false);
                     continue;
                 }
+                boolean stuck;
                 writeLock.lock();
                 try {
                     drain(buf, Long.MAX_VALUE);
+                    stuck = blocked;
                 } finally {
                     writeLock.unlock();
+                }
+                if (stuck) {
+                    awaitWritable();
                 }
             }
         } catch (IOException e) {
             close(closed.get() ? "closed" : "write failed: " + e.getMessage());
+        } finally {
+            Selector w = writable;
+            if (w != null) {
+                try {
+                    w.close();
+                } catch (IOException ignored) {
+                    // closing anyway
+                }
+            }
+        }
+    }
+
+    /** Writer thread, polled mode: waits until the socket can take more (or the connection closes). */
+    private void awaitWritable() throws IOException {
+        Selector w = writable;
+        if (w == null) {
+            w = Selector.open();
+            channel.register(w, SelectionKey.OP_WRITE);
+            writable = w;
+        }
+        if (!closed.get()) {
+            w.select(1_000);
+            w.selectedKeys().clear();
         }
     }
 
     /**
      * Writes what is queued, gathered into {@code buf}: one system call per buffer full, until the
-     * queue is empty or about {@code limit} bytes are written. Holds writeLock.
+     * queue is empty or about {@code limit} bytes are written. Polled, it stops where the socket
+     * takes no more (what it did not take waits in {@link #unsent}). Holds writeLock.
      */
     private void drain(byte[] buf, long limit) throws IOException {
+        if (channel != null && !flushUnsent()) {
+            return;
+        }
         int n = 0;
         long taken = 0;
         try {
             // The loop's only backward branch (where the agent puts a yield point, which may raise
             // an exit in a process that drains) comes after the frame taken is in buf or written.
-            while (taken < limit) {
+            while (taken < limit && !blocked) {
                 byte[] frame = queue.poll();
                 if (frame == null) {
                     break;
@@ -308,13 +501,14 @@ public final class Connection {
                 writes++;
                 if (n + frame.length > buf.length) {
                     if (n > 0) {
-                        out.write(buf, 0, n);
                         socketWrites++;
+                        int had = n;
                         n = 0;
+                        put(buf, 0, had, false);
                     }
                     if (frame.length > buf.length) {
-                        out.write(frame);
                         socketWrites++;
+                        put(frame, 0, frame.length, true);
                         continue;
                     }
                 }
@@ -327,11 +521,47 @@ public final class Connection {
         } finally {
             // Also when an exit was raised in the draining process: these are others' frames.
             if (n > 0) {
-                out.write(buf, 0, n);
                 socketWrites++;
+                put(buf, 0, n, false);
             }
         }
         wrote();
+    }
+
+    /**
+     * Polled mode, on the thread that polls (one at a time): reads what the socket has and hands
+     * each whole message to the handler; closes the connection at the end of the stream or on bad
+     * input, as the reader thread does.
+     */
+    void readReady(int maxReads) {
+        if (closed.get()) {
+            return;
+        }
+        polledBy = Thread.currentThread();
+        try {
+            if (!frameReader.read(channel, polledFrames, maxReads)) {
+                throw new java.io.EOFException();
+            }
+        } catch (ProtocolException e) {
+            LOG.log(System.Logger.Level.WARNING, "Closing the connection to " + peerName() + ": " + e.getMessage());
+            close("protocol error: " + e.getMessage());
+        } catch (IOException e) {
+            close(closed.get() ? "closed" : "connection lost: " + (e instanceof java.io.EOFException ? "closed by the peer" : e.getMessage()));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "Closing the connection to " + peerName() + " after an internal error", e);
+            close("internal error: " + e);
+        } finally {
+            polledBy = null;
+        }
+    }
+
+    SocketChannel channel() {
+        return channel;
+    }
+
+    /** Whether the carriers read this connection (rather than a reader thread); once started. */
+    boolean polled() {
+        return poller != null;
     }
 
     /**
@@ -397,6 +627,9 @@ public final class Connection {
     }
 
     private void frame(Fragments fragments, byte[] b, int at, int len) throws ProtocolException {
+        if (closed.get()) {
+            return; // closed by an earlier frame of the same read (or another thread): the rest is dropped
+        }
         reads++;
         if (len == 0) {
             return; // a tick

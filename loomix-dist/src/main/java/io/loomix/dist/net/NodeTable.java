@@ -22,6 +22,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -398,7 +401,7 @@ public final class NodeTable implements RemoteNode {
                 throw new HandshakeException(node, "epmd on " + host.getHostAddress() + " does not know '"
                         + node.substring(0, at) + "': the node is not running");
             }
-            socket = new Socket();
+            socket = newSocket();
             socket.connect(new InetSocketAddress(host, found.get().port()), (int) settings.setupTime().toMillis());
             Handshake.Result r = Handshake.initiate(socket, settings.identity(), node, settings.setupTime(),
                     () -> stillPending(p));
@@ -448,6 +451,30 @@ public final class NodeTable implements RemoteNode {
                 }
             }
         }
+    }
+
+    /**
+     * A server socket for {@link #listen} on {@code port} (0: any free one). Its sockets come from
+     * channels, which the carriers can poll (see {@link DistPoller}), unless that is turned off.
+     */
+    public static ServerSocket listener(int port) throws IOException {
+        if (!DistPoller.ENABLED) {
+            return new ServerSocket(port);
+        }
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        try {
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            channel.bind(new InetSocketAddress(port), 50);
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+        return channel.socket();
+    }
+
+    /** An unconnected socket for a connection attempt; from a channel, as {@link #listener}'s. */
+    private static Socket newSocket() throws IOException {
+        return DistPoller.ENABLED ? SocketChannel.open().socket() : new Socket();
     }
 
     /** Accepts connections until the server socket closes. */

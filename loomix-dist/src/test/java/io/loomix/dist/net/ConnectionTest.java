@@ -23,23 +23,37 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A connection against a raw socket peer that the test drives byte by byte. */
+/**
+ * A connection against a raw socket peer that the test drives byte by byte. Here over a plain
+ * socket, so read by a reader thread; {@link PolledConnectionTest} runs the same over a channel
+ * that the carriers poll.
+ */
 class ConnectionTest {
-    private Socket ours;
-    private Socket peer;
-    private DataInputStream fromUs;
-    private DataOutputStream toUs;
-    private final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
-    private Connection connection;
+    Socket ours;
+    Socket peer;
+    DataInputStream fromUs;
+    DataOutputStream toUs;
+    final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    Connection connection;
 
     @BeforeEach
     void pair() throws IOException {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            ours = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+            ours = connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()));
             peer = server.accept();
         }
         fromUs = new DataInputStream(peer.getInputStream());
         toUs = new DataOutputStream(peer.getOutputStream());
+    }
+
+    /** Our side's socket, connected to {@code to}. */
+    Socket connect(java.net.InetSocketAddress to) throws IOException {
+        return new Socket(to.getAddress(), to.getPort());
+    }
+
+    /** Whether the connections of this test class are read by the carriers. */
+    boolean polled() {
+        return false;
     }
 
     @AfterEach
@@ -51,11 +65,11 @@ class ConnectionTest {
         ours.close();
     }
 
-    private void start(Duration tick) {
+    void start(Duration tick) {
         start(tick, 4096);
     }
 
-    private void start(Duration tick, int maxMessage) {
+    void start(Duration tick, int maxMessage) {
         var result = new Handshake.Result("peer@host", DistFlags.LOOMIX, 1, DistFlags.LOOMIX);
         connection = new Connection(ours, result, new Connection.Options(tick, maxMessage), new Connection.Handler() {
             @Override
@@ -70,9 +84,10 @@ class ConnectionTest {
             }
         });
         connection.start();
+        assertEquals(polled(), connection.polled(), "read by the carriers");
     }
 
-    private Object next() throws InterruptedException {
+    Object next() throws InterruptedException {
         Object e = events.poll(10, TimeUnit.SECONDS);
         assertNotNull(e, "nothing happened within 10 s");
         return e;
