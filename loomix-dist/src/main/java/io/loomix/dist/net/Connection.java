@@ -542,14 +542,8 @@ public final class Connection {
             if (!frameReader.read(channel, polledFrames, maxReads)) {
                 throw new java.io.EOFException();
             }
-        } catch (ProtocolException e) {
-            LOG.log(System.Logger.Level.WARNING, "Closing the connection to " + peerName() + ": " + e.getMessage());
-            close("protocol error: " + e.getMessage());
-        } catch (IOException e) {
-            close(closed.get() ? "closed" : "connection lost: " + (e instanceof java.io.EOFException ? "closed by the peer" : e.getMessage()));
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "Closing the connection to " + peerName() + " after an internal error", e);
-            close("internal error: " + e);
+        } catch (IOException | RuntimeException e) {
+            readFailed(e);
         } finally {
             polledBy = null;
         }
@@ -605,14 +599,24 @@ public final class Connection {
                 frame(fragments, buf, start, len);
                 start += len;
             }
-        } catch (ProtocolException e) {
-            LOG.log(System.Logger.Level.WARNING, "Closing the connection to " + peerName() + ": " + e.getMessage());
-            close("protocol error: " + e.getMessage());
-        } catch (IOException e) {
-            close(closed.get() ? "closed" : "connection lost: " + (e instanceof java.io.EOFException ? "closed by the peer" : e.getMessage()));
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "Closing the connection to " + peerName() + " after an internal error", e);
-            close("internal error: " + e);
+        } catch (IOException | RuntimeException e) {
+            readFailed(e);
+        }
+    }
+
+    /** Closes the connection after a read failed, with the reason (and a log line for a bad peer or our bug). */
+    private void readFailed(Exception e) {
+        switch (e) {
+            case ProtocolException p -> {
+                LOG.log(System.Logger.Level.WARNING, "Closing the connection to " + peerName() + ": " + p.getMessage());
+                close("protocol error: " + p.getMessage());
+            }
+            case IOException io -> close(closed.get() ? "closed"
+                    : "connection lost: " + (io instanceof java.io.EOFException ? "closed by the peer" : io.getMessage()));
+            default -> {
+                LOG.log(System.Logger.Level.ERROR, "Closing the connection to " + peerName() + " after an internal error", e);
+                close("internal error: " + e);
+            }
         }
     }
 
