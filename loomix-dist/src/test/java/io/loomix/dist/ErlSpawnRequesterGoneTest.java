@@ -216,6 +216,7 @@ class ErlSpawnRequesterGoneTest {
                 Pid child = (Pid) t.get(1);
                 Ref watch = monitor(child);
                 // trapped in time: it reports the exit; else the exit killed it and the monitor says why
+                // (noproc when it was gone before the monitor: so trapAndReport traps before its hello)
                 got = receive(WAIT, m -> m instanceof Tuple r && r.get(0) == Atom.of("child_got") && r.get(1).equals(child)
                         ? r.get(2) : m instanceof Down d && d.ref().equals(watch) ? d : null,
                         () -> fail("the linked child neither reported nor ended"));

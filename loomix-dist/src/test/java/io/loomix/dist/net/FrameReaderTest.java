@@ -22,6 +22,7 @@ class FrameReaderTest {
     private static final class Pieces implements ReadableByteChannel {
         final ArrayDeque<ByteBuffer> pieces = new ArrayDeque<>();
         boolean eof;
+        int reads;
 
         void add(byte[] b, int from, int to) {
             pieces.add(ByteBuffer.wrap(Arrays.copyOfRange(b, from, to)));
@@ -29,6 +30,7 @@ class FrameReaderTest {
 
         @Override
         public int read(ByteBuffer dst) {
+            reads++;
             ByteBuffer head = pieces.peek();
             if (head == null) {
                 return eof ? -1 : 0;
@@ -130,17 +132,34 @@ class FrameReaderTest {
 
     @Test
     void readsStopAtTheLimitAndGoOnAtTheNextCall() throws Exception {
+        // an 8-byte buffer: each read fills the room it has, so only the limit ends the call
         byte[][] frames = {frame(2, 1), frame(2, 2), frame(2, 3)};
+        var reader = new FrameReader(1024, 8);
+        var in = new Pieces();
+        byte[] stream = concat(frames);
+        in.add(stream, 0, stream.length);
+        List<String> got = new ArrayList<>();
+        assertTrue(reader.read(in, into(got), 2));
+        assertEquals(bodies(frames[0], frames[1]), got);
+        assertEquals(2, in.reads);
+        assertTrue(reader.read(in, into(got), 2));
+        assertEquals(bodies(frames), got);
+    }
+
+    @Test
+    void aReadThatDoesNotFillItsRoomEndsTheCallWithoutAnotherSystemCall() throws Exception {
+        byte[][] frames = {frame(2, 1), frame(2, 2)};
         var reader = new FrameReader(1024);
         var in = new Pieces();
         for (byte[] f : frames) {
             in.add(f, 0, f.length);
         }
         List<String> got = new ArrayList<>();
-        assertTrue(reader.read(in, into(got), 2));
-        assertEquals(bodies(frames[0], frames[1]), got);
-        assertTrue(reader.read(in, into(got), 2));
-        assertEquals(bodies(frames), got);
+        assertTrue(reader.read(in, into(got), 100));
+        assertEquals(bodies(frames[0]), got);
+        assertEquals(1, in.reads, "no second read after a short one");
+        assertTrue(reader.read(in, into(got), 100));
+        assertEquals(bodies(frames), got, "the rest at the next call");
     }
 
     @Test
@@ -174,6 +193,8 @@ class FrameReaderTest {
         in.add(f, 0, f.length);
         in.eof = true;
         List<String> got = new ArrayList<>();
+        assertTrue(reader.read(in, into(got), 100), "a short read ends the call before the end is seen");
+        assertEquals(bodies(f), got);
         assertFalse(reader.read(in, into(got), 100));
         assertEquals(bodies(f), got);
     }
