@@ -92,12 +92,20 @@ final class Budget {
         SEQ.setRelease(this, s + 2);
     }
 
-    /** Waits until no slice runs: the previous one's carrier may still be finishing it. */
+    /**
+     * Waits until no slice runs: the previous one's carrier may still be finishing it. The
+     * sequence is read again after {@code running}: that carrier sets {@code running} to 0 inside
+     * its update, and a first read of the sequence taken before the update began would let this
+     * carrier start its own update over it (the sequence then stays odd for good).
+     */
     private void awaitPreviousSlice() {
         for (int spins = 0; ; spins++) {
             int s = (int) SEQ.getAcquire(this);
             if ((s & 1) == 0 && running == 0) {
-                return;
+                VarHandle.loadLoadFence();
+                if ((int) SEQ.getOpaque(this) == s) {
+                    return;
+                }
             }
             if (spins < 1_000) {
                 Thread.onSpinWait();
