@@ -148,6 +148,23 @@ public final class Kernel {
         return self("self()").pid;
     }
 
+    /**
+     * Whether the caller is a process that may be suspended now (distribution's busy limit): a
+     * live one, not one that is sending its last signals or has an exit signal waiting.
+     */
+    public boolean selfMaySuspend() {
+        Proc p = current();
+        return p != null && p.state() < Proc.EXITING && !p.exitPending();
+    }
+
+    /** The calling process dies here if an exit signal waits for it; outside a process, nothing happens. */
+    public void selfCheckExit() {
+        Proc p = current();
+        if (p != null) {
+            p.checkExit();
+        }
+    }
+
     Proc self(String operation) {
         Proc p = current();
         if (p == null) {

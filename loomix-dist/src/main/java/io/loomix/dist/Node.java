@@ -118,7 +118,7 @@ public final class Node {
             long flags = DistFlags.LOOMIX | (options.hidden() ? 0 : DistFlags.PUBLISHED);
             var table = new NodeTable(new NodeTable.Settings(
                     new Handshake.Identity(full, flags, reg.creation(), secret), epmdPort,
-                    new Connection.Options(options.tickTime(), options.maxMessage()), options.setupTime(),
+                    new Connection.Options(options.tickTime(), options.maxMessage(), options.busyLimit()), options.setupTime(),
                     options.registry()));
             RuntimeHooks.installRemote(table);
             started = table;

@@ -21,15 +21,17 @@ import java.util.Objects;
  * @param setupTime   how long a connection attempt (epmd, TCP, handshake) may take (net_setuptime)
  * @param maxMessage  the largest message accepted from a peer, in bytes; a larger one closes the connection
  * @param registry    which records travel as tagged tuples or Elixir structs (see {@link TermRegistry})
+ * @param busyLimit   Erlang's dist_buf_busy_limit ({@code +zdbbl}), in bytes: while more than this waits
+ *                    to be written to a peer, a process that sends to it is suspended
  */
 public record NodeOptions(boolean hidden, boolean longNames, int epmdPort, int listenPort, Duration tickTime,
-                          Duration setupTime, int maxMessage, TermRegistry registry) {
+                          Duration setupTime, int maxMessage, TermRegistry registry, int busyLimit) {
     /**
      * Visible, short names, epmd from the environment, 60 s ticks, 7 s setup, 64 MiB messages, the
-     * built-in term mapping.
+     * built-in term mapping, a 1 MiB busy limit.
      */
     public static final NodeOptions DEFAULT = new NodeOptions(false, false, -1, 0, Duration.ofSeconds(60),
-            Duration.ofSeconds(7), 64 << 20, TermRegistry.DEFAULT);
+            Duration.ofSeconds(7), 64 << 20, TermRegistry.DEFAULT, 1 << 20);
 
     public NodeOptions {
         Objects.requireNonNull(tickTime, "tickTime");
@@ -39,37 +41,45 @@ public record NodeOptions(boolean hidden, boolean longNames, int epmdPort, int l
             throw new IllegalArgumentException("ports are 1-65535 (listenPort may be 0 for any), got epmd "
                     + epmdPort + ", listen " + listenPort);
         }
+        if (busyLimit < 1024) {
+            throw new IllegalArgumentException("the busy limit must be at least 1024 bytes, was " + busyLimit);
+        }
     }
 
     public NodeOptions withHidden(boolean h) {
-        return new NodeOptions(h, longNames, epmdPort, listenPort, tickTime, setupTime, maxMessage, registry);
+        return new NodeOptions(h, longNames, epmdPort, listenPort, tickTime, setupTime, maxMessage, registry, busyLimit);
     }
 
     public NodeOptions withLongNames(boolean l) {
-        return new NodeOptions(hidden, l, epmdPort, listenPort, tickTime, setupTime, maxMessage, registry);
+        return new NodeOptions(hidden, l, epmdPort, listenPort, tickTime, setupTime, maxMessage, registry, busyLimit);
     }
 
     public NodeOptions withEpmdPort(int port) {
-        return new NodeOptions(hidden, longNames, port, listenPort, tickTime, setupTime, maxMessage, registry);
+        return new NodeOptions(hidden, longNames, port, listenPort, tickTime, setupTime, maxMessage, registry, busyLimit);
     }
 
     public NodeOptions withListenPort(int port) {
-        return new NodeOptions(hidden, longNames, epmdPort, port, tickTime, setupTime, maxMessage, registry);
+        return new NodeOptions(hidden, longNames, epmdPort, port, tickTime, setupTime, maxMessage, registry, busyLimit);
     }
 
     public NodeOptions withTickTime(Duration t) {
-        return new NodeOptions(hidden, longNames, epmdPort, listenPort, t, setupTime, maxMessage, registry);
+        return new NodeOptions(hidden, longNames, epmdPort, listenPort, t, setupTime, maxMessage, registry, busyLimit);
     }
 
     public NodeOptions withSetupTime(Duration t) {
-        return new NodeOptions(hidden, longNames, epmdPort, listenPort, tickTime, t, maxMessage, registry);
+        return new NodeOptions(hidden, longNames, epmdPort, listenPort, tickTime, t, maxMessage, registry, busyLimit);
     }
 
     public NodeOptions withRegistry(TermRegistry r) {
-        return new NodeOptions(hidden, longNames, epmdPort, listenPort, tickTime, setupTime, maxMessage, r);
+        return new NodeOptions(hidden, longNames, epmdPort, listenPort, tickTime, setupTime, maxMessage, r, busyLimit);
     }
 
     public NodeOptions withMaxMessage(int bytes) {
-        return new NodeOptions(hidden, longNames, epmdPort, listenPort, tickTime, setupTime, bytes, registry);
+        return new NodeOptions(hidden, longNames, epmdPort, listenPort, tickTime, setupTime, bytes, registry, busyLimit);
+    }
+
+    /** Erlang's {@code +zdbbl}: how many bytes may wait for a peer before its senders are suspended. */
+    public NodeOptions withBusyLimit(int bytes) {
+        return new NodeOptions(hidden, longNames, epmdPort, listenPort, tickTime, setupTime, maxMessage, registry, bytes);
     }
 }

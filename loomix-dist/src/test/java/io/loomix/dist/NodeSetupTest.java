@@ -44,6 +44,14 @@ class NodeSetupTest {
     }
 
     @Test
+    void theBusyLimitIsErlangsByDefaultAndATooSmallOneIsRefused() {
+        assertEquals(1 << 20, NodeOptions.DEFAULT.busyLimit(), "dist_buf_busy_limit's default, 1 MiB");
+        assertEquals(64 * 1024, NodeOptions.DEFAULT.withBusyLimit(64 * 1024).busyLimit());
+        var e = assertThrows(IllegalArgumentException.class, () -> NodeOptions.DEFAULT.withBusyLimit(100));
+        assertTrue(e.getMessage().contains("at least 1024 bytes"), e.getMessage());
+    }
+
+    @Test
     void namesAreCompletedWithTheHost() {
         String full = Node.fullName("a", false);
         assertTrue(full.startsWith("a@") && !full.substring(2).contains("."), full);

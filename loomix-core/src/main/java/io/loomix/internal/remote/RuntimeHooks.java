@@ -45,6 +45,20 @@ public final class RuntimeHooks {
         return kernel().selfOrNull();
     }
 
+    /**
+     * Whether the caller is a live process that may wait here (distribution suspends such a sender
+     * while a connection's output is over its busy limit, as BEAM does on a busy distribution port);
+     * false outside a process and in a process that is exiting.
+     */
+    public static boolean selfMaySuspend() {
+        return kernel().selfMaySuspend();
+    }
+
+    /** In a process: dies here if an exit signal waits for it (a wait outside receive honours a kill). */
+    public static void selfCheckExit() {
+        kernel().selfCheckExit();
+    }
+
     /** Whether {@code pid} belongs to this node's current incarnation. */
     public static boolean isLocal(Pid pid) {
         return kernel().isLocal(pid);

@@ -21,6 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -53,6 +54,8 @@ public final class Connection {
     private static final int BUFFER = 64 * 1024;
     /** A write this soon after the previous one, with nothing read between, is part of a stream. */
     static final long STREAM_GAP_NANOS = 50_000;
+    /** The longest a suspended sender parks before it looks at the backlog itself again. */
+    private static final long BUSY_PARK_NANOS = 100_000_000L;
 
     /**
      * What the connection hands upward; called on its reader thread or the carrier that polled it,
@@ -68,11 +71,25 @@ public final class Connection {
         void onClose(Connection c, String reason);
     }
 
-    /** @param tickTime Erlang's net_ticktime; @param maxMessage the largest message (or fragment set) accepted */
-    public record Options(Duration tickTime, int maxMessage) {
+    /**
+     * @param tickTime   Erlang's net_ticktime
+     * @param maxMessage the largest message (or fragment set) accepted
+     * @param busyLimit  Erlang's dist_buf_busy_limit: while more bytes than this wait for the socket,
+     *                   a process that sends on the connection is suspended until they drain
+     */
+    public record Options(Duration tickTime, int maxMessage, int busyLimit) {
+        /** BEAM's default dist_buf_busy_limit ({@code +zdbbl 1024}). */
+        public static final int DEFAULT_BUSY_LIMIT = 1 << 20;
         public static final Options DEFAULT = new Options(Duration.ofSeconds(60), 64 << 20);
 
+        public Options(Duration tickTime, int maxMessage) {
+            this(tickTime, maxMessage, DEFAULT_BUSY_LIMIT);
+        }
+
         public Options {
+            if (busyLimit < 1024) {
+                throw new IllegalArgumentException("the busy limit must be at least 1024 bytes, was " + busyLimit);
+            }
             if (tickTime.toMillis() < 4) {
                 throw new IllegalArgumentException("tick time must be at least 4 ms, was " + tickTime);
             }
@@ -87,6 +104,15 @@ public final class Connection {
     private final Options options;
     private final Handler handler;
     private final ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>();
+    /**
+     * Bytes handed to {@link #send} that are not on the socket yet (in {@link #queue} or
+     * {@link #unsent}): over {@link Options#busyLimit} the connection is busy, and processes that
+     * send on it wait in {@link #busyWaiters}.
+     */
+    private final AtomicLong backlog = new AtomicLong();
+    private final ConcurrentLinkedQueue<Thread> busyWaiters = new ConcurrentLinkedQueue<>();
+    /** How often a sender was suspended on this busy connection (BEAM's busy_dist_port events). */
+    private final AtomicLong busySuspensions = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean writerParked = new AtomicBoolean();
     /** Polled mode: this connection waits in the poller's list of queues to write (see {@link #flushQueued}). */
@@ -199,33 +225,28 @@ public final class Connection {
      * its burst into few writes. A sender that finds another one writing queues its frame and
      * wakes nobody: the one writing writes what was queued meanwhile, in one system call, once
      * it has let go of the lock (16 processes spawning or calling on a peer at once batch their
-     * frames this way, without a hand-over to the writer thread per frame). A direct write can
-     * block the caller while the peer's socket buffer is full, as BEAM suspends a process on a
-     * busy distribution port; the reader thread
-     * (answering a signal) never writes itself, so two nodes whose buffers are full cannot both
-     * stop reading.
-     */
-    /**
-     * Writes a frame (its first four bytes the big-endian length of the rest), or queues it for the
-     * writer thread. Any thread; dropped when the connection is closed, as Erlang drops them.
-     *
-     * <p>A frame goes out on the caller's thread, one system call and no hand-over to the writer,
-     * when nothing is queued, nobody is writing, and the connection is not streaming: something
-     * was read since the last write (a request or a reply came) or nothing was written for
-     * {@link #STREAM_GAP_NANOS}. A sender that streams queues instead, and the writer turns
-     * its burst into few writes. A sender that finds another one writing queues its frame and
-     * wakes nobody: the one writing writes what was queued meanwhile, in one system call, once
-     * it has let go of the lock (16 processes spawning or calling on a peer at once batch their
      * frames this way, without a hand-over to the writer thread per frame). With a reader thread,
-     * a direct write can block the caller while the peer's socket buffer is full, as BEAM
-     * suspends a process on a busy distribution port; polled, it never blocks (what the socket
-     * does not take goes to the writer thread). The reader (answering a signal) never writes
-     * itself, so two nodes whose buffers are full cannot both stop reading.
+     * a direct write can block the caller while the peer's socket buffer is full; polled, it never
+     * blocks (what the socket does not take goes to the writer thread). The reader (answering a
+     * signal) never writes itself, so two nodes whose buffers are full cannot both stop reading.
+     *
+     * <p>Busy: while more than {@link Options#busyLimit} bytes wait for the socket, a process that
+     * sends here is suspended after handing in its frame until they drain below the limit (or the
+     * connection closes), as BEAM suspends a process on a busy distribution port; an exit signal
+     * still ends it. Threads that are not processes, the reader, and a process sending its last
+     * signals as it exits are never suspended.
      */
     public void send(byte[] frame) {
         if (closed.get()) {
             return;
         }
+        offer(frame);
+        if (backlog.get() > options.busyLimit()) {
+            suspendWhileBusy();
+        }
+    }
+
+    private void offer(byte[] frame) {
         boolean mayWrite = writer != null && !streaming() && !blocked && !reading();
         if (mayWrite && queue.isEmpty() && writeLock.tryLock()) {
             boolean written = false;
@@ -253,6 +274,7 @@ public final class Connection {
                 throw e;
             }
         }
+        backlog.addAndGet(frame.length);
         queue.offer(frame);
         if (mayWrite && writeLock.isLocked()) {
             // Whoever holds the lock looks at the queue again after letting go (writeQueued, the
@@ -296,6 +318,49 @@ public final class Connection {
         } else if (!queue.isEmpty() && !flushPending.get() && flushPending.compareAndSet(false, true)) {
             poller.flushLater(this); // queued by senders that saw the lock held: the next look writes it
         }
+    }
+
+    /**
+     * A process that sent on a busy connection waits here until the backlog is back under the
+     * limit or the connection closes; the writer thread drains it meanwhile. Parks with a bound,
+     * so that a release it missed costs at most that long; a kill interrupts the park.
+     */
+    private void suspendWhileBusy() {
+        if (reading() || !RuntimeHooks.selfMaySuspend()) {
+            return;
+        }
+        Thread me = Thread.currentThread();
+        busyWaiters.add(me);
+        busySuspensions.incrementAndGet();
+        try {
+            while (backlog.get() > options.busyLimit() && !closed.get()) {
+                wakeWriter();
+                LockSupport.parkNanos(this, BUSY_PARK_NANOS);
+                Thread.interrupted(); // a kill interrupts: the check below ends the process
+                RuntimeHooks.selfCheckExit();
+            }
+        } finally {
+            busyWaiters.remove(me);
+        }
+    }
+
+    /** After bytes went to the socket, or on close: resumes the suspended senders if no longer busy. */
+    private void releaseBusy() {
+        if (!busyWaiters.isEmpty() && (backlog.get() <= options.busyLimit() || closed.get())) {
+            for (Thread t : busyWaiters) {
+                LockSupport.unpark(t);
+            }
+        }
+    }
+
+    /** Bytes waiting for the socket now. */
+    public long backlogBytes() {
+        return backlog.get();
+    }
+
+    /** How many times a process was suspended because this connection was busy. */
+    public long busySuspensions() {
+        return busySuspensions.get();
     }
 
     /** Whether the caller is this connection's reader thread, or the carrier polling it now. */
@@ -371,6 +436,7 @@ public final class Connection {
                 return true;
             }
         }
+        backlog.addAndGet(bb.remaining());
         unsent.add(owned ? bb : ByteBuffer.wrap(Arrays.copyOfRange(b, bb.position(), off + len)));
         blocked = true;
         return false;
@@ -379,13 +445,17 @@ public final class Connection {
     /** Holds writeLock: writes what waits in {@link #unsent}; whether all of it went. */
     private boolean flushUnsent() throws IOException {
         for (ByteBuffer head; (head = unsent.peek()) != null; ) {
+            int before = head.remaining();
             channel.write(head);
+            backlog.addAndGet(head.remaining() - before);
             if (head.hasRemaining()) {
+                releaseBusy();
                 return false;
             }
             unsent.poll();
         }
         blocked = false;
+        releaseBusy();
         return true;
     }
 
@@ -420,6 +490,7 @@ public final class Connection {
             LockSupport.unpark(t);
         }
         queue.clear();
+        releaseBusy();
         handler.onClose(this, reason);
     }
 
@@ -520,10 +591,12 @@ public final class Connection {
             throw e;
         } finally {
             // Also when an exit was raised in the draining process: these are others' frames.
+            backlog.addAndGet(-taken);
             if (n > 0) {
                 socketWrites++;
                 put(buf, 0, n, false);
             }
+            releaseBusy();
         }
         wrote();
     }

@@ -70,8 +70,12 @@ class ConnectionTest {
     }
 
     void start(Duration tick, int maxMessage) {
+        start(tick, maxMessage, Connection.Options.DEFAULT_BUSY_LIMIT);
+    }
+
+    void start(Duration tick, int maxMessage, int busyLimit) {
         var result = new Handshake.Result("peer@host", DistFlags.LOOMIX, 1, DistFlags.LOOMIX);
-        connection = new Connection(ours, result, new Connection.Options(tick, maxMessage), new Connection.Handler() {
+        connection = new Connection(ours, result, new Connection.Options(tick, maxMessage, busyLimit), new Connection.Handler() {
             @Override
             public void onMessage(Connection c, Inbound m) {
                 byte[] copy = java.util.Arrays.copyOfRange(m.bytes(), m.offset(), m.offset() + m.length());
