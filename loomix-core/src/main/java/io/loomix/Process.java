@@ -1,6 +1,7 @@
 package io.loomix;
 
 import io.loomix.internal.Kernel;
+import io.loomix.internal.Signals;
 
 import java.time.Duration;
 import java.util.List;
@@ -46,6 +47,7 @@ import java.util.function.Supplier;
  */
 public sealed class Process permits Loomix {
     private static final Kernel K = Kernel.get();
+    private static final Signals S = K.signals();
 
     /** Not instantiable; {@link Loomix} extends it only to offer the same methods under another name. */
     Process() {}
@@ -126,7 +128,7 @@ public sealed class Process permits Loomix {
             return result.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            K.exit(pid, ExitReason.KILL);
+            S.exit(pid, ExitReason.KILL);
             throw new ProcessFailedException(ExitReason.KILLED);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
@@ -428,23 +430,23 @@ public sealed class Process permits Loomix {
      *                         trapping caller gets {@code Exit(pid, noproc)} instead)
      */
     public static void link(Pid pid) {
-        K.link(pid);
+        S.link(pid);
     }
 
     /** Links the caller and a port, as {@link #link(Pid)}; a trapping caller sees {@code Exit(port.pid(), reason)}. */
     public static void link(Port port) {
-        K.link(Objects.requireNonNull(port, "link: port must not be null").pid());
+        S.link(Objects.requireNonNull(port, "link: port must not be null").pid());
     }
 
     /** Removes a link to a port. */
     public static void unlink(Port port) {
-        K.unlink(Objects.requireNonNull(port, "unlink: port must not be null").pid());
+        S.unlink(Objects.requireNonNull(port, "unlink: port must not be null").pid());
     }
 
     /** Erlang's {@code monitor(port, Port)}: when the port closes, {@link Down}{@code (ref, port, reason)} arrives. */
     public static Ref monitor(Port port) {
         Objects.requireNonNull(port, "monitor: port must not be null");
-        return K.monitorAs(port.pid(), port);
+        return S.monitorAs(port.pid(), port);
     }
 
     /**
@@ -453,7 +455,7 @@ public sealed class Process permits Loomix {
      * stays; an exit signal that arrived before kills a caller that does not trap exits, here.
      */
     public static void unlink(Pid pid) {
-        K.unlink(pid);
+        S.unlink(pid);
     }
 
     /**
@@ -461,12 +463,12 @@ public sealed class Process permits Loomix {
      * ({@code noproc} if it is already gone). Monitoring oneself does nothing.
      */
     public static Ref monitor(Pid pid) {
-        return K.monitor(pid);
+        return S.monitor(pid);
     }
 
     /** Watches the process registered as {@code name}; Down names the {@link Name}. */
     public static Ref monitor(Name name) {
-        return K.monitor(name);
+        return S.monitor(name);
     }
 
     /**
@@ -474,16 +476,16 @@ public sealed class Process permits Loomix {
      * ref an alias too, {@link MonitorOption#tag} makes the Down a {@link TaggedDown}.
      */
     public static Ref monitor(Pid pid, MonitorOption... options) {
-        return K.monitor(pid, options);
+        return S.monitor(pid, options);
     }
 
     /** {@link #monitor(Pid, MonitorOption...)} by name. */
     public static Ref monitor(Name name, MonitorOption... options) {
-        return K.monitor(name, options);
+        return S.monitor(name, options);
     }
 
     public static Ref monitor(String name) {
-        return K.monitor(Name.local(Kernel.notNull(name, "monitor: name")));
+        return S.monitor(Name.local(Kernel.notNull(name, "monitor: name")));
     }
 
     /**
@@ -492,7 +494,7 @@ public sealed class Process permits Loomix {
      * Down is already in the mailbox (where it stays; see {@link #demonitor(Ref, boolean)}).
      */
     public static boolean demonitor(Ref ref) {
-        return K.demonitor(ref, false);
+        return S.demonitor(ref, false);
     }
 
     /**
@@ -500,7 +502,7 @@ public sealed class Process permits Loomix {
      * if one is in the mailbox: afterwards no Down for {@code ref} is queued or will arrive.
      */
     public static boolean demonitor(Ref ref, boolean flush) {
-        return K.demonitor(ref, flush);
+        return S.demonitor(ref, flush);
     }
 
     /**
@@ -530,7 +532,7 @@ public sealed class Process permits Loomix {
      * unless it traps exits, in which case it receives {@link Exit}.
      */
     public static void exit(Pid pid, Object reason) {
-        K.exit(pid, ExitReason.of(reason));
+        S.exit(pid, ExitReason.of(reason));
     }
 
     /**
@@ -538,7 +540,7 @@ public sealed class Process permits Loomix {
      * only when sent by its owner; any other reason closes it with that reason, and kill kills it.
      */
     public static void exit(Port port, Object reason) {
-        K.exit(Objects.requireNonNull(port, "exit: port must not be null").pid(), ExitReason.of(reason));
+        S.exit(Objects.requireNonNull(port, "exit: port must not be null").pid(), ExitReason.of(reason));
     }
 
     /**

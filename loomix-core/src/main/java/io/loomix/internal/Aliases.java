@@ -59,7 +59,7 @@ final class Aliases {
             if (a.monitor()) {
                 Proc.Held held = a.owner().removeMonitor(ref);
                 if (held != null) {
-                    kernel.dropWatch(a.owner(), ref, held);
+                    kernel.signals().dropWatch(a.owner(), ref, held);
                 }
             }
         }

@@ -174,7 +174,7 @@ public final class PortDriver {
             return;
         }
         // Synchronous, as port_close/1: the port is gone (and its exit signals sent) when this returns.
-        Ref ref = K.monitor(port.pid());
+        Ref ref = K.signals().monitor(port.pid());
         K.send(port.pid(), new Close());
         K.receive(m -> m instanceof Down down && down.ref().equals(ref) ? m : null, -1, () -> null, ref);
     }
@@ -193,11 +193,11 @@ public final class PortDriver {
         }
         // Synchronous, as port_connect/2: the port is linked to the new owner when this returns, so
         // an owner that exits at once still closes the port with its own reason.
-        Ref ref = K.monitor(port.pid());
+        Ref ref = K.signals().monitor(port.pid());
         K.send(port.pid(), new Connect(newOwner, me, ref));
         K.receive(m -> m instanceof Connected c && c.ref().equals(ref)
                 || m instanceof Down down && down.ref().equals(ref) ? m : null, -1, () -> null, ref);
-        K.demonitor(ref, true);
+        K.signals().demonitor(ref, true);
     }
 
     public static PortInfo info(Port port) {
@@ -276,7 +276,7 @@ public final class PortDriver {
                     }
                     case Connect(Pid newOwner, Pid from, Ref ref) -> {
                         try {
-                            K.link(newOwner);
+                            K.signals().link(newOwner);
                         } catch (NoProcException e) {
                             throw K.exitSelf(ExitReason.NOPROC); // the new owner died before the link
                         }
@@ -340,7 +340,7 @@ public final class PortDriver {
             // The port closed under the read.
         } catch (IllegalStateException e) {
             // A packet length too large to hold: the stream cannot be framed any further.
-            K.exit(port.pid(), ExitReason.of(Atom.of("einval")));
+            K.signals().exit(port.pid(), ExitReason.of(Atom.of("einval")));
             return;
         }
         if (closed) {

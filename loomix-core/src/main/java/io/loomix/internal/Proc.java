@@ -698,15 +698,15 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
             kernel.aliases.dropAll(this, aliasRefs);
         }
         if (held != null) {
-            held.forEach((ref, h) -> kernel.dropWatch(this, ref, h));
+            held.forEach((ref, h) -> kernel.signals().dropWatch(this, ref, h));
         }
         if (linked != null) {
             for (Pid other : linked) {
-                kernel.linkExit(pid, other, reason);
+                kernel.signals().linkExit(pid, other, reason);
             }
         }
         if (watching != null) {
-            watching.forEach((ref, w) -> kernel.down(pid, w, ref, reason));
+            watching.forEach((ref, w) -> kernel.signals().down(pid, w, ref, reason));
         }
         kernel.table.remove(this);
         STATE.setVolatile(this, DEAD);
