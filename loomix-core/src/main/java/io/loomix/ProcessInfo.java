@@ -7,7 +7,8 @@ import java.util.List;
  * A moment's picture: the process keeps running while it is taken.
  *
  * @param pid              the process
- * @param status           {@code running} (or runnable), {@code waiting} (in receive), {@code exiting}
+ * @param status           {@code running} (or runnable), {@code waiting} (in receive), {@code suspended}
+ *                         (sending to a node whose connection is busy, as on BEAM), {@code exiting}
  * @param messageQueueLen  messages waiting in its mailbox
  * @param links            processes it is linked to
  * @param monitors         what it monitors: a {@link Pid}, or the {@link Name} it monitored by

@@ -160,6 +160,14 @@ public final class Kernel {
         return p != null && p.state() < Proc.EXITING && !p.exitPending();
     }
 
+    /** Marks the calling process suspended (outside receive, for distribution's busy limit) or not. */
+    public void selfSuspended(boolean on) {
+        Proc p = current();
+        if (p != null) {
+            p.suspended = on;
+        }
+    }
+
     /** The calling process dies here if an exit signal waits for it; outside a process, nothing happens. */
     public void selfCheckExit() {
         Proc p = current();

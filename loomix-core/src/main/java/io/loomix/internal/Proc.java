@@ -83,6 +83,8 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
     long reductions;
     /** Own thread only: terminate has run (at a yield point, or as the body ended). */
     private boolean terminated;
+    /** Own thread writes: it waits outside receive for a busy distribution connection (status {@code suspended}). */
+    volatile boolean suspended;
     /** Own thread only: a receive's clauses are running (a nested receive is refused). */
     private boolean matching;
     /** Receiver only: the receive marker, set by makeRef (see receive). */
@@ -713,7 +715,11 @@ final class Proc extends Mailbox implements Thread.UncaughtExceptionHandler {
     }
 
     String status() {
-        return switch (state) {
+        int s = state;
+        if (suspended && s < EXITING) {
+            return "suspended";
+        }
+        return switch (s) {
             case WAITING, HIBERNATED -> "waiting";
             case EXITING -> "exiting";
             case DEAD -> "exited";

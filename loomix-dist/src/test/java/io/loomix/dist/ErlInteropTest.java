@@ -161,6 +161,56 @@ class ErlInteropTest {
         }
     }
 
+    /**
+     * A frozen erl node (SIGSTOP) reads nothing: a Loomix process sending it 32 MiB is suspended,
+     * with status {@code suspended} as {@code process_info} says on BEAM, once more than the busy
+     * limit waits to be written; once erl runs again, every message arrives, in order.
+     */
+    @Test
+    void aProcessSendingToAFrozenErlNodeIsSuspendedAndAllItSentArrivesWhenItRunsAgain() throws Exception {
+        int chunks = 128;
+        try (Child erl = erl("f", "cookie1",
+                "register(sink, self()), io:format(\"ready~n\"),"
+                        + " Loop = fun L(N) -> receive {chunk, N, B} when byte_size(B) =:= 262144 -> L(N + 1);"
+                        + " {done, From} -> From ! {got, N} after 60000 -> io:format(\"stuck at ~p~n\", [N]) end end,"
+                        + " Loop(0), timer:sleep(infinity).")) {
+            erl.await("ready");
+            Atom f = Atom.of("f@" + HOST);
+            Name sink = Name.of("sink", f.name());
+            Object got = Process.run(() -> {
+                assertEquals(Atom.of("pong"), Node.ping(f));
+                Pid tester = Process.self();
+                Binary chunk = Binary.of(new byte[256 * 1024]);
+                ProcessHandle.of(erl.pid()).ifPresent(h -> {
+                    signal("STOP", h.pid());
+                    h.descendants().forEach(d -> signal("STOP", d.pid()));
+                });
+                Pid sender = Process.spawn(() -> {
+                    for (long i = 0; i < chunks; i++) {
+                        Process.send(sink, Tuple.of(Atom.of("chunk"), i, chunk));
+                    }
+                    Process.send(sink, Tuple.of(Atom.of("done"), tester));
+                });
+                try {
+                    long deadline = System.nanoTime() + WAIT.toNanos();
+                    while (!Process.info(sender).map(i -> i.status().equals("suspended")).orElse(false)) {
+                        assertTrue(System.nanoTime() < deadline, "the sender was not suspended: "
+                                + Process.info(sender).map(i -> i.status()).orElse("gone"));
+                        Process.receive(Duration.ofMillis(1), m -> null, () -> null);
+                    }
+                } finally {
+                    ProcessHandle.of(erl.pid()).ifPresent(h -> {
+                        h.descendants().forEach(d -> signal("CONT", d.pid()));
+                        signal("CONT", h.pid());
+                    });
+                }
+                return Process.receive(WAIT, m -> m instanceof Tuple t && t.get(0) == Atom.of("got") ? t : null,
+                        () -> "no answer from erl within " + WAIT);
+            });
+            assertEquals(Tuple.of(Atom.of("got"), (long) chunks), got, "erl got every chunk, in order");
+        }
+    }
+
     private static void signal(String sig, long pid) {
         try {
             new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).start().waitFor();

@@ -54,6 +54,11 @@ public final class RuntimeHooks {
         return kernel().selfMaySuspend();
     }
 
+    /** Marks the calling process suspended on a busy connection (its status then says so) or not. */
+    public static void selfSuspended(boolean on) {
+        kernel().selfSuspended(on);
+    }
+
     /** In a process: dies here if an exit signal waits for it (a wait outside receive honours a kill). */
     public static void selfCheckExit() {
         kernel().selfCheckExit();

@@ -332,6 +332,7 @@ public final class Connection {
         Thread me = Thread.currentThread();
         busyWaiters.add(me);
         busySuspensions.incrementAndGet();
+        RuntimeHooks.selfSuspended(true);
         try {
             while (backlog.get() > options.busyLimit() && !closed.get()) {
                 wakeWriter();
@@ -340,6 +341,7 @@ public final class Connection {
                 RuntimeHooks.selfCheckExit();
             }
         } finally {
+            RuntimeHooks.selfSuspended(false);
             busyWaiters.remove(me);
         }
     }
