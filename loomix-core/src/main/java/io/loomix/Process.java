@@ -559,12 +559,19 @@ public sealed class Process permits Loomix {
      * Whether {@code pid} is a live process on this node. A process that an exit signal is ending
      * (for instance right after {@code exit(pid, KILL)} returns) is not alive, as in Erlang, even if
      * its thread has not yet reached the yield point where it stops.
+     *
+     * @throws IllegalArgumentException for a pid of another node, as Erlang's badarg (a pid of an
+     *         earlier incarnation of this node is not alive)
      */
     public static boolean alive(Pid pid) {
         return K.isAlive(Kernel.notNull(pid, "alive: pid"));
     }
 
-    /** Erlang's {@code process_info/1}: empty when the process is not alive (see {@link #alive}). */
+    /**
+     * Erlang's {@code process_info/1}: empty when the process is not alive (see {@link #alive}).
+     *
+     * @throws IllegalArgumentException for a pid of another node, as Erlang's badarg
+     */
     public static Optional<ProcessInfo> info(Pid pid) {
         return Optional.ofNullable(K.info(Kernel.notNull(pid, "info: pid")));
     }

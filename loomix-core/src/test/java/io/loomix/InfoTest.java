@@ -9,6 +9,21 @@ import static io.loomix.Process.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 class InfoTest {
+    /**
+     * is_process_alive/1 and process_info/1 of another node's pid raise badarg in Erlang; one of an
+     * earlier incarnation of this node is simply not alive.
+     */
+    @Test
+    void anotherNodesPidIsRefusedAndAnEarlierIncarnationsIsNotAlive() {
+        Pid remote = new Pid(Atom.of("other@host"), 42, 0, 7);
+        var e = assertThrows(IllegalArgumentException.class, () -> alive(remote));
+        assertTrue(e.getMessage().contains("other@host"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> info(remote));
+        Pid earlier = new Pid(LocalNode.name(), 42, 0, LocalNode.creation() + 1);
+        assertFalse(alive(earlier));
+        assertTrue(info(earlier).isEmpty());
+    }
+
     @Test
     void infoDescribesAWaitingProcess() {
         run(() -> {

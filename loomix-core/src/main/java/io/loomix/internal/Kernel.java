@@ -485,12 +485,26 @@ public final class Kernel {
 
     // ---- introspection ----
 
+    /**
+     * Erlang's rule for is_process_alive/1 and process_info/1: a pid of another node is
+     * {@code badarg}; one of an earlier incarnation of this node is simply not alive.
+     */
+    private void requireThisNode(Pid pid, String operation) {
+        if (!isLocal(pid) && !Nodes.isLocalNode(pid.node())) {
+            throw new IllegalArgumentException(operation + ": " + pid + " is a process of node " + pid.node()
+                    + ", and only this node's processes can be inspected (Erlang raises badarg too);"
+                    + " ask that node, for instance with Rpc.call");
+        }
+    }
+
     public boolean isAlive(Pid pid) {
+        requireThisNode(pid, "alive");
         Proc p = lookup(pid);
         return p != null && p.isAlive();
     }
 
     public ProcessInfo info(Pid pid) {
+        requireThisNode(pid, "info");
         Proc p = lookup(pid);
         if (p == null || p.state() == Proc.DEAD || p.pendingExit() != null) {
             return null;
