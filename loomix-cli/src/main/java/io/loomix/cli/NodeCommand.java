@@ -1,6 +1,7 @@
 package io.loomix.cli;
 
 import io.loomix.Atom;
+import io.loomix.dist.Gossip;
 import io.loomix.dist.Node;
 import io.loomix.dist.NodeOptions;
 import io.loomix.observer.Observer;
@@ -14,13 +15,17 @@ import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code ./loomix node --sname NAME | --name NAME@HOST [--cookie C] [--hidden] [--observer PORT] [--main CLASS args...]}:
+ * {@code ./loomix node --sname NAME | --name NAME@HOST [--cookie C] [--hidden] [--observer PORT] [--autocluster ...] [--main CLASS args...]}:
  * a node that stays up until the JVM is halted or gets SIGTERM, when it unregisters from epmd;
- * {@code --observer PORT} serves its observer on that port of the loopback interface (0: any free one).
+ * {@code --observer PORT} serves its observer on that port of the loopback interface (0: any free one);
+ * {@code --autocluster} joins every node that gossips on the network ({@link Gossip}, libcluster's
+ * Gossip strategy), with {@code --autocluster-if ADDR}, {@code --autocluster-port P} and
+ * {@code --autocluster-secret S} for its interface, port and secret.
  */
 final class NodeCommand {
     private static final String USAGE = "usage: ./loomix node --sname NAME | --name NAME[@HOST] [--cookie C] [--hidden]"
-            + " [--observer PORT] [--cp PATH] [--main CLASS args...]";
+            + " [--observer PORT] [--autocluster [--autocluster-if ADDR] [--autocluster-port P] [--autocluster-secret S]]"
+            + " [--cp PATH] [--main CLASS args...]";
 
     private NodeCommand() {}
 
@@ -31,6 +36,7 @@ final class NodeCommand {
         boolean hidden = false;
         String main = null;
         Integer observerPort = null;
+        Gossip.Options gossip = null;
         String[] mainArgs = new String[0];
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -41,7 +47,21 @@ final class NodeCommand {
                 }
                 case "--cookie" -> cookie = value(args, i++, a);
                 case "--hidden" -> hidden = true;
-                case "--observer" -> observerPort = port(value(args, i++, a));
+                case "--observer" -> observerPort = port(value(args, i++, a), a + " (0: any free one)");
+                case "--autocluster" -> gossip = gossip != null ? gossip : Gossip.Options.DEFAULT;
+                case "--autocluster-if", "--autocluster-port", "--autocluster-secret" -> {
+                    String v = value(args, i++, a);
+                    Gossip.Options g = gossip != null ? gossip : Gossip.Options.DEFAULT;
+                    try {
+                        gossip = switch (a) {
+                            case "--autocluster-if" -> g.onInterface(v);
+                            case "--autocluster-port" -> g.withPort(port(v, a));
+                            default -> g.withSecret(v);
+                        };
+                    } catch (IllegalArgumentException e) {
+                        fail(a + ": " + e.getMessage());
+                    }
+                }
                 case "--main" -> {
                     main = value(args, i++, a);
                     mainArgs = Arrays.copyOfRange(args, i + 1, args.length);
@@ -70,6 +90,9 @@ final class NodeCommand {
         if (observerPort != null) {
             startObserver(observerPort);
         }
+        if (gossip != null) {
+            startGossip(gossip);
+        }
         System.out.flush();
         if (main != null) {
             runMain(main, mainArgs);
@@ -78,6 +101,17 @@ final class NodeCommand {
             halted.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void startGossip(Gossip.Options options) {
+        try {
+            Gossip.start(options);
+            System.out.println("autocluster: gossiping on " + options.group().getHostAddress() + ":" + options.port()
+                    + (options.onInterface() == null ? "" : " via " + options.onInterface().getHostAddress())
+                    + (options.secret() == null ? "" : ", encrypted"));
+        } catch (java.io.IOException | RuntimeException e) {
+            System.err.println("loomix node: autocluster could not start: " + e.getMessage() + "; the node runs without it");
         }
     }
 
@@ -110,7 +144,7 @@ final class NodeCommand {
         }
     }
 
-    private static int port(String text) {
+    private static int port(String text, String option) {
         try {
             int port = Integer.parseInt(text);
             if (port >= 0 && port <= 65535) {
@@ -119,7 +153,7 @@ final class NodeCommand {
         } catch (NumberFormatException notANumber) {
             // told below
         }
-        fail("--observer needs a port from 0 to 65535 (0: any free port), got '" + text + "'");
+        fail(option + " needs a port from 0 to 65535, got '" + text + "'");
         return -1;
     }
 

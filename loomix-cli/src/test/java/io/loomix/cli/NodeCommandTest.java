@@ -32,13 +32,7 @@ class NodeCommandTest {
         Process node = null;
         try {
             awaitListening(epmdPort);
-            String java = ProcessHandle.current().info().command().orElse("java");
-            var builder = new ProcessBuilder(List.of(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-                    "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-                    "-cp", classPath(), Main.class.getName(),
-                    "node", "--sname", "clinode", "--cookie", "c", "--observer", "0")).redirectErrorStream(true);
-            builder.environment().put("ERL_EPMD_PORT", Integer.toString(epmdPort));
-            node = builder.start();
+            node = loomixNode(epmdPort, "--sname", "clinode", "--cookie", "c", "--observer", "0");
             var out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
             for (int skipped = 0; line != null && !line.startsWith("loomix node") && skipped < 50; skipped++) {
@@ -70,6 +64,68 @@ class NodeCommandTest {
             epmd.destroyForcibly();
             epmd.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * {@code loomix node --autocluster} on the loopback interface: a node of this JVM that gossips on
+     * the same group and port finds it and connects, with no name given either way.
+     */
+    @Test
+    void anAutoclusterNodeIsFoundByAnotherThatGossips() throws Exception {
+        int epmdPort;
+        int gossipPort;
+        try (var s = new ServerSocket(0); var d = new java.net.DatagramSocket(0)) {
+            epmdPort = s.getLocalPort();
+            gossipPort = d.getLocalPort();
+        }
+        Process epmd = new ProcessBuilder("epmd", "-port", Integer.toString(epmdPort)).redirectErrorStream(true).start();
+        Process node = null;
+        try {
+            awaitListening(epmdPort);
+            node = loomixNode(epmdPort, "--sname", "auto1", "--cookie", "c",
+                    "--autocluster", "--autocluster-if", "127.0.0.1", "--autocluster-port", Integer.toString(gossipPort));
+            var out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+            String line = out.readLine();
+            for (int skipped = 0; line != null && !line.startsWith("autocluster") && skipped < 50; skipped++) {
+                line = out.readLine();
+            }
+            assertEquals("autocluster: gossiping on 233.252.1.32:" + gossipPort + " via 127.0.0.1", line);
+            io.loomix.dist.Node.start("auto2", "c", io.loomix.dist.NodeOptions.DEFAULT.withEpmdPort(epmdPort));
+            try {
+                io.loomix.dist.Gossip.start(io.loomix.dist.Gossip.Options.DEFAULT.withPort(gossipPort)
+                        .onInterface("127.0.0.1").withMaxInterval(Duration.ofMillis(200)));
+                Object up = io.loomix.Process.run(() -> {
+                    io.loomix.dist.Node.monitorAll();
+                    if (io.loomix.dist.Node.list().stream().anyMatch(n -> n.name().startsWith("auto1@"))) {
+                        return "connected";
+                    }
+                    return io.loomix.Process.receive(Duration.ofSeconds(30), m -> m instanceof io.loomix.dist.NodeUp u
+                            && u.node().name().startsWith("auto1@") ? "connected" : null, () -> "no NodeUp of auto1 in 30 s");
+                });
+                assertEquals("connected", up);
+            } finally {
+                io.loomix.dist.Gossip.stop();
+                io.loomix.dist.Node.stop();
+            }
+        } finally {
+            if (node != null) {
+                node.destroyForcibly();
+                node.waitFor(10, TimeUnit.SECONDS);
+            }
+            epmd.destroyForcibly();
+            epmd.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** {@code loomix node ARGS} in a JVM of its own, on the epmd at {@code epmdPort}; stdout and stderr merged. */
+    private static Process loomixNode(int epmdPort, String... args) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        var cmd = new java.util.ArrayList<>(List.of(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "--add-opens", "java.management/sun.management=ALL-UNNAMED", "-cp", classPath(), Main.class.getName(), "node"));
+        cmd.addAll(List.of(args));
+        var builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+        builder.environment().put("ERL_EPMD_PORT", Integer.toString(epmdPort));
+        return builder.start();
     }
 
     /** The test's own classes and dependencies as a class path: the tests may run on the module path. */

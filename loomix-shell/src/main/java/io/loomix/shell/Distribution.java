@@ -19,6 +19,14 @@ public interface Distribution {
      */
     String start(String name, boolean longNames, String cookie);
 
+    /**
+     * Joins every node that gossips on the network (the talk's autocluster): for {@code --autocluster}.
+     * Returns what to tell the user.
+     */
+    default String autocluster() {
+        throw new UnsupportedOperationException("this distribution has no autocluster");
+    }
+
     /** This node's name. */
     String node();
 

@@ -5,6 +5,7 @@ import io.loomix.Pid;
 import io.loomix.code.Code;
 import io.loomix.code.NlServer;
 import io.loomix.code.Peer;
+import io.loomix.dist.Gossip;
 import io.loomix.dist.Node;
 import io.loomix.dist.NodeOptions;
 
@@ -25,6 +26,17 @@ public final class NodeDistribution implements Distribution {
         // Spawn requests and rpc from other nodes find the modules c() and nl loaded here first.
         Node.classResolver(module -> Code.server().currentClass(module).orElse(null));
         return node.toString();
+    }
+
+    @Override
+    public String autocluster() {
+        try {
+            Gossip.start(Gossip.Options.DEFAULT);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("autocluster could not start: " + e.getMessage(), e);
+        }
+        return "autocluster: gossiping on " + Gossip.Options.DEFAULT.group().getHostAddress() + ":"
+                + Gossip.Options.DEFAULT.port();
     }
 
     @Override

@@ -21,7 +21,7 @@ public final class ShellMain {
 
     private ShellMain() {}
 
-    record Options(String name, boolean longNames, String cookie, String eval) {}
+    record Options(String name, boolean longNames, String cookie, String eval, boolean autocluster) {}
 
     public static void main(String[] args) throws IOException {
         Options options;
@@ -60,6 +60,13 @@ public final class ShellMain {
             if (dist.isPresent()) {
                 try {
                     node = dist.get().start(options.name(), options.longNames(), options.cookie());
+                    if (options.autocluster()) {
+                        try {
+                            dist.get().autocluster(); // silent when it works, as iex with libcluster is
+                        } catch (RuntimeException e) {
+                            System.err.println("loomix shell: " + e.getMessage() + "; the node runs without it");
+                        }
+                    }
                 } catch (RuntimeException e) {
                     if (promptShown) {
                         System.out.println(); // below the early prompt
@@ -107,10 +114,11 @@ public final class ShellMain {
     }
 
     static final String USAGE = """
-            usage: ./loomix shell [--sname NAME | --name NAME@HOST] [--cookie COOKIE] [--eval 'SNIPPETS']
+            usage: ./loomix shell [--sname NAME | --name NAME@HOST] [--cookie COOKIE] [--autocluster] [--eval 'SNIPPETS']
               --sname NAME        make this node distributed as NAME@thishost (needs loomix-dist)
               --name NAME@HOST    the same with a full host name
               --cookie COOKIE     the cookie other nodes must present
+              --autocluster       join every node that gossips on the network (libcluster's Gossip strategy)
               --eval 'SNIPPETS'   evaluate Java snippets (several statements allowed), print the results, exit""";
 
     /** Returns null for --help. */
@@ -119,12 +127,14 @@ public final class ShellMain {
         boolean longNames = false;
         String cookie = null;
         String eval = null;
+        boolean autocluster = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
                 case "--help", "-h" -> {
                     return null;
                 }
+                case "--autocluster" -> autocluster = true;
                 case "--sname", "--name", "--cookie", "--eval" -> {
                     if (i + 1 >= args.length) {
                         throw new IllegalArgumentException(a + " needs a value");
@@ -152,6 +162,9 @@ public final class ShellMain {
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
-        return new Options(name, longNames, cookie, eval);
+        if (autocluster && name == null) {
+            throw new IllegalArgumentException("--autocluster needs a distributed node: add --sname NAME or --name NAME@HOST");
+        }
+        return new Options(name, longNames, cookie, eval, autocluster);
     }
 }

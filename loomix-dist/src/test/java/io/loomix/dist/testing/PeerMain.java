@@ -41,6 +41,11 @@ public final class PeerMain {
             }
         });
         Process.register("victim", victim);
+        Integer gossipPort = Integer.getInteger("peer.gossipPort");
+        if (gossipPort != null) {
+            io.loomix.dist.Gossip.start(io.loomix.dist.Gossip.Options.DEFAULT.withPort(gossipPort)
+                    .onInterface("127.0.0.1").withMaxInterval(java.time.Duration.ofMillis(200)));
+        }
         System.out.println("ready " + me.name());
         System.out.flush();
         while (System.in.read() >= 0) {
@@ -52,10 +57,18 @@ public final class PeerMain {
 
     /** The command that runs a peer with the tests' classpath. */
     public static java.util.List<String> command(String name, String cookie, int epmdPort) {
+        return command(name, cookie, epmdPort, new String[0]);
+    }
+
+    /** The same, with JVM options such as {@code -Dpeer.gossipPort=N} (the peer then gossips on 127.0.0.1). */
+    public static java.util.List<String> command(String name, String cookie, int epmdPort, String... jvmOptions) {
         String javaBin = ProcessHandle.current().info().command().orElse("java");
-        return java.util.List.of(javaBin, "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-Dloomix.strict=true",
-                "-cp", classPath(), PeerMain.class.getName(), name, cookie,
-                Integer.toString(epmdPort));
+        var cmd = new java.util.ArrayList<>(java.util.List.of(javaBin, "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "-Dloomix.strict=true"));
+        cmd.addAll(java.util.List.of(jvmOptions));
+        cmd.addAll(java.util.List.of("-cp", classPath(), PeerMain.class.getName(), name, cookie,
+                Integer.toString(epmdPort)));
+        return cmd;
     }
 
     /** The tests' class path, plus the module path the build may have put the modules on. */
