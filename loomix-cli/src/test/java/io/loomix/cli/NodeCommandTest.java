@@ -118,7 +118,7 @@ class NodeCommandTest {
     }
 
     /** {@code loomix node ARGS} in a JVM of its own, on the epmd at {@code epmdPort}; stdout and stderr merged. */
-    private static Process loomixNode(int epmdPort, String... args) throws IOException {
+    static Process loomixNode(int epmdPort, String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         var cmd = new java.util.ArrayList<>(List.of(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED",
                 "--add-opens", "java.management/sun.management=ALL-UNNAMED", "-cp", classPath(), Main.class.getName(), "node"));
@@ -129,14 +129,14 @@ class NodeCommandTest {
     }
 
     /** The test's own classes and dependencies as a class path: the tests may run on the module path. */
-    private static String classPath() {
+    static String classPath() {
         return java.util.stream.Stream.of(System.getProperty("java.class.path"), System.getProperty("jdk.module.path"))
                 .filter(p -> p != null && !p.isEmpty())
                 .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 
     /** epmd says nothing once it listens: try until it answers (bounded). */
-    private static void awaitListening(int port) throws IOException {
+    static void awaitListening(int port) throws IOException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (true) {
             try (var s = new Socket("127.0.0.1", port)) {
