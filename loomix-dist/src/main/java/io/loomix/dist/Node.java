@@ -163,14 +163,15 @@ public final class Node {
     }
 
     /**
-     * Stops distribution: closes every connection, unregisters from epmd, returns the node to
-     * {@code nonode@nohost}. Pids made meanwhile stay valid local pids.
+     * Stops distribution: ends the node's {@link Gossip}, closes every connection, unregisters
+     * from epmd, returns the node to {@code nonode@nohost}. Pids made meanwhile stay valid local pids.
      */
     public static synchronized void stop() {
         Running r = running;
         if (r == null) {
             return;
         }
+        Gossip.stop(); // its heartbeats would name a node that is gone
         running = null;
         r.services.stop();
         r.table.stop();

@@ -117,6 +117,14 @@ class GossipErlTest {
     }
 
     @Test
+    void stoppingTheNodeEndsItsGossip() throws Exception {
+        Gossip.start(options());
+        assertEquals(true, Process.whereis("loomix_gossip").isPresent());
+        Node.stop();
+        assertEquals(false, Process.whereis("loomix_gossip").isPresent(), "gossip outlived its node");
+    }
+
+    @Test
     void twoLoomixJvmsFindEachOther() throws Exception {
         try (Child peer = Child.start(Map.of(), PeerMain.command("gpeer", "cookie1", epmd.port(),
                 "-Dpeer.gossipPort=" + port))) {
