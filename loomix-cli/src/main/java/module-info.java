@@ -8,4 +8,5 @@ module io.loomix.cli {
     requires io.loomix.dist;
     requires io.loomix.observer;
     requires io.loomix.otp; // Grepex, the talk's second demo
+    requires java.management; // the cluster demo starts its nodes with this JVM's options
 }

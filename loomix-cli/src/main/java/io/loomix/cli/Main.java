@@ -10,7 +10,13 @@ public final class Main {
         String command = args.length == 0 ? "demo" : args[0];
         String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
         switch (command) {
-            case "demo" -> Demo.main(rest);
+            case "demo" -> {
+                if (rest.length > 0 && rest[0].equals("cluster")) {
+                    ClusterDemo.main(rest);
+                } else {
+                    Demo.main(rest);
+                }
+            }
             case "epmd" -> System.exit(EpmdCommand.run(rest));
             case "node" -> NodeCommand.run(rest);
             default -> {

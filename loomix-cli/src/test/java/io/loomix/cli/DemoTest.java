@@ -31,4 +31,38 @@ class DemoTest {
         assertTrue(out.contains("sum 49,995,000"), out);
         assertTrue(out.trim().endsWith("== done =="), out);
     }
+
+    /** {@code ./loomix demo cluster} in a JVM of its own (it starts two more), on a private epmd. */
+    @Test
+    void theClusterDemoRunsEveryStep() throws Exception {
+        int epmdPort;
+        try (var s = new java.net.ServerSocket(0)) {
+            epmdPort = s.getLocalPort();
+        }
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        var builder = new ProcessBuilder(javaBin, "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "--add-opens", "java.management/sun.management=ALL-UNNAMED", "-cp", NodeCommandTest.classPath(),
+                Main.class.getName(), "demo", "cluster").redirectErrorStream(true);
+        builder.environment().put("ERL_EPMD_PORT", Integer.toString(epmdPort)); // the demo starts an embedded epmd there
+        Process demo = builder.start();
+        var output = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(demo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                return e.toString();
+            }
+        });
+        try {
+            String out = output.get(110, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(out.contains("found and connected: [node2@"), out);
+            assertTrue(out.contains(":rpc.call(node2, Grepex, :search, [[\"elixir\"], self()]) = 1"), out);
+            assertTrue(out.contains("lifespan.md: Linking connects one process to another"), out);
+            assertTrue(out.contains("distribution.md: epmd -names lists the nodes of a host"), out);
+            assertTrue(out.contains("nodedown: node3@"), out);
+            assertTrue(out.trim().endsWith("== done =="), out);
+        } finally {
+            demo.destroyForcibly();
+            demo.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
 }
