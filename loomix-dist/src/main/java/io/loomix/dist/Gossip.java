@@ -61,6 +61,8 @@ public final class Gossip {
     private static final Atom NODE = Atom.of("node");
     private static final String REGISTERED = "loomix_gossip";
     private static final DecodeLimits HEARTBEAT_LIMITS = new DecodeLimits(4, 1, 0);
+    /** Past this many node names heard, only names that are atoms already are read: atoms are never freed. */
+    static final int MAX_NAMES = 1_000;
     /** How long a node whose connection failed (another cookie, gone) is not tried again. */
     private static final Duration RETRY_AFTER = Duration.ofSeconds(30);
 
@@ -261,6 +263,7 @@ public final class Gossip {
     private static void listen(DatagramChannel channel, Options o, Pid gossip) {
         ByteBuffer buf = ByteBuffer.allocate(65_536);
         Atom self = Node.self();
+        Set<Atom> names = new HashSet<>();
         while (true) {
             buf.clear();
             try {
@@ -269,7 +272,14 @@ public final class Gossip {
                 throw Process.exit(Atom.of("closed"));
             }
             byte[] packet = Arrays.copyOf(buf.array(), buf.position());
-            heardFrom(packet, o.secret()).filter(n -> !n.equals(self)).ifPresent(n -> Process.send(gossip, new Heard(n)));
+            heardFrom(packet, o.secret(), names.size() < MAX_NAMES).filter(n -> !n.equals(self)).ifPresent(n -> {
+                if (names.add(n) && names.size() == MAX_NAMES) {
+                    LOG.log(System.Logger.Level.WARNING, "Gossip: " + MAX_NAMES + " node names heard; from now on only"
+                            + " names that are atoms already are read (a flood of names would fill the atom table,"
+                            + " which is never freed: gossip with a secret on a network you do not trust)");
+                }
+                Process.send(gossip, new Heard(n));
+            });
         }
     }
 
@@ -295,6 +305,11 @@ public final class Gossip {
 
     /** The node a packet is a heartbeat of; empty for anything else (another secret, garbage). */
     static Optional<Atom> heardFrom(byte[] packet, String secret) {
+        return heardFrom(packet, secret, true);
+    }
+
+    /** The same; unless {@code newName}, only a node name that is an atom already is read. */
+    static Optional<Atom> heardFrom(byte[] packet, String secret, boolean newName) {
         byte[] plain = packet;
         if (secret != null) {
             if (packet.length < 32 || (packet.length - 16) % 16 != 0) {
@@ -311,7 +326,7 @@ public final class Gossip {
         }
         try {
             Object term = Terms.decode(Arrays.copyOfRange(plain, PRELUDE.length, plain.length), TermRegistry.DEFAULT,
-                    HEARTBEAT_LIMITS);
+                    newName ? HEARTBEAT_LIMITS : HEARTBEAT_LIMITS.withMaxNewAtoms(0));
             if (term instanceof Map<?, ?> m && m.get(NODE) instanceof Atom node && node.name().indexOf('@') > 0) {
                 return Optional.of(node);
             }

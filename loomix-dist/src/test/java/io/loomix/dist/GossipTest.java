@@ -56,6 +56,24 @@ class GossipTest {
         assertEquals(Optional.empty(), Gossip.heardFrom(deep, null), "nested deeper than a heartbeat is");
     }
 
+    /** Past the cap on names heard, a heartbeat of a name that is no atom yet is not read (atoms are never freed). */
+    @Test
+    void aNameThatIsNoAtomYetIsReadOnlyWhileNewNamesAreAllowed() {
+        String fresh = "fresh" + System.nanoTime() + "@host";
+        byte[] prelude = "heartbeat::".getBytes(StandardCharsets.US_ASCII);
+        // Written by hand, so that the test makes no atom of the name: #{node => 'fresh...@host'}, UTF-8 atoms
+        byte[] name = fresh.getBytes(StandardCharsets.UTF_8);
+        byte[] term = new byte[1 + 1 + 4 + 2 + 4 + 2 + name.length];
+        var b = java.nio.ByteBuffer.wrap(term);
+        b.put((byte) 131).put((byte) 116).putInt(1);
+        b.put((byte) 119).put((byte) 4).put("node".getBytes(StandardCharsets.US_ASCII));
+        b.put((byte) 119).put((byte) name.length).put(name);
+        byte[] packet = concat(prelude, Arrays.copyOf(term, b.position()));
+        assertEquals(Optional.empty(), Gossip.heardFrom(packet, null, false), "a new name past the cap");
+        assertEquals(Optional.of(Atom.of(fresh)), Gossip.heardFrom(packet, null, true));
+        assertEquals(Optional.of(Atom.of(fresh)), Gossip.heardFrom(packet, null, false), "a known name is still read");
+    }
+
     @Test
     void optionsSayWhatIsWrong() {
         var e = assertThrows(IllegalArgumentException.class,
