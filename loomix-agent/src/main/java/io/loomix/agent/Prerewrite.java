@@ -34,7 +34,6 @@ public final class Prerewrite {
             classes = files.filter(p -> p.toString().endsWith(".class")
                     && !p.getFileName().toString().equals("module-info.class")).toList();
         }
-        int rewritten = 0;
         for (Path file : classes) {
             String internalName = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
             internalName = internalName.substring(0, internalName.length() - ".class".length());
@@ -45,10 +44,8 @@ public final class Prerewrite {
             }
             byte[] out = YieldPoints.instrument(bytes, ClassLoader.getSystemClassLoader());
             if (out != null) {
-                Files.write(file, out);
-                rewritten++;
+                Files.write(file, out); // silent: it runs in every build, ./loomix's first one too
             }
         }
-        System.out.println("loomix-agent: yield points in " + rewritten + " of " + classes.size() + " classes of " + root);
     }
 }
