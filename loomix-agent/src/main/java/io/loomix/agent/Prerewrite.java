@@ -14,18 +14,22 @@ import java.util.stream.Stream;
  * {@link YieldPointClassLoader} then define it as it is ({@link Marks}: a look at the bytes, not the
  * class-file API). What that saves is start-up work: rewriting Loomix's own classes at every start
  * ran the class-file API enough for C2 to spend about a second per JVM compiling it, ahead of the
- * runtime's hot paths. The runtime's packages and the rest of {@link LoomixAgent#excluded} stay as
- * they are; classes already marked are skipped, so the step can run again on the same directory.
+ * runtime's hot paths. The runtime's packages, the rest of {@link LoomixAgent#excluded} and the
+ * package prefixes given after the directory (classes that run in a JVM without Loomix, such as
+ * the bench's Pekko peer) stay as they are; classes already marked are skipped, so the step can
+ * run again on the same directory.
  */
 public final class Prerewrite {
     private Prerewrite() {}
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 1) {
-            System.err.println("usage: java -cp <class path> io.loomix.agent.Prerewrite <classes directory>");
+        if (args.length < 1) {
+            System.err.println("usage: java -cp <class path> io.loomix.agent.Prerewrite <classes directory>"
+                    + " [package prefix to leave alone]...");
             System.exit(2);
         }
         Path root = Path.of(args[0]);
+        String[] leftAlone = LoomixAgent.prefixes(String.join(",", List.of(args).subList(1, args.length)));
         if (!Files.isDirectory(root)) {
             return; // a module with no main classes
         }
@@ -39,7 +43,7 @@ public final class Prerewrite {
             internalName = internalName.substring(0, internalName.length() - ".class".length());
             byte[] bytes = Files.readAllBytes(file);
             // Not LoomixAgent.rewrite: a class that cannot be rewritten must fail the build, not run without.
-            if (LoomixAgent.excluded(internalName) || Marks.marked(bytes)) {
+            if (LoomixAgent.excluded(internalName, leftAlone) || Marks.marked(bytes)) {
                 continue;
             }
             byte[] out = YieldPoints.instrument(bytes, ClassLoader.getSystemClassLoader());
