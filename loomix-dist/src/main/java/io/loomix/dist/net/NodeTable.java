@@ -79,9 +79,20 @@ public final class NodeTable implements RemoteNode {
          * Spawn requests sent there and not yet answered: request id -> requester. Added to under
          * the peer's monitor (so a peer that goes down takes every request made before), taken
          * from without it, by whoever removes the id first: the poller that reads the reply must
-         * never wait for this monitor (see {@link #replied}).
+         * never wait for this monitor (see {@link NodeTable#replied}).
          */
         final Map<Ref, Pid> spawning = new ConcurrentHashMap<>();
+        boolean dialing;
+        boolean accepting;
+
+        Peer(Atom node) {
+            this.node = node;
+        }
+
+        boolean idle() {
+            return conn == null && !dialing && !accepting && pending.isEmpty() && monitors.isEmpty()
+                    && spawning.isEmpty();
+        }
 
         /** Takes every pending spawn request, for a peer that went down; each id once. */
         Map<Ref, Pid> takeSpawning() {
@@ -93,17 +104,6 @@ public final class NodeTable implements RemoteNode {
                 }
             }
             return taken;
-        }
-        boolean dialing;
-        boolean accepting;
-
-        Peer(Atom node) {
-            this.node = node;
-        }
-
-        boolean idle() {
-            return conn == null && !dialing && !accepting && pending.isEmpty() && monitors.isEmpty()
-                    && spawning.isEmpty();
         }
     }
 
