@@ -16,7 +16,8 @@ import java.security.ProtectionDomain;
  * JDK's ({@code java.*}, {@code javax.*}, {@code jdk.*}, {@code sun.*}, {@code com.sun.*} and
  * anything the boot or platform loader defines), Loomix's own runtime ({@code io.loomix} and
  * {@code io.loomix.internal}: a yield inside the runtime's critical sections would stall the
- * others) and this agent. JDK code therefore runs without yield points: a process inside a long
+ * others), the distribution's wire and codec ({@link #distributionRuntime}) and this agent. JDK
+ * code therefore runs without yield points: a process inside a long
  * {@code Arrays.sort} or a big {@code BigInteger} multiplication keeps its carrier until the call
  * returns, as a long BIF once kept a BEAM scheduler.
  *
@@ -79,7 +80,23 @@ public final class LoomixAgent {
                 || internalName.startsWith("jdk/")
                 || internalName.startsWith("sun/")
                 || internalName.startsWith("com/sun/")
-                || runtime(internalName);
+                || runtime(internalName)
+                || distributionRuntime(internalName);
+    }
+
+    /**
+     * The distribution's wire and term codec ({@code io.loomix.dist.net}, {@code io.loomix.dist.term}):
+     * ERTS's part of distribution, where BEAM runs a signal send or a term's encoding as one step.
+     * Rewritten, a process could be preempted or, at the yield point, take a pending exit signal
+     * in the middle of a connection's or the node table's bookkeeping (its monitors, links and
+     * pending spawns by peer) or while holding a connection's write lock: with them rewritten,
+     * ErlSignalsTest (an erl node's monitor by name) and GlobalClusterTest (a name released when
+     * its holder exits) fail every time, and they pass without. No user code runs there: a remote
+     * spawn's function runs in its own classes, which keep their yield points. Unlike
+     * {@link #runtime}, these classes are still defined by {@link YieldPointClassLoader} itself.
+     */
+    static boolean distributionRuntime(String internalName) {
+        return internalName.startsWith("io/loomix/dist/net/") || internalName.startsWith("io/loomix/dist/term/");
     }
 
     /**
@@ -105,7 +122,7 @@ public final class LoomixAgent {
      * @param loader the loader that will define it, which must see {@code io.loomix.YieldPoint}
      */
     public static byte[] rewrite(String internalName, byte[] classFile, ClassLoader loader) {
-        if (excluded(internalName)) {
+        if (excluded(internalName) || Marks.marked(classFile)) {
             return null;
         }
         try {

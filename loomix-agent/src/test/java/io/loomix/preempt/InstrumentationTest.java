@@ -183,6 +183,19 @@ class InstrumentationTest {
     }
 
     @Test
+    void theDistributionsWireAndCodecAreLeftAsTheyAre() throws Exception {
+        // ERTS's part of distribution: no preemption and no exit signal inside its bookkeeping.
+        byte[] original = bytesOf(Sample.class);
+        ClassLoader loader = getClass().getClassLoader();
+        assertNull(io.loomix.agent.LoomixAgent.rewrite("io/loomix/dist/net/Sample", original, loader));
+        assertNull(io.loomix.agent.LoomixAgent.rewrite("io/loomix/dist/term/Sample", original, loader));
+        // The rest of the layer runs like OTP's Erlang code (global, rpc): preemptible.
+        assertNotNull(io.loomix.agent.LoomixAgent.rewrite("io/loomix/dist/rpc/Sample", original, loader));
+        assertNotNull(io.loomix.agent.LoomixAgent.rewrite("io/loomix/dist/Sample", original, loader));
+        assertNotNull(io.loomix.agent.LoomixAgent.rewrite("io/loomix/dist/netx/Sample", original, loader));
+    }
+
+    @Test
     void anInstrumentedClassComputesTheSame() throws Exception {
         byte[] instrumented = YieldPoints.instrument(bytesOf(Sample.class), getClass().getClassLoader());
         Class<?> c = new OneClassLoader(getClass().getClassLoader(), Sample.class.getName(), instrumented)

@@ -127,8 +127,11 @@ public final class Node {
             table.fallbackSender(services.netKernel());
             table.groupLeader(services.groupLeader());
             table.spawnServer(new SpawnService(table));
+            // plus, not multipliedBy(2): that goes through BigDecimal, whose first use computes
+            // 5^65536 in BigDecimal's static initialiser (20-50 ms at every node start, and C2's time
+            // for the OSR compilations it sets off)
             running = new Running(table, listener, reg, embedded, services, secret, options.setupTime(),
-                    options.setupTime().plus(options.tickTime().multipliedBy(2)));
+                    options.setupTime().plus(options.tickTime()).plus(options.tickTime()));
             return node;
         } catch (IOException | RuntimeException e) {
             // Undo what was started, so a failed start leaves the node as it was (not half alive).

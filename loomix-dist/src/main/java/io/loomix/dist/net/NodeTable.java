@@ -75,8 +75,13 @@ public final class NodeTable implements RemoteNode {
         volatile Connection conn;
         final List<Outgoing> pending = new ArrayList<>();
         final List<Pid> monitors = new ArrayList<>();
-        /** Spawn requests sent there and not yet answered: request id -> requester. */
-        final Map<Ref, Pid> spawning = new HashMap<>();
+        /**
+         * Spawn requests sent there and not yet answered: request id -> requester. Added to under
+         * the peer's monitor (so a peer that goes down takes every request made before), taken
+         * from without it, by whoever removes the id first: the poller that reads the reply must
+         * never wait for this monitor (see {@link NodeTable#replied}).
+         */
+        final Map<Ref, Pid> spawning = new ConcurrentHashMap<>();
         boolean dialing;
         boolean accepting;
 
@@ -87,6 +92,18 @@ public final class NodeTable implements RemoteNode {
         boolean idle() {
             return conn == null && !dialing && !accepting && pending.isEmpty() && monitors.isEmpty()
                     && spawning.isEmpty();
+        }
+
+        /** Takes every pending spawn request, for a peer that went down; each id once. */
+        Map<Ref, Pid> takeSpawning() {
+            Map<Ref, Pid> taken = new HashMap<>();
+            for (Ref id : spawning.keySet()) {
+                Pid from = spawning.remove(id);
+                if (from != null) {
+                    taken.put(id, from);
+                }
+            }
+            return taken;
         }
     }
 
@@ -209,26 +226,22 @@ public final class NodeTable implements RemoteNode {
         }
     }
 
-    /** The request {@code id} to {@code node} was answered: false when it was not pending (a stray reply). */
+    /**
+     * The request {@code id} to {@code node} was answered: false when it was not pending (a stray
+     * reply). Called by a carrier polling the connection, so it does not take the peer's monitor:
+     * the requesters take it, and a carrier that blocked on it while the JVM had picked a waiting
+     * requester, queued on that very carrier, as the monitor's next owner stalled both nodes until
+     * the JVM's timed re-check of the monitor (dist_spawn at 4k-13k spawns/s; docs/notes/spawn3.md).
+     */
     boolean replied(Atom node, Ref id) {
         Peer p = peers.get(node);
-        if (p == null) {
-            return false;
-        }
-        synchronized (p) {
-            return p.spawning.remove(id) != null;
-        }
+        return p != null && p.spawning.remove(id) != null;
     }
 
     /** The requester of {@code id} stopped waiting: a reply that comes later is dropped. */
     public void abandon(Atom node, Ref id) {
         Peer p = peers.get(node);
-        Pid from = null;
-        if (p != null) {
-            synchronized (p) {
-                from = p.spawning.remove(id);
-            }
-        }
+        Pid from = p == null ? null : p.spawning.remove(id);
         if (from != null) {
             unwatch(from, id);
         }
@@ -587,8 +600,7 @@ public final class NodeTable implements RemoteNode {
             p.pending.clear();
             tell = List.copyOf(p.monitors);
             p.monitors.clear();
-            spawning = new HashMap<>(p.spawning);
-            p.spawning.clear();
+            spawning = p.takeSpawning();
             p.notifyAll();
         }
         RuntimeHooks.nodeDown(p.node);
@@ -615,8 +627,7 @@ public final class NodeTable implements RemoteNode {
             p.conn = null;
             tell = new ArrayList<>(p.monitors);
             p.monitors.clear();
-            spawning = new HashMap<>(p.spawning);
-            p.spawning.clear();
+            spawning = p.takeSpawning();
             if (c.peer().published()) {
                 tell.addAll(watchers);
             }
@@ -729,8 +740,7 @@ public final class NodeTable implements RemoteNode {
             RuntimeHooks.nodeDown(p.node);
             Map<Ref, Pid> spawning;
             synchronized (p) {
-                spawning = new HashMap<>(p.spawning);
-                p.spawning.clear();
+                spawning = p.takeSpawning();
             }
             noconnection(spawning);
         }
