@@ -161,6 +161,15 @@ final class Carrier extends Thread {
         return task != null ? task : fresh.poll();
     }
 
+    /**
+     * Ticker, for a carrier whose thread has stopped (see {@link Scheduler#rescueFrom}): its own
+     * queue's tasks in order, then its runNext task (which, with the slice over, would go behind them).
+     */
+    Runnable takeStranded() {
+        Runnable task = local.poll();
+        return task != null ? task : (Runnable) NEXT.getAndSet(this, null);
+    }
+
     Runnable stealStaleNext(Carrier thief) {
         long now = (long) TASKS_RUN.getOpaque(this);
         long seen = thief.seenTasks[index];
@@ -304,6 +313,18 @@ final class Carrier extends Thread {
                 fromNext = true;
                 return task;
             }
+        }
+        // Here, not before runNext: a pair that hands messages back and forth keeps its slice.
+        if ((task = scheduler.pollRescued()) != null) {
+            if (sliceOver || hasPreemptRequest()) {
+                // As below: the ended slice's runNext task must not extend the rescued one's slice.
+                Runnable next = (Runnable) NEXT.getAndSet(this, null);
+                if (next != null) {
+                    queueBehind(next);
+                }
+            }
+            sliceOver = false;
+            return task;
         }
         if (++tick % Scheduler.GLOBAL_CHECK_INTERVAL == 0 && (task = scheduler.pollGlobal()) != null) {
             return task;

@@ -163,6 +163,10 @@ public final class Preempt {
             } else {
                 busy = true;
                 boolean stuck = run == c.tickerSeen;
+                if (stuck && c.hasPreemptRequest()) {
+                    // Asked at the last tick and still in that slice: its thread does not run.
+                    c.scheduler.rescueFrom(c);
+                }
                 if (stuck || overHeap(c)) {
                     c.requestPreempt(run);
                     live = true;

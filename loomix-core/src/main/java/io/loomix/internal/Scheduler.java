@@ -61,6 +61,13 @@ final class Scheduler implements Executor {
     private final ConcurrentLinkedQueue<Runnable> global = new ConcurrentLinkedQueue<>();
     private final CountedQueue high = new CountedQueue();
     private final CountedQueue low = new CountedQueue();
+    /**
+     * Tasks taken from a carrier whose thread has stopped running (see {@link #rescueFrom}): every
+     * carrier looks here as it starts a new slice, before its own queue and the global one.
+     */
+    private final CountedQueue rescued = new CountedQueue();
+    /** The most tasks one tick takes from a stopped carrier (the rest wait for the next tick). */
+    private static final int RESCUE_BATCH = 256;
 
     /** A shared queue whose emptiness costs one read to see (the carriers look at it at every pick). */
     private static final class CountedQueue {
@@ -232,6 +239,30 @@ final class Scheduler implements Executor {
 
     Runnable pollLow() {
         return low.poll();
+    }
+
+    Runnable pollRescued() {
+        return rescued.poll();
+    }
+
+    /**
+     * Ticker: {@code c} has not ended its slice a whole tick after it was asked to, so its thread
+     * is not running: the OS gave its core to another thread (the JIT's compiler threads, with as
+     * many carriers as cores), or it blocks, or runs code without yield points. The processes woken
+     * on it (its runNext and own queue) would wait for it, milliseconds, while the other carriers
+     * run CPU-bound slices; here they go where every carrier looks as its next slice starts. Busy
+     * carriers never steal, and an idle one takes a runNext only after a whole watch period.
+     */
+    void rescueFrom(Carrier c) {
+        int moved = 0;
+        Runnable task;
+        while (moved < RESCUE_BATCH && (task = c.takeStranded()) != null) {
+            rescued.offer(task);
+            moved++;
+        }
+        if (moved > 0) {
+            wakeIdle();
+        }
     }
 
     /**
