@@ -47,6 +47,10 @@ final class Carrier extends Thread {
     static final int SPARE_IDLE_WATCHES = 20;
     /** Ticker only: the slice count at its previous tick. */
     long tickerSeen;
+    /** Polls begun by this carrier (written by it, read by the ticker); with {@link #tickerSeenPoll}, a poll that outlasts a tick. */
+    volatile long pollsBegun;
+    /** Ticker only: {@link #pollsBegun} at the last tick. */
+    long tickerSeenPoll;
     /**
      * Carrier thread only (the ticker reads it as a moment's picture): a task runs now. Tells a
      * carrier blocked inside a task from one parked between tasks that is yet to wake.
@@ -159,6 +163,11 @@ final class Carrier extends Thread {
     Runnable stealLocal() {
         Runnable task = local.poll();
         return task != null ? task : fresh.poll();
+    }
+
+    /** Whether processes wait in this carrier's own queue or runNext (a moment's picture, for the ticker). */
+    boolean hasQueued() {
+        return runNext != null || !local.isEmpty();
     }
 
     /**
@@ -455,6 +464,7 @@ final class Carrier extends Thread {
         }
         polling = true;
         polledTasks = 0;
+        pollsBegun++;
         try {
             return p.pollNow();
         } finally {
@@ -478,6 +488,7 @@ final class Carrier extends Thread {
                 }
                 polling = true;
                 polledTasks = 0;
+                pollsBegun++;
                 try {
                     if (p.await(nanos)) {
                         return;

@@ -160,6 +160,14 @@ public final class Preempt {
                 // Caught between tasks twice, an idle carrier may hold a request no task will
                 // take; left live, it would keep every yield point on the slow path.
                 c.requestPreempt(-1);
+                long polls = c.pollsBegun;
+                if (c.polling && polls == c.tickerSeenPoll && c.hasQueued()) {
+                    // In the same poll for a whole tick with processes queued on it: what the poll
+                    // runs blocks (a monitor whose next owner is one of them, say), and the other
+                    // carriers, asleep, would never take them. They go where every carrier looks.
+                    c.scheduler.rescueFrom(c);
+                }
+                c.tickerSeenPoll = polls;
             } else {
                 busy = true;
                 boolean stuck = run == c.tickerSeen;

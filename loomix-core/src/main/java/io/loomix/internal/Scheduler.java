@@ -261,7 +261,7 @@ final class Scheduler implements Executor {
             moved++;
         }
         if (moved > 0) {
-            wakeIdle();
+            wakeIdleBut(c); // idle but stuck in a poll, c itself would take the wake-up and run nothing
         }
     }
 
@@ -347,9 +347,13 @@ final class Scheduler implements Executor {
 
     /** Wakes one idle carrier other than the caller, if any, to take new work. */
     void wakeIdle() {
-        Thread self = Thread.currentThread();
+        wakeIdleBut(Thread.currentThread());
+    }
+
+    /** Wakes an idle carrier other than {@code not} (the caller's, or one whose tasks were just rescued). */
+    private void wakeIdleBut(Thread not) {
         for (Carrier c : carriers) {
-            if (c != self && c.idle && c.claimWake()) {
+            if (c != not && c.idle && c.claimWake()) {
                 IdlePoller p = poller;
                 if (c.awaitingPoll && p != null) {
                     p.wakeup();
