@@ -87,10 +87,11 @@ class PriorityTest {
     @Test
     void aHighPriorityProcessRunsAheadOfNormalOnes() throws InterruptedException {
         // Every carrier is held by a blocker with no yield point, so nothing else runs while 20
-        // normal processes and then a high one are queued (from this platform thread). Released,
-        // the carriers must take the high one first: it is among the first `slots` to run,
-        // where queue order would put it last. A count of picks, not of time, so a loaded machine
-        // cannot fail it.
+        // normal processes and then a high one are queued (from this platform thread). Then one
+        // blocker is let go: its carrier, the only one free, must take the high one before any
+        // normal one (queue order would put it last), and runs it before it picks again. Only
+        // then do the others go. Releasing them all at once made this a race between carriers:
+        // one took the high process first, but the OS ran the other's 20 picks before its body.
         int carriers = Integer.getInteger("loomix.schedulers", Runtime.getRuntime().availableProcessors());
         // A spare carrier left by an earlier test (it retires after about 20 ms without work) runs
         // queued processes too: every slot gets a blocker, and two more wait in the queue ahead of
@@ -99,6 +100,7 @@ class PriorityTest {
                 .filter(t -> t.getName().endsWith("-spare") && t.isAlive()).count();
         int slots = carriers + spares;
         AtomicBoolean release = new AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger letGo = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(carriers);
         java.util.concurrent.ConcurrentLinkedQueue<String> order = new java.util.concurrent.ConcurrentLinkedQueue<>();
         try {
@@ -106,7 +108,11 @@ class PriorityTest {
                 spawn(() -> {
                     holding.countDown();
                     long deadline = System.nanoTime() + 30_000_000_000L;
-                    while (!release.get() && System.nanoTime() - deadline < 0) {
+                    while (System.nanoTime() - deadline < 0) {
+                        int n = letGo.get();
+                        if (n > 0 && letGo.compareAndSet(n, n - 1)) {
+                            return;
+                        }
                         Thread.onSpinWait();
                     }
                 });
@@ -114,6 +120,7 @@ class PriorityTest {
             assertTrue(holding.await(30, java.util.concurrent.TimeUnit.SECONDS), "the blockers did not start in 30 s");
             int normals = 20;
             java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(normals + 1);
+            java.util.concurrent.CountDownLatch highRan = new java.util.concurrent.CountDownLatch(1);
             for (int i = 0; i < normals; i++) {
                 String name = "normal " + i;
                 spawn(() -> {
@@ -125,14 +132,19 @@ class PriorityTest {
             }
             spawn(SpawnOptions.DEFAULT.withPriority(Priority.HIGH), () -> {
                 order.add("high");
+                highRan.countDown();
                 ran.countDown();
             });
             release.set(true);
+            letGo.set(1);
+            assertTrue(highRan.await(30, java.util.concurrent.TimeUnit.SECONDS), "the high one did not run in 30 s: " + order);
+            letGo.set(1_000);
             assertTrue(ran.await(30, java.util.concurrent.TimeUnit.SECONDS), "not all ran in 30 s: " + order);
             int at = List.copyOf(order).stream().filter(n -> !n.startsWith("early ")).toList().indexOf("high");
-            assertTrue(at < slots, "the high-priority process ran as number " + at + " of " + (normals + 1) + ": " + order);
+            assertEquals(0, at, "the high-priority process ran as number " + at + " of " + (normals + 1) + ": " + order);
         } finally {
             release.set(true);
+            letGo.set(1_000);
         }
     }
 
