@@ -103,11 +103,7 @@ final class DistPoller implements IdlePoller {
             return false;
         }
         try {
-            register();
-            return selector.selectNow() > 0 && handle();
-        } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "Polling the distribution sockets failed", e);
-            return false;
+            return Boolean.TRUE.equals(selectAndHandle(true, 0));
         } finally {
             polling.unlock();
         }
@@ -127,17 +123,26 @@ final class DistPoller implements IdlePoller {
         }
         try {
             flush();
-            register();
-            int ready = nanos <= 0 ? selector.select() : selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos)));
-            if (ready > 0) {
-                handle();
-            }
-            return true;
-        } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "Polling the distribution sockets failed", e);
-            return false;
+            return selectAndHandle(false, nanos) != null;
         } finally {
             polling.unlock();
+        }
+    }
+
+    /**
+     * Holds the lock: registers new connections, selects ({@code now}: without waiting; else up to
+     * {@code nanos}, 0 for until input or a wakeup) and handles what is ready. Whether any input
+     * was handled, or null when polling failed (logged).
+     */
+    private Boolean selectAndHandle(boolean now, long nanos) {
+        try {
+            register();
+            int ready = now ? selector.selectNow()
+                    : nanos <= 0 ? selector.select() : selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos)));
+            return ready > 0 && handle();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "Polling the distribution sockets failed", e);
+            return null;
         }
     }
 
