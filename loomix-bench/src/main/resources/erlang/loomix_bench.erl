@@ -3,7 +3,9 @@
 %% Run as  erl -noshell -pa DIR -eval 'loomix_bench:main(["pingpong","1000000"]), halt().'
 %% and prints one line "RESULT {json}" (the protocol BenchMain reads).
 %% Every workload first runs untimed at a tenth of its size so the JIT,
-%% the allocators and the schedulers are warm, then runs for real.
+%% the allocators and the schedulers are warm, then runs for real. The
+%% warm-up run repeats until LOOMIX_BENCH_WARMUP_MS milliseconds have passed,
+%% which the harness sets per workload for every peer alike (none: once).
 %% Each run happens in a fresh process, so a previous run's heap or
 %% mailbox never bleeds into the next.
 %%
@@ -28,7 +30,7 @@ main(["dist_" ++ _ = Workload, SizeText]) ->
 main([Workload, SizeText]) ->
     Size = list_to_integer(SizeText),
     Run = runner(Workload),
-    _ = in_fresh_process(Run, max(1, Size div 10)),
+    warm_up(Run, Size),
     {Metric, Value, Extra} = in_fresh_process(Run, Size),
     io:format("RESULT ~s~n", [result_json(Workload, Size, Metric, Value, Extra)]).
 
@@ -43,6 +45,23 @@ runner("gencall") -> fun gencall_run/1;
 runner("broadcast") -> fun broadcast_run/1;
 runner("idle_genserver") -> fun idle_genserver_run/1;
 runner(Other) -> error({unknown_workload, Other}).
+
+%% The warm-up: a tenth of the size, once, then again until the harness's
+%% warm-up time (LOOMIX_BENCH_WARMUP_MS) has passed.
+warm_up(Run, Size) ->
+    Millis = case os:getenv("LOOMIX_BENCH_WARMUP_MS") of
+                 false -> 0;
+                 "" -> 0;
+                 Text -> list_to_integer(string:trim(Text))
+             end,
+    warm_up(Run, max(1, Size div 10), now_ns() + Millis * 1000000).
+
+warm_up(Run, Size, End) ->
+    _ = in_fresh_process(Run, Size),
+    case now_ns() < End of
+        true -> warm_up(Run, Size, End);
+        false -> ok
+    end.
 
 in_fresh_process(Run, Size) ->
     {Pid, Ref} = spawn_monitor(fun() -> exit({ok, Run(Size)}) end),
@@ -325,7 +344,7 @@ dist_main(Workload, Size) ->
                   fun(N) -> dist_call_run(Node, N) end;
               "dist_spawn" -> fun(N) -> dist_spawn_run(Node, N) end
           end,
-    _ = in_fresh_process(Run, max(1, Size div 10)),
+    warm_up(Run, Size),
     {Metric, Value, Extra} = in_fresh_process(Run, Size),
     peer:stop(Peer),
     io:format("RESULT ~s~n", [result_json(Workload, Size, Metric, Value, Extra)]),

@@ -47,6 +47,9 @@ public final class BenchMain {
         String heldRows = loomix.manyProcessesOptions().isEmpty() ? "the default JVM"
                 : String.join(" ", loomix.manyProcessesOptions()) + " (--many-processes-jvm)";
         System.out.println("Loomix rows that hold a million processes: -Xmx16g, " + heldRows);
+        System.out.println("Warm-up, every peer: a tenth of the size, repeated for "
+                + Workload.PINGPONG.warmupMillis(options.quick())
+                + " ms (once for idle, idle_genserver, gencall and call_backlog)");
         System.out.println();
 
         Path out = options.out().toAbsolutePath();
@@ -79,6 +82,7 @@ public final class BenchMain {
         if (unavailable.isPresent()) return new PeerRun.Outcome(null, unavailable.get(), 0);
         String tag = "[" + workload.id() + "/" + peer.name() + "] ";
         ProcessBuilder command = peer.command(workload, size);
+        command.environment().put(Workload.WARMUP_ENV, Long.toString(workload.warmupMillis(options.quick())));
         log.println(tag + "$ " + String.join(" ", command.command()));
         return PeerRun.run(command, workload, options.timeoutPerRun(), log, tag);
     }

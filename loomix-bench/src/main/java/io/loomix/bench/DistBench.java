@@ -88,7 +88,7 @@ final class DistBench {
     }
 
     private static String oneway(Name sink, int n) {
-        onewayRound(sink, Math.max(1, n / 10));
+        Workload.warmUp(() -> onewayRound(sink, Math.max(1, n / 10)));
         long ns = onewayRound(sink, n);
         return LoomixBench.metric("messages_per_s", n / (ns / 1e9), "");
     }
@@ -114,7 +114,7 @@ final class DistBench {
     private static final Atom CLIENT_DONE = Atom.of("client_done");
 
     private static String calls(Name server, int n) {
-        clients(Math.max(1, n / 10), () -> GenServer.call(server, PING));
+        Workload.warmUp(() -> clients(Math.max(1, n / 10), () -> GenServer.call(server, PING)));
         int per = Math.max(1, n / CLIENTS);
         long ns = clients(per, () -> GenServer.call(server, PING));
         return LoomixBench.metric("calls_per_s", per * CLIENTS / (ns / 1e9), "\"clients\":" + CLIENTS);
@@ -124,7 +124,7 @@ final class DistBench {
         Atom module = Atom.of(DistTargets.class.getName());
         Atom nop = Atom.of("nop");
         Runnable one = () -> Node.spawn(node, module, nop, List.of());
-        clients(Math.max(1, n / 10 / CLIENTS), one);
+        Workload.warmUp(() -> clients(Math.max(1, n / 10 / CLIENTS), one));
         int per = Math.max(1, n / CLIENTS);
         long ns = clients(per, one);
         return LoomixBench.metric("spawns_per_s", per * CLIENTS / (ns / 1e9), "\"clients\":" + CLIENTS);
@@ -166,7 +166,7 @@ final class DistBench {
     }
 
     private static String rtt(Name echo, int n) {
-        rttRound(echo, Math.max(1, n / 10));
+        Workload.warmUp(() -> rttRound(echo, Math.max(1, n / 10)));
         LatencySummary s = LatencySummary.of(rttRound(echo, n));
         return LoomixBench.metric("p50_us", s.p50Micros(), String.format(Locale.ROOT,
                 "\"p99_us\":%.3f,\"max_us\":%.3f,\"samples\":%d", s.p99Micros(), s.maxMicros(), s.samples()));

@@ -72,8 +72,7 @@ public final class LoomixBench {
     // ---- spawn: N children, each takes one message, says done and exits ----
 
     static String spawnWorkload(int n) {
-        spawnRound(Math.max(1, n / 10));
-        spawnRound(Math.max(1, n / 10));
+        Workload.warmUp(() -> spawnRound(Math.max(1, n / 10)));
         long ns = spawnRound(n);
         return metric("ns_per_process", (double) ns / n, "");
     }
@@ -156,8 +155,7 @@ public final class LoomixBench {
     // ---- pingpong: two processes, R round trips ----
 
     static String pingpong(int rounds) {
-        pingpongRound(Math.max(1, rounds / 10));
-        pingpongRound(Math.max(1, rounds / 10));
+        Workload.warmUp(() -> pingpongRound(Math.max(1, rounds / 10)));
         long ns = pingpongRound(rounds);
         return metric("round_trips_per_s", rounds * 1e9 / ns, "");
     }
@@ -188,7 +186,7 @@ public final class LoomixBench {
     // ---- ring: 503 processes pass a token M hops ----
 
     static String ring(int hops) {
-        ringRound(Math.max(1, hops / 10));
+        Workload.warmUp(() -> ringRound(Math.max(1, hops / 10)));
         long ns = ringRound(hops);
         return metric("hops_per_s", hops * 1e9 / ns, "");
     }
@@ -233,7 +231,7 @@ public final class LoomixBench {
     // ---- fanin: 100 senders, one counter ----
 
     static String fanin(int total) {
-        faninRound(Math.max(100, total / 10));
+        Workload.warmUp(() -> faninRound(Math.max(100, total / 10)));
         long ns = faninRound(total);
         return metric("messages_per_s", total * 1e9 / ns, "");
     }
@@ -267,7 +265,7 @@ public final class LoomixBench {
     // ---- spinners: ping-pong latency next to 100 CPU-bound processes ----
 
     static String spinners(int rounds) {
-        spinnersRound(Math.max(1, rounds / 10));
+        Workload.warmUp(() -> spinnersRound(Math.max(1, rounds / 10)));
         LatencySummary s = LatencySummary.of(spinnersRound(rounds));
         return metric("p99_us", s.p99Micros(), String.format(Locale.ROOT,
                 "\"p50_us\":%.3f,\"max_us\":%.3f,\"samples\":%d,\"longest_stall_ms\":%.3f,\"stalls\":%d,"
@@ -322,7 +320,7 @@ public final class LoomixBench {
     // ---- broadcast: N parked processes, one message each, one reply each ----
 
     static String broadcast(int n) {
-        broadcastRound(Math.max(1, n / 10));
+        Workload.warmUp(() -> broadcastRound(Math.max(1, n / 10)));
         long[] phases = broadcastRound(n);
         double sendMs = phases[0] / 1e6;
         double collectMs = phases[1] / 1e6;

@@ -156,6 +156,9 @@ final class Report {
         var sizes = new LinkedHashMap<String, Object>();
         workloads.forEach(workload -> sizes.put(workload.id(), workload.size(quick)));
         json.put("sizes", sizes);
+        var warmups = new LinkedHashMap<String, Object>();
+        workloads.forEach(workload -> warmups.put(workload.id(), workload.warmupMillis(quick)));
+        json.put("warmup_ms", warmups);
         json.put("runs", entries.stream().map(Report::runJson).toList());
         json.put("ratios", workloads.stream().map(this::ratioJson).toList());
         Files.writeString(file, Json.write(json) + "\n");

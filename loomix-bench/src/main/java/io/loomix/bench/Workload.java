@@ -75,6 +75,51 @@ public enum Workload {
         return Math.max(1, size / 10);
     }
 
+    /**
+     * How long every peer warms up before the measured run of this workload: it repeats the
+     * warm-up round ({@link #warmupSize}) until this much time has passed, and always runs it
+     * once. A JVM's first seconds measure its JIT compiler, not the runtime: a warm-up of a
+     * tenth of the size can be over before HotSpot's C2 has compiled the paths the measured run
+     * takes (10,000 remote spawns are below C2's 15,000-call threshold, and
+     * two nodes' hot paths took 3-5 s to compile on two cores), and a measured run of a
+     * few hundred milliseconds on two cores then shares them with the compiler. The rows that
+     * measure bytes, and {@code gencall} and {@code call_backlog}, which warm up with their full
+     * size already, keep a single round. BEAM and Pekko get the same rule.
+     */
+    public long warmupMillis(boolean quick) {
+        return switch (this) {
+            case IDLE, IDLE_GENSERVER, CALL_BACKLOG, GENCALL -> 0;
+            default -> quick ? 1_000 : 5_000;
+        };
+    }
+
+    /** The environment variable that carries {@link #warmupMillis} to a peer's program. */
+    public static final String WARMUP_ENV = "LOOMIX_BENCH_WARMUP_MS";
+
+    /**
+     * Runs {@code round} once, then again until the warm-up time the harness set in
+     * {@link #WARMUP_ENV} has passed (none when it is unset: a peer run by hand warms up once,
+     * unless given the variable).
+     */
+    public static void warmUp(Runnable round) {
+        String text = System.getenv(WARMUP_ENV);
+        long millis;
+        try {
+            millis = text == null || text.isBlank() ? 0 : Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(WARMUP_ENV + " must be a number of milliseconds, was '" + text + "'", e);
+        }
+        warmUp(round, millis);
+    }
+
+    /** Runs {@code round} once, then again until {@code millis} have passed since the start. */
+    static void warmUp(Runnable round, long millis) {
+        long end = System.nanoTime() + millis * 1_000_000L;
+        do {
+            round.run();
+        } while (System.nanoTime() - end < 0);
+    }
+
     public static Workload byId(String id) {
         for (var workload : values()) {
             if (workload.id.equals(id)) return workload;

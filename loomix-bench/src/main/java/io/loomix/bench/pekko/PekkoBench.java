@@ -21,8 +21,9 @@ import org.apache.pekko.actor.ActorSystem;
  *       with parallelism-min 8 (so 8 threads on 2 cores) and throughput 5.
  *       Pekko's tuning advice is per application; no single setting is the
  *       recommended one for all these workloads.</li>
- *   <li>One actor system per JVM; each workload runs once at a tenth of its
- *       size to warm up the JIT, then for real.</li>
+ *   <li>One actor system per JVM; each workload runs at a tenth of its size
+ *       to warm up the JIT (repeated for the harness's warm-up time,
+ *       {@link Workload#warmupMillis}), then for real.</li>
  * </ul>
  */
 public final class PekkoBench {
@@ -38,7 +39,13 @@ public final class PekkoBench {
         ActorSystem system = ActorSystem.create("pekko-bench");
         try {
             PekkoWorkload run = workload(workload);
-            run.run(system, workload.warmupSize(size));
+            Workload.warmUp(() -> {
+                try {
+                    run.run(system, workload.warmupSize(size));
+                } catch (Exception e) {
+                    throw new IllegalStateException("the warm-up run of " + workload.id() + " failed", e);
+                }
+            });
             Measurement measurement = run.run(system, size);
             System.out.println(measurement.resultLine("pekko", workload, size));
         } finally {
