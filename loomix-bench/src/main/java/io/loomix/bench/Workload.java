@@ -80,9 +80,9 @@ public enum Workload {
      * warm-up round ({@link #warmupSize}) until this much time has passed, and always runs it
      * once. A JVM's first seconds measure its JIT compiler, not the runtime: a warm-up of a
      * tenth of the size can be over before HotSpot's C2 has compiled the paths the measured run
-     * takes (10,000 remote spawns are below C2's 15,000-call threshold, and
-     * two nodes' hot paths took 3-5 s to compile on two cores), and a measured run of a
-     * few hundred milliseconds on two cores then shares them with the compiler. The rows that
+     * takes (a method called once per remote spawn reaches C2's 5,000-call threshold only half-way
+     * through 10,000 spawns, and two nodes' hot paths took 3-5 s to compile on two cores), and
+     * a measured run of a few hundred milliseconds on two cores then shares them with the compiler. The rows that
      * measure bytes, and {@code gencall} and {@code call_backlog}, which warm up with their full
      * size already, keep a single round. BEAM and Pekko get the same rule.
      */
