@@ -1,6 +1,7 @@
 package io.loomix.bench;
 
 import java.util.Arrays;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
 /**
@@ -109,15 +110,15 @@ public enum Workload {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(WARMUP_ENV + " must be a number of milliseconds, was '" + text + "'", e);
         }
-        warmUp(round, millis);
+        warmUp(round, millis, System::nanoTime);
     }
 
-    /** Runs {@code round} once, then again until {@code millis} have passed since the start. */
-    static void warmUp(Runnable round, long millis) {
-        long end = System.nanoTime() + millis * 1_000_000L;
+    /** Runs {@code round} once, then again until {@code millis} have passed on {@code nanoTime} since the start. */
+    static void warmUp(Runnable round, long millis, LongSupplier nanoTime) {
+        long end = nanoTime.getAsLong() + millis * 1_000_000L;
         do {
             round.run();
-        } while (System.nanoTime() - end < 0);
+        } while (nanoTime.getAsLong() - end < 0);
     }
 
     public static Workload byId(String id) {

@@ -3,30 +3,47 @@ package io.loomix.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class WorkloadTest {
 
+    /** A clock that only moves when a round runs: each round takes {@code roundMillis}. */
+    private static final class RoundClock {
+        final AtomicLong nanos = new AtomicLong(1_000);
+        final AtomicInteger rounds = new AtomicInteger();
+        final long roundNanos;
+
+        RoundClock(long roundMillis) {
+            this.roundNanos = roundMillis * 1_000_000L;
+        }
+
+        void round() {
+            rounds.incrementAndGet();
+            nanos.addAndGet(roundNanos);
+        }
+    }
+
     @Test
     void noWarmUpTimeRunsTheRoundOnce() {
-        var rounds = new AtomicInteger();
-        Workload.warmUp(rounds::incrementAndGet, 0);
-        assertEquals(1, rounds.get());
+        var clock = new RoundClock(5);
+        Workload.warmUp(clock::round, 0, clock.nanos::get);
+        assertEquals(1, clock.rounds.get());
     }
 
     @Test
     void theRoundRepeatsUntilTheWarmUpTimeHasPassed() {
-        var rounds = new AtomicInteger();
-        long start = System.nanoTime();
-        Workload.warmUp(() -> {
-            rounds.incrementAndGet();
-            sleepQuietly(5);
-        }, 60);
-        long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        assertTrue(elapsedMillis >= 60, "returned after " + elapsedMillis + " ms");
-        assertTrue(rounds.get() >= 2, "ran " + rounds.get() + " rounds of 5 ms in 60 ms");
+        var clock = new RoundClock(5);
+        Workload.warmUp(clock::round, 60, clock.nanos::get);
+        assertEquals(12, clock.rounds.get(), "rounds of 5 ms in a 60 ms warm-up");
+    }
+
+    @Test
+    void aRoundLongerThanTheWarmUpTimeRunsOnce() {
+        var clock = new RoundClock(100);
+        Workload.warmUp(clock::round, 60, clock.nanos::get);
+        assertEquals(1, clock.rounds.get());
     }
 
     @Test
@@ -38,14 +55,6 @@ class WorkloadTest {
             };
             assertEquals(once, workload.warmupMillis(false) == 0, workload.id());
             assertTrue(workload.warmupMillis(true) <= workload.warmupMillis(false), workload.id());
-        }
-    }
-
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }
