@@ -42,7 +42,8 @@ runner("fanin") -> fun fanin_run/1;
 runner("call_backlog") -> fun call_backlog_run/1;
 runner("spinners") -> fun spinners_run/1;
 runner("gencall") -> fun gencall_run/1;
-runner("broadcast") -> fun broadcast_run/1;
+runner("broadcast") -> fun(N) -> broadcast_run(N, fresh) end;
+runner("broadcast_aged") -> fun(N) -> broadcast_run(N, aged) end;
 runner("idle_genserver") -> fun idle_genserver_run/1;
 runner(Other) -> error({unknown_workload, Other}).
 
@@ -281,13 +282,19 @@ handle_call(ping, _From, State) -> {reply, pong, State}.
 handle_cast(_Msg, State) -> {noreply, State}.
 
 %% ---- broadcast: N parked processes, one message each, one reply each ---
+%% aged (broadcast_aged): every child is garbage collected once before the
+%% send, as the JVM peers run a full collection there.
 
-broadcast_run(N) ->
+broadcast_run(N, Age) ->
     process_flag(message_queue_data, off_heap),
     Parent = self(),
     Pids = [spawn(fun() -> Parent ! ready, receive go -> Parent ! done end end)
             || _ <- lists:seq(1, N)],
     await(ready, N),
+    case Age of
+        aged -> lists:foreach(fun erlang:garbage_collect/1, Pids);
+        fresh -> ok
+    end,
     T0 = now_ns(),
     lists:foreach(fun(Pid) -> Pid ! go end, Pids),
     T1 = now_ns(),

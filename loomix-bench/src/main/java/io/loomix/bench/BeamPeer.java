@@ -20,7 +20,7 @@ final class BeamPeer implements Peer {
     private static final String SOURCE = "/erlang/loomix_bench.erl";
     private static final String MODULE = "loomix_bench";
     /** Above the default limit of 1,048,576 processes, for the workloads that hold a million. */
-    private static final String MANY_PROCESSES = "2000000";
+    static final String MANY_PROCESSES = "2000000";
 
     private final Path moduleDir;
     private final String problem;

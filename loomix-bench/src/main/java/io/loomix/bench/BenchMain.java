@@ -36,7 +36,7 @@ public final class BenchMain {
 
         BeamPeer beam = BeamPeer.prepare();
         Map<String, Peer> known = new LinkedHashMap<>();
-        JvmPeer loomix = JvmPeer.loomix(options.manyProcessesJvm());
+        JvmPeer loomix = JvmPeer.loomix(!options.defaultYoungGen());
         known.put("loomix", loomix);
         known.put("beam", beam);
         known.put("pekko", JvmPeer.pekko());
@@ -44,9 +44,10 @@ public final class BenchMain {
         MachineInfo machine = MachineInfo.probe(beam.version());
         System.out.println("Loomix side-by-side benchmarks (" + (options.quick() ? "quick" : "full") + ")");
         System.out.println(machine.describe());
-        String heldRows = loomix.manyProcessesOptions().isEmpty() ? "the default JVM"
-                : String.join(" ", loomix.manyProcessesOptions()) + " (--many-processes-jvm)";
-        System.out.println("Loomix rows that hold a million processes: -Xmx16g, " + heldRows);
+        String heldRows = loomix.manyProcessesOptions().isEmpty() ? "G1's own young generation (--default-young-gen)"
+                : String.join(" ", loomix.manyProcessesOptions()) + " (jvm.properties' loomix.jvm.manyProcesses)";
+        System.out.println("Rows that hold a million processes: BEAM +P " + BeamPeer.MANY_PROCESSES
+                + "; Pekko -Xmx16g; Loomix -Xmx16g, " + heldRows);
         System.out.println("Warm-up, every peer: a tenth of the size, repeated for "
                 + Workload.PINGPONG.warmupMillis(options.quick())
                 + " ms (once for idle, idle_genserver, gencall and call_backlog)");

@@ -6,13 +6,14 @@ import java.util.Arrays;
 import java.util.List;
 
 /** The harness command line. */
-record BenchOptions(boolean quick, Path out, List<Workload> workloads, List<String> peers, boolean manyProcessesJvm) {
+record BenchOptions(boolean quick, Path out, List<Workload> workloads, List<String> peers, boolean defaultYoungGen) {
 
     static final String USAGE = """
-            usage: BenchMain [--quick] [--out FILE] [--only w1,w2] [--peers loomix,beam,pekko] [--many-processes-jvm]
+            usage: BenchMain [--quick] [--out FILE] [--only w1,w2] [--peers loomix,beam,pekko] [--default-young-gen]
               --quick   small sizes; all workloads x 3 peers in under 2 minutes on 2 cores
-              --many-processes-jvm  the Loomix peer's rows that hold a million processes also get
-                        jvm.properties' loomix.jvm.manyProcesses (a young generation that holds them)
+              --default-young-gen  the Loomix peer's rows that hold a million processes run with -Xmx16g
+                        only, on G1's own young generation sizing, without jvm.properties'
+                        loomix.jvm.manyProcesses (a young generation that holds them)
               --out     results file (default bench-results/latest.json; the log goes next to it)
               --only    workloads, any of: %s
               --peers   peers, any of: %s""".formatted(Workload.ids(), String.join(",", Report.PEERS));
@@ -22,7 +23,7 @@ record BenchOptions(boolean quick, Path out, List<Workload> workloads, List<Stri
         Path out = Path.of("bench-results", "latest.json");
         List<Workload> workloads = List.of(Workload.values());
         List<String> peers = Report.PEERS;
-        boolean manyProcessesJvm = false;
+        boolean defaultYoungGen = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -30,11 +31,13 @@ record BenchOptions(boolean quick, Path out, List<Workload> workloads, List<Stri
                 case "--only" -> workloads = Arrays.stream(valueOf(args, ++i).split(",")).map(Workload::byId).distinct()
                         .sorted().toList();
                 case "--peers" -> peers = parsePeers(valueOf(args, ++i));
-                case "--many-processes-jvm" -> manyProcessesJvm = true;
+                case "--default-young-gen" -> defaultYoungGen = true;
+                case "--many-processes-jvm" -> throw new IllegalArgumentException(
+                        "--many-processes-jvm is the default now; --default-young-gen runs without it");
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        return new BenchOptions(quick, out, workloads, peers, manyProcessesJvm);
+        return new BenchOptions(quick, out, workloads, peers, defaultYoungGen);
     }
 
     /** Kept in report order whatever order they were given in. */

@@ -51,7 +51,8 @@ public final class LoomixBench {
             case "call_backlog" -> callBacklog(size);
             case "spinners" -> spinners(size);
             case "gencall" -> metric("calls_per_s", GenCallBench.callsPerSecond(size), "");
-            case "broadcast" -> broadcast(size);
+            case "broadcast" -> broadcast(size, false);
+            case "broadcast_aged" -> broadcast(size, true);
             case "idle_genserver" -> idleGenServer(size);
             case "dist_oneway", "dist_rtt", "dist_call", "dist_spawn" -> DistBench.run(workload, size);
             case "dist_peer" -> {
@@ -319,9 +320,9 @@ public final class LoomixBench {
 
     // ---- broadcast: N parked processes, one message each, one reply each ----
 
-    static String broadcast(int n) {
-        Workload.warmUp(() -> broadcastRound(Math.max(1, n / 10)));
-        long[] phases = broadcastRound(n);
+    static String broadcast(int n, boolean aged) {
+        Workload.warmUp(() -> broadcastRound(Math.max(1, n / 10), aged));
+        long[] phases = broadcastRound(n, aged);
         double sendMs = phases[0] / 1e6;
         double collectMs = phases[1] / 1e6;
         return metric("ms_after_spawn", sendMs + collectMs, String.format(Locale.ROOT,
@@ -329,8 +330,11 @@ public final class LoomixBench {
                 sendMs, collectMs, phases[1] / 1e3 / n));
     }
 
-    /** The send phase and the collect phase, in ns, once every child has said it is ready. */
-    private static long[] broadcastRound(int n) {
+    /**
+     * The send phase and the collect phase, in ns, once every child has said it is ready; {@code aged}:
+     * after a full collection, which leaves every child in the old generation.
+     */
+    private static long[] broadcastRound(int n, boolean aged) {
         return run(() -> {
             Pid parent = self();
             Pid[] children = new Pid[n];
@@ -343,6 +347,9 @@ public final class LoomixBench {
             }
             for (int i = 0; i < n; i++) {
                 receive();
+            }
+            if (aged) {
+                System.gc();
             }
             long t0 = System.nanoTime();
             for (Pid child : children) {

@@ -40,7 +40,7 @@ final class Report {
     static final List<String> PEERS = List.of(LOOMIX, "beam", "pekko");
     static final String RATIO_DIRECTION = "ratios compare Loomix with a peer and are > 1 when Loomix is better: "
             + "peer/loomix for lower-is-better metrics ("
-            + Arrays.stream(Workload.values()).filter(Workload::lowerIsBetter).map(Workload::metric)
+            + Arrays.stream(Workload.values()).filter(Workload::lowerIsBetter).map(Workload::metric).distinct()
                     .collect(Collectors.joining(", "))
             + "), loomix/peer for the others";
 
@@ -50,16 +50,16 @@ final class Report {
     private final MachineInfo machine;
     private final List<Workload> workloads;
     private final List<Entry> entries;
-    /** What the Loomix peer's rows that hold a million processes got beyond -Xmx16g (--many-processes-jvm). */
-    private final List<String> loomixManyProcessesJvm;
+    /** What the Loomix peer's rows that hold a million processes got beyond -Xmx16g (none with --default-young-gen). */
+    private final List<String> manyProcessesJvm;
 
     Report(boolean quick, Instant started, Duration wallTime, MachineInfo machine, List<Workload> workloads, List<Entry> entries) {
         this(quick, started, wallTime, machine, workloads, entries, List.of());
     }
 
     Report(boolean quick, Instant started, Duration wallTime, MachineInfo machine, List<Workload> workloads, List<Entry> entries,
-            List<String> loomixManyProcessesJvm) {
-        this.loomixManyProcessesJvm = List.copyOf(loomixManyProcessesJvm);
+            List<String> manyProcessesJvm) {
+        this.manyProcessesJvm = List.copyOf(manyProcessesJvm);
         this.quick = quick;
         this.started = started;
         this.wallTime = wallTime;
@@ -152,7 +152,7 @@ final class Report {
         json.put("wall_time_s", wallTime.toMillis() / 1e3);
         json.put("ratio_direction", RATIO_DIRECTION);
         json.put("machine", machine.toJson());
-        json.put("loomix_many_processes_jvm", String.join(" ", loomixManyProcessesJvm));
+        json.put("loomix_many_processes_jvm", String.join(" ", manyProcessesJvm));
         var sizes = new LinkedHashMap<String, Object>();
         workloads.forEach(workload -> sizes.put(workload.id(), workload.size(quick)));
         json.put("sizes", sizes);

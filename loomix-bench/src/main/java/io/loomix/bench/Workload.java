@@ -20,6 +20,12 @@ public enum Workload {
     GENCALL("gencall", "calls_per_s", false, 1_000_000, 100_000),
     /** N processes parked in receive; one sends each a message, each replies and exits; after the spawn. */
     BROADCAST("broadcast", "ms_after_spawn", true, 1_000_000, 100_000),
+    /**
+     * The same as broadcast, with every child collected once before the send (a JVM's full GC; BEAM's
+     * garbage_collect of each child): processes that have lived through a collection, as a chat
+     * room's do, where broadcast's are a burst that may be spawned, woken and gone between two.
+     */
+    BROADCAST_AGED("broadcast_aged", "ms_after_spawn", true, 1_000_000, 100_000),
     /** N idle GenServers (gen_server, an idle Pekko actor): heap per server, beside idle. */
     IDLE_GENSERVER("idle_genserver", "bytes_per_server", true, 1_000_000, 200_000),
     /** One sender to a registered receiver on another node over loopback: {msg, I, 29-byte binary}. */
@@ -130,7 +136,7 @@ public enum Workload {
 
     /** Whether a run holds a million processes at once (the peers then need a larger heap or process limit). */
     public boolean holdsManyProcesses() {
-        return this == IDLE || this == BROADCAST || this == IDLE_GENSERVER;
+        return this == IDLE || this == BROADCAST || this == BROADCAST_AGED || this == IDLE_GENSERVER;
     }
 
     public static String ids() {

@@ -25,15 +25,32 @@ class JvmPeerTest {
     }
 
     @Test
-    void manyProcessesJvmAddsJvmPropertiesLineToTheRowsThatHoldAMillionProcessesOnly() {
-        assertTrue(BenchOptions.parse("--many-processes-jvm").manyProcessesJvm());
-        assertFalse(BenchOptions.parse().manyProcessesJvm());
-        var tuned = JvmPeer.loomix(true);
-        assertEquals(List.of("-Xmn4g"), tuned.manyProcessesOptions(), "jvm.properties' loomix.jvm.manyProcesses");
-        var broadcast = tuned.command(Workload.BROADCAST, 10).command();
-        assertTrue(broadcast.indexOf("-Xmn4g") > broadcast.indexOf("-Xmx16g"), broadcast.toString());
-        assertFalse(tuned.command(Workload.PINGPONG, 10).command().contains("-Xmn4g"));
-        // The default figure stays the default JVM's.
-        assertFalse(JvmPeer.loomix().command(Workload.BROADCAST, 10).command().contains("-Xmn4g"));
+    void theLoomixPeerGetsTheManyProcessesLineOnTheRowsThatHoldAMillionProcessesOnly() {
+        assertFalse(BenchOptions.parse().defaultYoungGen());
+        JvmPeer loomix = JvmPeer.loomix();
+        assertEquals(List.of("-Xmn4g"), loomix.manyProcessesOptions(), "jvm.properties' loomix.jvm.manyProcesses");
+        for (Workload held : List.of(Workload.BROADCAST, Workload.BROADCAST_AGED, Workload.IDLE, Workload.IDLE_GENSERVER)) {
+            var command = loomix.command(held, 10).command();
+            assertTrue(command.indexOf("-Xmn4g") > command.indexOf("-Xmx16g"), command.toString());
+        }
+        assertFalse(loomix.command(Workload.PINGPONG, 10).command().contains("-Xmn4g"));
+        // Pekko gets the heap, not Loomix's young generation (it slowed Pekko's broadcast).
+        var pekko = JvmPeer.pekko().command(Workload.BROADCAST, 10).command();
+        assertTrue(pekko.contains("-Xmx16g"), pekko.toString());
+        assertTrue(pekko.stream().noneMatch(o -> o.startsWith("-Xmn")), pekko.toString());
+    }
+
+    @Test
+    void defaultYoungGenLeavesG1ItsOwnSizing() {
+        assertTrue(BenchOptions.parse("--default-young-gen").defaultYoungGen());
+        var command = JvmPeer.loomix(false).command(Workload.BROADCAST, 10).command();
+        assertTrue(command.contains("-Xmx16g"), command.toString());
+        assertTrue(command.stream().noneMatch(o -> o.startsWith("-Xmn")), command.toString());
+    }
+
+    @Test
+    void theOldOptionSaysWhatReplacedIt() {
+        var e = assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--many-processes-jvm"));
+        assertTrue(e.getMessage().contains("--default-young-gen"), e.getMessage());
     }
 }

@@ -14,7 +14,8 @@ import org.apache.pekko.actor.Props;
  * N actors wait; a coordinator tells each one, each replies once and stops, the coordinator
  * counts the replies. Timed from when every child has said it is ready, as the BEAM peer times
  * it after the spawn. The send loop runs inside one message handler, as the other peers' sender
- * sends in one go before it takes any reply.
+ * sends in one go before it takes any reply. {@code aged}: a full collection first, once every
+ * child is ready, which leaves them all in the old generation (the harness's broadcast_aged).
  */
 final class BroadcastWorkload {
     private BroadcastWorkload() {}
@@ -23,9 +24,9 @@ final class BroadcastWorkload {
 
     private record Phases(long sendNanos, long collectNanos) {}
 
-    static Measurement run(ActorSystem system, int n) {
+    static Measurement run(ActorSystem system, int n, boolean aged) {
         var result = new CompletableFuture<Phases>();
-        ActorRef coordinator = system.actorOf(Props.create(Coordinator.class, () -> new Coordinator(n, result)));
+        ActorRef coordinator = system.actorOf(Props.create(Coordinator.class, () -> new Coordinator(n, aged, result)));
         coordinator.tell(Msg.START, ActorRef.noSender());
         Phases phases = result.join();
         Stopping.stopAndWait(coordinator);
@@ -38,6 +39,7 @@ final class BroadcastWorkload {
     private static final class Coordinator extends AbstractActor {
         private static final Props CHILD = Props.create(Child.class, Child::new);
         private final int n;
+        private final boolean aged;
         private final CompletableFuture<Phases> result;
         private final List<ActorRef> children;
         private int ready;
@@ -45,8 +47,9 @@ final class BroadcastWorkload {
         private long sendStart;
         private long sendEnd;
 
-        Coordinator(int n, CompletableFuture<Phases> result) {
+        Coordinator(int n, boolean aged, CompletableFuture<Phases> result) {
             this.n = n;
+            this.aged = aged;
             this.result = result;
             this.children = new ArrayList<>(n);
         }
@@ -67,6 +70,7 @@ final class BroadcastWorkload {
         }
 
         private void broadcast() {
+            if (aged) System.gc();
             sendStart = System.nanoTime();
             for (ActorRef child : children) child.tell(Msg.GO, getSelf());
             sendEnd = System.nanoTime();

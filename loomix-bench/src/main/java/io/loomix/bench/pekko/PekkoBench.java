@@ -76,7 +76,8 @@ public final class PekkoBench {
             case CALL_BACKLOG -> (system, size) -> Measurement.unsupported("no selective receive");
             case SPINNERS -> SpinnersWorkload::run;
             case GENCALL -> GenCallWorkload::run;
-            case BROADCAST -> BroadcastWorkload::run;
+            case BROADCAST -> (system, size) -> BroadcastWorkload.run(system, size, false);
+            case BROADCAST_AGED -> (system, size) -> BroadcastWorkload.run(system, size, true);
             // Pekko has no server behaviour apart from its actors: the idle actor is its idle server.
             case IDLE_GENSERVER -> IdleWorkload::run;
             // Pekko remoting is not part of this comparison: dist is Loomix<->Loomix against erl<->erl
