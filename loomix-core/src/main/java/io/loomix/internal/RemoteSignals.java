@@ -8,7 +8,6 @@ import io.loomix.Ref;
 import io.loomix.internal.remote.RemoteNode;
 
 import java.util.HashSet;
-import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -48,7 +47,7 @@ public final class RemoteSignals {
      * so no entry is added to a set that has already been drained.
      */
     private static final class NodeSet {
-        final HashSet<Entry> entries = new HashSet<>();
+        HashSet<Entry> entries = new HashSet<>();
         boolean closed;
     }
 
@@ -58,16 +57,24 @@ public final class RemoteSignals {
 
     // ---- the index ----
 
-    void add(Atom node, Entry e) {
+    /** Adds {@code e} to the entries of {@code node}'s present connection; returns their set. */
+    private NodeSet add(Atom node, Entry e) {
         while (true) {
             NodeSet s = byNode.computeIfAbsent(node, n -> new NodeSet());
             synchronized (s) {
                 if (!s.closed) {
                     s.entries.add(e);
-                    return;
+                    return s;
                 }
             }
             byNode.remove(node, s);
+        }
+    }
+
+    /** Whether the connection whose entries {@code s} holds has gone down since. */
+    private static boolean wentDown(NodeSet s) {
+        synchronized (s) {
+            return s.closed;
         }
     }
 
@@ -114,13 +121,17 @@ public final class RemoteSignals {
         if (added == Proc.Linked.ALREADY) {
             return;
         }
-        add(other.node(), new Link(me.pid, other));
+        NodeSet s = add(other.node(), new Link(me.pid, other));
         RemoteNode r = kernel.remote();
         if (r == null) {
             nodeDown(other.node());
             me.checkExit();
         } else {
             r.link(me.pid, other);
+            if (wentDown(s)) {
+                // See monitorRemote: the link broke with noconnection, so undo it on the next connection.
+                r.unlink(me.pid, other);
+            }
         }
     }
 
@@ -143,16 +154,29 @@ public final class RemoteSignals {
         }
     }
 
-    /** A monitor of a remote pid or Name: held here, its Down comes from the peer or a node-down. */
+    /**
+     * A monitor of a remote pid or Name: held here, its Down comes from the peer or a node-down.
+     *
+     * <p>A monitor belongs to the connection it went out on, as in ERTS. It is indexed before it is
+     * sent, so a connection that goes down in between fires it with {@code noconnection}; its
+     * MONITOR_P may then have gone out on the next connection (distribution queues it for the new
+     * attempt), where the peer would keep a monitor that no one holds here. So a monitor whose
+     * connection went down while it was sent is demonitored again: the DEMONITOR_P follows the
+     * MONITOR_P on whichever connection took it, and is dropped if none did (distribution dials for
+     * neither). Distribution closes a connection's entries at the moment it stops routing to it.
+     */
     void monitorRemote(Proc me, Ref ref, Proc.Held held, Object target) {
         Atom node = nodeOf(target);
         me.addMonitor(ref, held);
-        add(node, new Held(me.pid, ref));
+        NodeSet s = add(node, new Held(me.pid, ref));
         RemoteNode r = kernel.remote();
         if (r == null) {
             nodeDown(node);
         } else {
             r.monitor(me.pid, target, ref);
+            if (wentDown(s)) {
+                r.demonitor(me.pid, target, ref);
+            }
         }
     }
 
@@ -291,16 +315,30 @@ public final class RemoteSignals {
      * local processes are dropped. Costs what the node touches.
      */
     public void nodeDown(Atom node) {
+        nodeClosing(node).run();
+    }
+
+    /**
+     * The first half of {@link #nodeDown}, for distribution to call at the moment it stops routing
+     * to {@code node}'s connection (under its own lock, so nothing routed after that is indexed
+     * with the old connection's entries): closes them, and returns what delivers their
+     * {@code noconnection}, to run after the lock is released. Takes constant time.
+     */
+    public Runnable nodeClosing(Atom node) {
         NodeSet s = byNode.remove(node);
         if (s == null) {
-            return;
+            return () -> {};
         }
-        List<Entry> entries;
+        HashSet<Entry> entries;
         synchronized (s) {
             s.closed = true;
-            entries = List.copyOf(s.entries);
-            s.entries.clear();
+            entries = s.entries;
+            s.entries = new HashSet<>();
         }
+        return () -> deliverNoconnection(entries);
+    }
+
+    private void deliverNoconnection(HashSet<Entry> entries) {
         for (Entry e : entries) {
             switch (e) {
                 case Link(Pid local, Pid remote) -> {

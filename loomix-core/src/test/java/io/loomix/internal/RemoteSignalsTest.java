@@ -44,7 +44,7 @@ class RemoteSignalsTest {
     record Demonitor(Pid from, Object target, Ref ref) implements Signal {}
     record DownSent(Object monitored, Pid watcher, Ref ref, ExitReason reason) implements Signal {}
 
-    static final class Recorder implements RemoteNode {
+    static class Recorder implements RemoteNode {
         final LinkedBlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
 
         public void send(Pid to, Object message) { signals.add(new Send(to, message)); }
@@ -296,6 +296,77 @@ class RemoteSignalsTest {
         });
         assertEquals(new Exit(other, ExitReason.NOCONNECTION), got[0]);
         assertEquals(new Down((Ref) got[2], other, ExitReason.NOCONNECTION), got[1]);
+    }
+
+    /**
+     * A recorder whose connection goes down while it carries a link or monitor: the node-down runs
+     * after the runtime has indexed the link or monitor and before the signal goes out, which then
+     * goes out on the next connection (as distribution queues a signal for a new attempt).
+     */
+    private final class ClosingWhileSending extends Recorder {
+        @Override
+        public void link(Pid from, Pid to) {
+            inbound.nodeDown(PEER);
+            super.link(from, to);
+        }
+
+        @Override
+        public void monitor(Pid from, Object target, Ref ref) {
+            inbound.nodeDown(PEER);
+            super.monitor(from, target, ref);
+        }
+    }
+
+    /**
+     * ERTS ties a monitor to its connection: one made while the connection goes down either fires
+     * with noconnection or lives on the next connection, never both. Here it fired, so the
+     * MONITOR_P that went out on the next connection is followed there by a DEMONITOR_P, and the
+     * peer keeps no monitor that nobody here holds.
+     */
+    @Test
+    void aMonitorWhoseConnectionWentDownWhileItWasSentIsUndoneOnTheNextOne() {
+        var closing = new ClosingWhileSending();
+        kernel.installRemote(closing);
+        Pid other = remotePid();
+        Object[] got = run(() -> {
+            Ref ref = monitor(other);
+            return new Object[] {self(), ref, awaitMessage(m -> m instanceof Down)};
+        });
+        Pid me = (Pid) got[0];
+        Ref ref = (Ref) got[1];
+        assertEquals(new Down(ref, other, ExitReason.NOCONNECTION), got[2]);
+        assertEquals(new Monitor(me, other, ref), closing.signals.poll());
+        assertEquals(new Demonitor(me, other, ref), closing.signals.poll(), "the peer's side was not undone");
+        assertNull(closing.signals.poll());
+        assertEquals(0, inbound.count(PEER));
+
+        // A monitor whose connection stays up is not undone (looked at before its holder exits,
+        // which demonitors it).
+        kernel.installRemote(remote);
+        run(() -> {
+            Ref kept = monitor(other);
+            assertEquals(new Monitor(self(), other, kept), remote.signals.poll());
+            assertNull(remote.signals.poll(), "a monitor on a live connection was undone");
+            assertEquals(1, inbound.count(PEER));
+        });
+    }
+
+    /** As for a monitor: the link broke with noconnection here, so its LINK is undone with an UNLINK_ID. */
+    @Test
+    void aLinkWhoseConnectionWentDownWhileItWasSentIsUndoneOnTheNextOne() {
+        var closing = new ClosingWhileSending();
+        kernel.installRemote(closing);
+        Pid other = remotePid();
+        Object[] got = run(() -> {
+            trapExit(true);
+            link(other);
+            return new Object[] {self(), awaitMessage(m -> m instanceof Exit)};
+        });
+        Pid me = (Pid) got[0];
+        assertEquals(new Exit(other, ExitReason.NOCONNECTION), got[1]);
+        assertEquals(new Link(me, other), closing.signals.poll());
+        assertEquals(new Unlink(me, other), closing.signals.poll(), "the peer's side was not undone");
+        assertNull(closing.signals.poll());
     }
 
     /**

@@ -131,4 +131,13 @@ public final class RuntimeHooks {
     public static void nodeDown(Atom node) {
         signals().nodeDown(node);
     }
+
+    /**
+     * {@link #nodeDown} in two steps: call this where the connection stops being routed to (it only
+     * closes the connection's links and monitors, in constant time), and run what it returns, which
+     * fires them, once any lock is released.
+     */
+    public static Runnable nodeClosing(Atom node) {
+        return signals().nodeClosing(node);
+    }
 }

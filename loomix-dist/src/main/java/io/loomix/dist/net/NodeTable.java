@@ -350,8 +350,12 @@ public final class NodeTable implements RemoteNode {
         if (node == self || stopped) {
             return; // a pid of an earlier incarnation of this node: dropped, as Erlang drops it
         }
+        boolean dials = dials(out.to());
         while (true) {
-            Peer p = peers.computeIfAbsent(node, Peer::new);
+            Peer p = dials ? peers.computeIfAbsent(node, Peer::new) : peers.get(node);
+            if (p == null) {
+                return; // see dials
+            }
             Connection c = p.conn;
             if (c == null) {
                 synchronized (p) {
@@ -360,6 +364,9 @@ public final class NodeTable implements RemoteNode {
                     }
                     c = p.conn;
                     if (c == null) {
+                        if (!dials && !p.dialing && !p.accepting) {
+                            return; // see dials
+                        }
                         p.pending.add(out);
                         dial(p);
                         return;
@@ -369,6 +376,17 @@ public final class NodeTable implements RemoteNode {
             write(c, out);
             return;
         }
+    }
+
+    /**
+     * Whether a signal connects to its node when nothing does yet. Not the ones that end a link or
+     * monitor (DEMONITOR_P, UNLINK_ID, a link's EXIT, MONITOR_P_EXIT): a link or monitor lives as
+     * long as the connection it was made on, so with no connection up or on its way the peer holds
+     * no side of it any more, and ERTS drops them too.
+     */
+    private static boolean dials(Object to) {
+        return !(to instanceof Control.DemonitorP || to instanceof Control.UnlinkId
+                || to instanceof Control.Exit || to instanceof Control.MonitorPExit);
     }
 
     private void write(Connection c, Outgoing out) {
@@ -586,6 +604,7 @@ public final class NodeTable implements RemoteNode {
     }
 
     private void failed(Peer p, String reason, boolean dialed) {
+        Runnable down;
         List<Pid> tell;
         Map<Ref, Pid> spawning;
         synchronized (p) {
@@ -598,12 +617,14 @@ public final class NodeTable implements RemoteNode {
                 return; // another attempt is still on, or already made it
             }
             p.pending.clear();
+            // Here, with the pending signals dropped: what is routed from now on waits for a new attempt.
+            down = RuntimeHooks.nodeClosing(p.node);
             tell = List.copyOf(p.monitors);
             p.monitors.clear();
             spawning = p.takeSpawning();
             p.notifyAll();
         }
-        RuntimeHooks.nodeDown(p.node);
+        down.run();
         noconnection(spawning);
         for (Pid m : tell) {
             Process.send(m, new NodeDown(p.node, reason));
@@ -618,6 +639,7 @@ public final class NodeTable implements RemoteNode {
             RuntimeHooks.nodeDown(Atom.of(c.peerName())); // the table was stopped
             return;
         }
+        Runnable down;
         List<Pid> tell;
         Map<Ref, Pid> spawning;
         synchronized (p) {
@@ -625,6 +647,9 @@ public final class NodeTable implements RemoteNode {
                 return;
             }
             p.conn = null;
+            // Its links and monitors close with it, before anything is routed to the next connection:
+            // a monitor indexed after this belongs to that one (see RemoteSignals.monitorRemote).
+            down = RuntimeHooks.nodeClosing(p.node);
             tell = new ArrayList<>(p.monitors);
             p.monitors.clear();
             spawning = p.takeSpawning();
@@ -635,7 +660,7 @@ public final class NodeTable implements RemoteNode {
         }
         LOG.log(System.Logger.Level.INFO, "Node " + c.peerName() + " is down: " + reason);
         // links and monitors first: a process told of nodedown may look at them (as on BEAM)
-        RuntimeHooks.nodeDown(p.node);
+        down.run();
         noconnection(spawning);
         for (Pid m : tell) {
             Process.send(m, new NodeDown(p.node, reason));
