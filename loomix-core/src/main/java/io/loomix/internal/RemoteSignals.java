@@ -71,6 +71,25 @@ public final class RemoteSignals {
         }
     }
 
+    /**
+     * The links and monitors of {@code node}'s present connection, as a token for links and monitors
+     * made later on that connection's behalf (see {@link #linkFrom(Pid, Pid, Object)}).
+     */
+    public Object connectionOf(Atom node) {
+        return byNode.computeIfAbsent(node, n -> new NodeSet());
+    }
+
+    /** Adds {@code e} to {@code s}; false if its connection has gone down. */
+    private static boolean addTo(NodeSet s, Entry e) {
+        synchronized (s) {
+            if (s.closed) {
+                return false;
+            }
+            s.entries.add(e);
+            return true;
+        }
+    }
+
     /** Whether the connection whose entries {@code s} holds has gone down since. */
     private static boolean wentDown(NodeSet s) {
         synchronized (s) {
@@ -246,6 +265,33 @@ public final class RemoteSignals {
         Proc target = kernel.lookup(to);
         if (target != null) {
             target.exitSignal(from, reason, false);
+        }
+    }
+
+    /**
+     * A link from a remote process asked for on the connection {@code connection} (a token of
+     * {@link #connectionOf}), made later, as a spawn request's new process makes it: if that
+     * connection has gone down meanwhile, the link breaks at once with {@code noconnection}, as it
+     * would have if it had been made before, instead of joining the next connection's links.
+     */
+    public void linkFrom(Pid from, Pid to, Object connection) {
+        Proc target = kernel.lookup(to);
+        if (target == null || target.addLink(from) == Proc.Linked.GONE) {
+            return;
+        }
+        if (!addTo((NodeSet) connection, new Link(to, from))) {
+            target.linkSignal(from, ExitReason.NOCONNECTION);
+        }
+    }
+
+    /** A monitor from a remote process made on behalf of {@code connection}, as {@link #linkFrom(Pid, Pid, Object)}: dropped if it has gone down. */
+    public void monitorFrom(Pid watcher, Pid target, Ref ref, Object connection) {
+        Proc proc = kernel.lookup(target);
+        if (proc == null || !proc.addWatcher(ref, new Proc.Watcher(watcher, target))) {
+            return;
+        }
+        if (!addTo((NodeSet) connection, new Watched(proc.pid, ref))) {
+            proc.removeWatcher(ref);
         }
     }
 

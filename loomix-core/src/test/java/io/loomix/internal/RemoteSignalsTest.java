@@ -370,6 +370,40 @@ class RemoteSignalsTest {
     }
 
     /**
+     * A spawn request's new process links to and is monitored by its requester as it starts, on
+     * behalf of the request's connection. If that connection went down in between, the link breaks
+     * at once with noconnection and the monitor is dropped, as if both had been made before; they
+     * do not join the next connection's links and monitors.
+     */
+    @Test
+    void aLinkOrMonitorMadeForAConnectionThatWentDownMeanwhileBreaksAtOnce() throws Exception {
+        Pid requester = remotePid();
+        Object connection = inbound.connectionOf(PEER);
+        inbound.nodeDown(PEER); // the request's connection goes down before the new process starts
+        Ref theirs = Ref.of(PEER, 7, 30, 31, 32);
+        Object got = run(() -> {
+            trapExit(true);
+            inbound.linkFrom(requester, self(), connection);
+            inbound.monitorFrom(requester, self(), theirs, connection);
+            return awaitMessage(m -> m instanceof Exit);
+        });
+        assertEquals(new Exit(requester, ExitReason.NOCONNECTION), got);
+        assertEquals(0, inbound.count(PEER), "they joined the next connection's links and monitors");
+        // The process has exited: nothing goes to the peer for a link or monitor it no longer has.
+        assertNull(remote.signals.poll(), "a signal went out for a link or monitor of a connection that is gone");
+
+        // On a connection that is still up, both are kept.
+        Object live = inbound.connectionOf(PEER);
+        Pid kept = spawn(() -> receive());
+        inbound.linkFrom(requester, kept, live);
+        inbound.monitorFrom(requester, kept, theirs, live);
+        assertEquals(2, inbound.count(PEER));
+        exit(kept, ExitReason.KILL);
+        assertInstanceOf(LinkExit.class, remote.next());
+        assertInstanceOf(DownSent.class, remote.next());
+    }
+
+    /**
      * Many processes link to and monitor the peer while it goes down: each gets exactly one Exit
      * and one Down, whichever side of the node-down its link and monitor fell.
      */

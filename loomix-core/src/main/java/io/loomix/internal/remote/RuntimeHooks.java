@@ -132,6 +132,21 @@ public final class RuntimeHooks {
         signals().nodeDown(node);
     }
 
+    /** A token for the links and monitors of {@code node}'s present connection (see the three-argument linkFrom). */
+    public static Object connectionOf(Atom node) {
+        return signals().connectionOf(node);
+    }
+
+    /** A link asked for on {@code connection} and made later; breaks at once with noconnection if that connection is gone. */
+    public static void linkFrom(Pid from, Pid to, Object connection) {
+        signals().linkFrom(from, to, connection);
+    }
+
+    /** A monitor asked for on {@code connection} and made later; dropped if that connection is gone. */
+    public static void monitorFrom(Pid watcher, Pid target, Ref ref, Object connection) {
+        signals().monitorFrom(watcher, target, ref, connection);
+    }
+
     /**
      * {@link #nodeDown} in two steps: call this where the connection stops being routed to (it only
      * closes the connection's links and monitors, in constant time), and run what it returns, which

@@ -100,7 +100,7 @@ final class Inbox implements Connection.Handler {
         }
         @SuppressWarnings("unchecked")
         var request = new IncomingSpawn(r.id(), r.from(), r.module(), r.function(),
-                bad ? List.of() : List.copyOf((List<Object>) args), link, monitor);
+                bad ? List.of() : List.copyOf((List<Object>) args), link, monitor, RuntimeHooks.connectionOf(peer(c)));
         IncomingSpawn.Server server = table.spawnServer();
         if (bad || server == null) {
             table.spawnFailed(request, Atom.of(bad ? "badopt" : "notsup"));

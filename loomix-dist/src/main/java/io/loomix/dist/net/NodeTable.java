@@ -573,6 +573,7 @@ public final class NodeTable implements RemoteNode {
     private void up(Peer p, Socket socket, Handshake.Result r) {
         Connection c = new Connection(socket, r, settings.connection(), new Inbox(this, settings.registry()));
         List<Pid> tell;
+        Teardown ended = null;
         synchronized (p) {
             p.dialing = false;
             p.accepting = false;
@@ -581,6 +582,13 @@ public final class NodeTable implements RemoteNode {
                 // both our attempt and the peer's got through: keep the first
                 closeQuietly(socket);
                 return;
+            }
+            if (old != null) {
+                // It has ended (the peer restarted and replaced it, or its reader saw it close), but
+                // whoever closed it has not taken it down yet and will find it replaced: its links,
+                // monitors and nodedown go now, before anything is routed to the new connection.
+                p.conn = null;
+                ended = takeDown(p, "the connection ended and a new one replaced it", old.peer().published());
             }
             for (Outgoing out : p.pending) {
                 try {
@@ -596,6 +604,9 @@ public final class NodeTable implements RemoteNode {
             p.notifyAll();
             tell = r.published() ? List.copyOf(watchers) : List.of();
         }
+        if (ended != null) {
+            ended.run(); // its nodedown before the new connection's nodeup
+        }
         c.start();
         LOG.log(System.Logger.Level.DEBUG, () -> "Connected to " + r.peerName());
         for (Pid w : tell) {
@@ -604,9 +615,7 @@ public final class NodeTable implements RemoteNode {
     }
 
     private void failed(Peer p, String reason, boolean dialed) {
-        Runnable down;
-        List<Pid> tell;
-        Map<Ref, Pid> spawning;
+        Teardown t;
         synchronized (p) {
             if (dialed) {
                 p.dialing = false;
@@ -618,17 +627,9 @@ public final class NodeTable implements RemoteNode {
             }
             p.pending.clear();
             // Here, with the pending signals dropped: what is routed from now on waits for a new attempt.
-            down = RuntimeHooks.nodeClosing(p.node);
-            tell = List.copyOf(p.monitors);
-            p.monitors.clear();
-            spawning = p.takeSpawning();
-            p.notifyAll();
+            t = takeDown(p, reason, false);
         }
-        down.run();
-        noconnection(spawning);
-        for (Pid m : tell) {
-            Process.send(m, new NodeDown(p.node, reason));
-        }
+        t.run();
         forgetIfIdle(p);
     }
 
@@ -639,33 +640,67 @@ public final class NodeTable implements RemoteNode {
             RuntimeHooks.nodeDown(Atom.of(c.peerName())); // the table was stopped
             return;
         }
-        Runnable down;
-        List<Pid> tell;
-        Map<Ref, Pid> spawning;
+        Teardown t;
         synchronized (p) {
             if (p.conn != c) {
-                return;
+                return; // never registered, or replaced by a new connection, which took it down (see up)
             }
             p.conn = null;
-            // Its links and monitors close with it, before anything is routed to the next connection:
-            // a monitor indexed after this belongs to that one (see RemoteSignals.monitorRemote).
-            down = RuntimeHooks.nodeClosing(p.node);
-            tell = new ArrayList<>(p.monitors);
-            p.monitors.clear();
-            spawning = p.takeSpawning();
-            if (c.peer().published()) {
-                tell.addAll(watchers);
-            }
-            p.notifyAll();
+            t = takeDown(p, reason, c.peer().published());
         }
         LOG.log(System.Logger.Level.INFO, "Node " + c.peerName() + " is down: " + reason);
-        // links and monitors first: a process told of nodedown may look at them (as on BEAM)
-        down.run();
-        noconnection(spawning);
-        for (Pid m : tell) {
-            Process.send(m, new NodeDown(p.node, reason));
-        }
+        t.run();
         forgetIfIdle(p);
+    }
+
+    /**
+     * What the end of a peer's connection (or of the last attempt to make one) leaves to do once
+     * the peer's monitor is released: fire the links and monitors that went with it (processes
+     * told of the nodedown may look at them, as on BEAM, so they go first), answer its pending spawn
+     * requests with noconnection, and tell its node monitors.
+     */
+    private final class Teardown implements Runnable {
+        private final Atom node;
+        private final String reason;
+        private final Runnable down;
+        private final List<Pid> tell;
+        private final Map<Ref, Pid> spawning;
+
+        Teardown(Atom node, String reason, Runnable down, List<Pid> tell, Map<Ref, Pid> spawning) {
+            this.node = node;
+            this.reason = reason;
+            this.down = down;
+            this.tell = tell;
+            this.spawning = spawning;
+        }
+
+        @Override
+        public void run() {
+            down.run();
+            noconnection(spawning);
+            for (Pid m : tell) {
+                Process.send(m, new NodeDown(node, reason));
+            }
+        }
+    }
+
+    /**
+     * Holds p, whose connection or attempt has just ended (p.conn is no longer it): closes its
+     * links and monitors at once, before anything is routed to the next connection (a monitor
+     * indexed after this belongs to that one: see RemoteSignals.monitorRemote), and takes what
+     * is to be told. {@code published}: the subscribers of every published node's ups and downs
+     * hear of this one too.
+     */
+    private Teardown takeDown(Peer p, String reason, boolean published) {
+        Runnable down = RuntimeHooks.nodeClosing(p.node);
+        List<Pid> tell = new ArrayList<>(p.monitors);
+        p.monitors.clear();
+        if (published) {
+            tell.addAll(watchers);
+        }
+        Map<Ref, Pid> spawning = p.takeSpawning();
+        p.notifyAll();
+        return new Teardown(p.node, reason, down, tell, spawning);
     }
 
     private void forgetIfIdle(Peer p) {

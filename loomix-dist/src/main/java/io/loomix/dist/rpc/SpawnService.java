@@ -31,11 +31,12 @@ public final class SpawnService implements IncomingSpawn.Server {
     public void spawn(IncomingSpawn r) {
         Process.spawn(() -> {
             Pid me = Process.self();
+            // On behalf of the request's connection: if it went down meanwhile, the link breaks at once.
             if (r.link()) {
-                RuntimeHooks.linkFrom(r.from(), me);
+                RuntimeHooks.linkFrom(r.from(), me, r.connection());
             }
             if (r.monitor()) {
-                RuntimeHooks.monitorFrom(r.from(), me, r.id());
+                RuntimeHooks.monitorFrom(r.from(), me, r.id(), r.connection());
             }
             table.spawned(r, me);
             body(r.module(), r.function(), r.args()).run();
