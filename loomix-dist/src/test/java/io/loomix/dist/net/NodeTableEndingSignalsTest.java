@@ -4,17 +4,10 @@ import io.loomix.Atom;
 import io.loomix.ExitReason;
 import io.loomix.Pid;
 import io.loomix.Ref;
-import io.loomix.dist.handshake.DistFlags;
-import io.loomix.dist.handshake.Handshake;
-import io.loomix.dist.term.TermRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Field;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -30,36 +23,11 @@ class NodeTableEndingSignalsTest {
     private static final Atom SELF = Atom.of("self@host");
     private static final Atom PEER = Atom.of("peer@nowhere.invalid");
 
-    private static NodeTable table() {
-        return new NodeTable(new NodeTable.Settings(
-                new Handshake.Identity("self@host", DistFlags.LOOMIX, 1, "cookie"), 1,
-                new Connection.Options(Duration.ofSeconds(60), 1 << 20), Duration.ofSeconds(7), TermRegistry.DEFAULT));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<Atom, Object> peers(NodeTable table) throws ReflectiveOperationException {
-        Field peers = NodeTable.class.getDeclaredField("peers");
-        peers.setAccessible(true);
-        return (Map<Atom, Object>) peers.get(table);
-    }
-
     /** The table's entry for PEER with an attempt to connect on its way (none is really made). */
     private static Object dialingPeer(NodeTable table) throws ReflectiveOperationException {
-        Class<?> type = Class.forName(NodeTable.class.getName() + "$Peer");
-        Constructor<?> make = type.getDeclaredConstructor(Atom.class);
-        make.setAccessible(true);
-        Object peer = make.newInstance(PEER);
-        Field dialing = type.getDeclaredField("dialing");
-        dialing.setAccessible(true);
-        dialing.setBoolean(peer, true);
-        peers(table).put(PEER, peer);
+        Object peer = UnstartedTable.peer(table, PEER);
+        UnstartedTable.setField(peer, "dialing", true);
         return peer;
-    }
-
-    private static List<?> pending(Object peer) throws ReflectiveOperationException {
-        Field f = peer.getClass().getDeclaredField("pending");
-        f.setAccessible(true);
-        return (List<?>) f.get(peer);
     }
 
     private static Pid local(int n) {
@@ -72,25 +40,25 @@ class NodeTableEndingSignalsTest {
 
     @Test
     void signalsThatEndALinkOrMonitorDoNotConnect() throws Exception {
-        NodeTable table = table();
+        NodeTable table = UnstartedTable.table();
         Ref ref = Ref.of(SELF, 1, 7, 0, 0);
         table.demonitor(local(1), remote(2), ref);
         table.unlink(local(1), remote(2));
         table.linkExit(local(1), remote(2), ExitReason.NORMAL);
         table.down(local(1), remote(2), Ref.of(PEER, 3, 8, 0, 0), ExitReason.NORMAL);
-        assertFalse(peers(table).containsKey(PEER), "a signal that ends a link or monitor started a connection");
+        assertFalse(UnstartedTable.peers(table).containsKey(PEER), "a signal that ends a link or monitor started a connection");
     }
 
     @Test
     void theyWaitForAnAttemptOnItsWayBehindWhatWasQueuedBefore() throws Exception {
-        NodeTable table = table();
+        NodeTable table = UnstartedTable.table();
         Object peer = dialingPeer(table);
         Ref ref = Ref.of(SELF, 1, 9, 0, 0);
         table.monitor(local(1), remote(2), ref);
         table.demonitor(local(1), remote(2), ref);
         table.link(local(1), remote(2));
         table.unlink(local(1), remote(2));
-        List<?> queued = pending(peer);
+        List<?> queued = (List<?>) UnstartedTable.field(peer, "pending");
         assertEquals(4, queued.size(), queued.toString());
         assertTrue(queued.get(0).toString().contains("MonitorP["), queued.toString());
         assertTrue(queued.get(1).toString().contains("DemonitorP["), queued.toString());

@@ -7,19 +7,16 @@ import io.loomix.Pid;
 import io.loomix.Ref;
 import io.loomix.dist.handshake.DistFlags;
 import io.loomix.dist.handshake.Handshake;
-import io.loomix.dist.term.TermRegistry;
 import io.loomix.internal.remote.RuntimeHooks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,25 +35,7 @@ import static org.junit.jupiter.api.Assertions.*;
 @Timeout(60)
 class NodeTableReplacedConnectionTest {
     private static final Atom PEER = Atom.of("peer@host");
-    private static final Connection.Options OPTIONS = new Connection.Options(Duration.ofSeconds(60), 1 << 20);
-
-    private static NodeTable table() {
-        return new NodeTable(new NodeTable.Settings(
-                new Handshake.Identity("self@host", DistFlags.LOOMIX, 1, "cookie"), 1, OPTIONS,
-                Duration.ofSeconds(7), TermRegistry.DEFAULT));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Object peer(NodeTable table) throws ReflectiveOperationException {
-        Field peers = NodeTable.class.getDeclaredField("peers");
-        peers.setAccessible(true);
-        Class<?> type = Class.forName(NodeTable.class.getName() + "$Peer");
-        Constructor<?> make = type.getDeclaredConstructor(Atom.class);
-        make.setAccessible(true);
-        Object peer = make.newInstance(PEER);
-        ((Map<Atom, Object>) peers.get(table)).put(PEER, peer);
-        return peer;
-    }
+    private static final Connection.Options OPTIONS = UnstartedTable.OPTIONS;
 
     /** A connection closed as its closer's compareAndSet leaves it, before that closer reaches the table. */
     private static Connection closedButNotTakenDown(Socket socket, Handshake.Result result) throws ReflectiveOperationException {
@@ -75,7 +54,7 @@ class NodeTableReplacedConnectionTest {
 
     @Test
     void aNewConnectionTakesDownAnOldOneThatHasClosedButNotYetGone() throws Exception {
-        NodeTable table = table();
+        NodeTable table = UnstartedTable.table();
         RuntimeHooks.installRemote(table);
         InetAddress loopback = InetAddress.getLoopbackAddress();
         try (ServerSocket server = new ServerSocket(0, 4, loopback);
@@ -84,10 +63,8 @@ class NodeTableReplacedConnectionTest {
              Socket newOurs = new Socket(loopback, server.getLocalPort());
              Socket newTheirs = server.accept()) {
             var result = new Handshake.Result(PEER.name(), DistFlags.LOOMIX, 3, DistFlags.LOOMIX);
-            Object peer = peer(table);
-            Field conn = peer.getClass().getDeclaredField("conn");
-            conn.setAccessible(true);
-            conn.set(peer, closedButNotTakenDown(oldOurs, result));
+            Object peer = UnstartedTable.peer(table, PEER);
+            UnstartedTable.setField(peer, "conn", closedButNotTakenDown(oldOurs, result));
 
             // A process monitors a process of the peer while the old connection is still registered.
             Pid remote = new Pid(PEER, 40, 0, 3);

@@ -3,16 +3,10 @@ package io.loomix.dist.net;
 import io.loomix.Atom;
 import io.loomix.Pid;
 import io.loomix.Ref;
-import io.loomix.dist.handshake.DistFlags;
-import io.loomix.dist.handshake.Handshake;
-import io.loomix.dist.term.TermRegistry;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Field;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -33,33 +27,16 @@ class NodeTableSpawnReplyTest {
     private static final Atom PEER = Atom.of("peer@host");
 
     private static NodeTable table() {
-        return new NodeTable(new NodeTable.Settings(
-                new Handshake.Identity("self@host", DistFlags.LOOMIX, 1, "cookie"), 1,
-                new Connection.Options(Duration.ofSeconds(60), 1 << 20), Duration.ofSeconds(7), TermRegistry.DEFAULT));
+        return UnstartedTable.table();
     }
 
-    /** The table's entry for PEER, made as spawnRequest makes it (the class is private to the table). */
-    @SuppressWarnings("unchecked")
     private static Object peer(NodeTable table) throws ReflectiveOperationException {
-        Field peers = NodeTable.class.getDeclaredField("peers");
-        peers.setAccessible(true);
-        Class<?> type = Class.forName(NodeTable.class.getName() + "$Peer");
-        Constructor<?> make = type.getDeclaredConstructor(Atom.class);
-        make.setAccessible(true);
-        return ((Map<Atom, Object>) peers.get(table)).computeIfAbsent(PEER, n -> {
-            try {
-                return make.newInstance(n);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        return UnstartedTable.peer(table, PEER);
     }
 
     @SuppressWarnings("unchecked")
     private static Map<Ref, Pid> spawning(Object peer) throws ReflectiveOperationException {
-        Field f = peer.getClass().getDeclaredField("spawning");
-        f.setAccessible(true);
-        return (Map<Ref, Pid>) f.get(peer);
+        return (Map<Ref, Pid>) UnstartedTable.field(peer, "spawning");
     }
 
     private static Ref ref(int n) {
