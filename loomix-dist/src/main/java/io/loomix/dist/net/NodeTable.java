@@ -605,6 +605,7 @@ public final class NodeTable implements RemoteNode {
             tell = r.published() ? List.copyOf(watchers) : List.of();
         }
         if (ended != null) {
+            LOG.log(System.Logger.Level.INFO, "Node " + r.peerName() + " is down: its connection ended and a new one replaced it");
             ended.run(); // its nodedown before the new connection's nodeup
         }
         c.start();
