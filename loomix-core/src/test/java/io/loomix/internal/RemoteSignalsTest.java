@@ -370,6 +370,110 @@ class RemoteSignalsTest {
     }
 
     /**
+     * A connection that goes down as distribution takes it down: its links and monitors close under
+     * the same lock that every signal is carried under (the peer's monitor in NodeTable), and each
+     * signal is recorded with the connection it went out on.
+     */
+    private static final class Connections extends Recorder {
+        final Object lock = new Object();
+        int current;
+        final java.util.Map<Ref, Integer> monitorOn = new java.util.HashMap<>();
+        final java.util.Map<Ref, Integer> demonitorOn = new java.util.HashMap<>();
+
+        @Override
+        public void monitor(Pid from, Object target, Ref ref) {
+            synchronized (lock) {
+                monitorOn.put(ref, current);
+            }
+        }
+
+        @Override
+        public void demonitor(Pid from, Object target, Ref ref) {
+            synchronized (lock) {
+                demonitorOn.put(ref, current);
+            }
+        }
+
+        void goDown(RemoteSignals signals) {
+            Runnable down;
+            synchronized (lock) {
+                current++;
+                down = signals.nodeClosing(PEER);
+            }
+            down.run();
+        }
+
+        String describe(Ref ref) {
+            synchronized (lock) {
+                return "MONITOR_P on connection " + monitorOn.get(ref) + ", DEMONITOR_P on " + demonitorOn.get(ref)
+                        + ", the connection now " + current;
+            }
+        }
+
+        /** Whether the peer still holds the monitor {@code ref}: its connection is up and no DEMONITOR_P followed on it. */
+        boolean peerHolds(Ref ref) {
+            synchronized (lock) {
+                int on = monitorOn.get(ref);
+                return on == current && !Integer.valueOf(on).equals(demonitorOn.get(ref));
+            }
+        }
+    }
+
+    /** A holder's answer: whether a Down came for its monitor, whether the peer holds it, and the connections it went on. */
+    record Answer(boolean gotDown, boolean peerHolds, String connections) {}
+
+    /**
+     * Many processes monitor the peer while its connection goes down again and again: afterwards
+     * each holds its monitor (no Down) exactly when the peer holds it too. A monitor the peer keeps
+     * and nobody here holds (its Down came, but its MONITOR_P lives on a later connection) is the
+     * race of the test above; one held here that the peer dropped would never fire.
+     */
+    @Test
+    void monitorsRacingConnectionsThatGoDownAreHeldHereExactlyWhenThePeerHoldsThem() throws Exception {
+        var connections = new Connections();
+        kernel.installRemote(connections);
+        for (int round = 0; round < 30; round++) {
+            int n = 40;
+            Pid other = remotePid();
+            var reported = new LinkedBlockingQueue<Ref>();
+            var stop = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread closer = Thread.ofPlatform().start(() -> {
+                while (!stop.get()) {
+                    connections.goDown(inbound);
+                    Thread.yield();
+                }
+            });
+            Pid[] holders = new Pid[n];
+            for (int i = 0; i < n; i++) {
+                holders[i] = spawn(() -> {
+                    Ref ref = monitor(other);
+                    reported.add(ref);
+                    Pid asker = (Pid) receive(m -> m instanceof Pid p ? p : null);
+                    Object down = receive(Duration.ZERO, m -> m instanceof Down d && d.ref().equals(ref) ? d : null, () -> null);
+                    // Looked at before this process exits, which demonitors what it holds.
+                    send(asker, new Answer(down != null, connections.peerHolds(ref), connections.describe(ref)));
+                });
+            }
+            for (int i = 0; i < n; i++) {
+                assertNotNull(reported.poll(WAIT.toSeconds(), TimeUnit.SECONDS), "a process did not monitor");
+            }
+            stop.set(true);
+            closer.join();
+            // Every close has run to its end: the Downs it fired are in the mailboxes.
+            run(() -> {
+                for (Pid h : holders) {
+                    send(h, self());
+                    Answer answer = receive(WAIT, m -> m instanceof Answer a ? a : null, () -> fail("no answer"));
+                    assertEquals(!answer.gotDown(), answer.peerHolds(),
+                            (answer.gotDown() ? "a Down came for a monitor the peer still holds" : "a monitor the peer dropped is held here")
+                            + " (" + answer.connections() + ")");
+                }
+            });
+            connections.goDown(inbound); // the next round starts clean
+        }
+    }
+
+    /**
      * A spawn request's new process links to and is monitored by its requester as it starts, on
      * behalf of the request's connection. If that connection went down in between, the link breaks
      * at once with noconnection and the monitor is dropped, as if both had been made before; they
