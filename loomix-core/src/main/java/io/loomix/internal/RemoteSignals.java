@@ -61,13 +61,10 @@ public final class RemoteSignals {
     private NodeSet add(Atom node, Entry e) {
         while (true) {
             NodeSet s = byNode.computeIfAbsent(node, n -> new NodeSet());
-            synchronized (s) {
-                if (!s.closed) {
-                    s.entries.add(e);
-                    return s;
-                }
+            if (addTo(s, e)) {
+                return s;
             }
-            byNode.remove(node, s);
+            byNode.remove(node, s); // closed by a node-down meanwhile: start the next connection's set
         }
     }
 
